@@ -1,0 +1,93 @@
+# mailprov - GNU make (on AIX: gmake from the AIX Toolbox).
+#
+#   make                 build lib/libmailprov.a, daemon/mailprov, daemon/mailprovd
+#   make demo            install missing dependencies, build, run the demo
+#   make check           install missing dependencies, build, run every test
+#   make install         DESTDIR=... PREFIX=... (binaries in $(PREFIX)/sbin)
+#   make check SANITIZE=1   the same tests under ASan and UBSan
+#   make CC=clang        any C99 compiler
+
+PREFIX		?= /usr/local
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+SYSCONFDIR	?= /etc/mailprov
+STATEDIR	?= /var/mailprov
+PKG_CONFIG	?= pkg-config
+
+CFLAGS		?= -O2 -g
+WARN		= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		  -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wcast-qual \
+		  -Wwrite-strings -Wundef
+YAML_CFLAGS	= $(shell $(PKG_CONFIG) --cflags yaml-0.1)
+YAML_LIBS	= $(shell $(PKG_CONFIG) --libs yaml-0.1)
+CMOCKA_CFLAGS	= $(shell $(PKG_CONFIG) --cflags cmocka)
+CMOCKA_LIBS	= $(shell $(PKG_CONFIG) --libs cmocka)
+ifeq ($(SANITIZE),1)
+SANFLAGS	= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		  -fno-sanitize-recover=all
+endif
+ALL_CFLAGS	= -std=c99 -D_POSIX_C_SOURCE=200809L $(WARN) -Ilib \
+		  $(YAML_CFLAGS) $(SANFLAGS) $(CFLAGS)
+ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c \
+		  lib/yamltree.c lib/desired.c
+LIB_OBJS	= $(LIB_SRCS:.c=.o)
+LIB		= lib/libmailprov.a
+BINS		= daemon/mailprov daemon/mailprovd
+TESTS		= tests/names_test tests/desired_test
+MAN5		= conf/mailprov.yaml.5
+MAN8		= daemon/mailprov.8 daemon/mailprovd.8
+
+.PHONY: all demo check check-run install clean deps
+
+all: $(LIB) $(BINS)
+
+lib/%.o: lib/%.c lib/*.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+daemon/%: daemon/%.c $(LIB) lib/*.h
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(YAML_LIBS)
+
+tests/%_test: tests/%_test.c tests/testutil.h $(LIB) lib/*.h
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) \
+	    $(CMOCKA_LIBS) $(YAML_LIBS)
+
+# The two quick-start targets install what is missing first, then run
+# again in a fresh make so that pkg-config sees what was just installed.
+deps:
+	@sh tests/deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all $(TESTS)
+	@sh tests/run.sh $(TESTS) tests/*_test.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)
+	install -d -m 0700 $(DESTDIR)$(STATEDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 conf/desired.yaml \
+	    $(DESTDIR)$(SYSCONFDIR)/desired.yaml.example
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/desired.yaml ]; then \
+	    echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/desired.yaml"; \
+	else \
+	    install -m 0644 conf/desired.yaml \
+	        $(DESTDIR)$(SYSCONFDIR)/desired.yaml; \
+	fi
+
+clean:
+	rm -f $(LIB_OBJS) $(LIB) $(BINS) $(TESTS)
+	rm -rf tests/out demo

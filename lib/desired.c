@@ -1,0 +1,993 @@
+/*
+ * desired.c - load and validate the desired state (schema version 1).
+ *
+ * The schema is the table below: one row per key with its type, where it
+ * lands in struct desired, and the check for its value.  The walker, the
+ * "did you mean" hints and the list of valid keys all come from the
+ * table; conf/desired.yaml and mailprov.yaml(5) document the same rows.
+ *
+ * Three passes: yamltree builds a bounded tree (syntax, encoding, bounds,
+ * duplicate keys); load_map() walks it against the table (unknown keys,
+ * types, per-value syntax); check_rules() applies the rules that involve
+ * several keys.  A rule whose inputs already failed their own check is
+ * skipped, so one mistake gives one message, not a cascade.
+ */
+#include "desired.h"
+#include "fileio.h"
+#include "names.h"
+#include "yamltree.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------- schema */
+
+enum ktype {
+	K_INT,
+	K_BOOL,
+	K_ENUM,
+	K_STR,
+	K_LIST,
+	K_SECTION,
+	K_ALIASES,
+	K_REFUSED
+};
+
+struct key {
+	const char		 *name;
+	enum ktype		  type;
+	size_t			  off;		/* field offset in struct desired */
+	const struct key	 *sub;		/* K_SECTION: its keys */
+	const char		*(*check)(const char *);
+	const char *const	 *choices;	/* K_ENUM, NULL-terminated */
+	const char		 *why;		/* K_REFUSED: the reason */
+	int			  required;
+};
+
+#define OFF(m)	offsetof(struct desired, m)
+
+static const char *const mode_choices[] = { "merge", "exact", NULL };
+static const char *const state_choices[] = { "running", "stopped", NULL };
+
+static const struct key aliases_keys[] = {
+	{ "mode", K_ENUM, OFF(sendmail.aliases.mode), NULL, NULL,
+	    mode_choices, NULL, 0 },
+	{ "allow_programs", K_BOOL, OFF(sendmail.aliases.allow_programs),
+	    NULL, NULL, NULL, NULL, 0 },
+	{ "allow_files", K_BOOL, OFF(sendmail.aliases.allow_files), NULL,
+	    NULL, NULL, NULL, 0 },
+	{ "entries", K_ALIASES, OFF(sendmail.aliases), NULL, NULL, NULL,
+	    NULL, 0 },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+};
+
+static const struct key sendmail_keys[] = {
+	{ "config", K_STR, OFF(sendmail.config), NULL, names_check_abspath,
+	    NULL, NULL, 0 },
+	{ "hostname", K_STR, OFF(sendmail.hostname), NULL,
+	    names_check_short_host, NULL, NULL, 0 },
+	{ "domain", K_STR, OFF(sendmail.domain), NULL, names_check_domain,
+	    NULL, NULL, 0 },
+	{ "fqdn", K_STR, OFF(sendmail.fqdn), NULL, names_check_domain, NULL,
+	    NULL, 0 },
+	{ "accept_names", K_LIST, OFF(sendmail.accept_names), NULL,
+	    names_check_dns, NULL, NULL, 0 },
+	{ "smart_host", K_STR, OFF(sendmail.smart_host), NULL,
+	    names_check_smart_host, NULL, NULL, 0 },
+	{ "relay_all", K_BOOL, OFF(sendmail.relay_all), NULL, NULL, NULL,
+	    NULL, 0 },
+	{ "relay_domains", K_LIST, OFF(sendmail.relay_domains), NULL,
+	    names_check_relay_entry, NULL, NULL, 0 },
+	{ "aliases", K_SECTION, OFF(sendmail.aliases.sect), aliases_keys,
+	    NULL, NULL, NULL, 0 },
+	{ "auth", K_REFUSED, OFF(sendmail.auth), NULL, NULL, NULL,
+	    "is not supported: AIX sendmail up to 7.2 is built without SASL, "
+	    "so SMTP AUTH cannot be configured", 0 },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+};
+
+static const struct key service_keys[] = {
+	{ "subsystem", K_STR, OFF(service.subsystem), NULL,
+	    names_check_src_name, NULL, NULL, 0 },
+	{ "state", K_ENUM, OFF(service.state), NULL, NULL, state_choices,
+	    NULL, 0 },
+	{ "args", K_STR, OFF(service.args), NULL, names_check_src_args, NULL,
+	    NULL, 0 },
+	{ "persist", K_BOOL, OFF(service.persist), NULL, NULL, NULL, NULL, 0 },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+};
+
+static const struct key top_keys[] = {
+	{ "version", K_INT, OFF(version), NULL, NULL, NULL, NULL, 1 },
+	{ "sendmail", K_SECTION, OFF(sendmail.sect), sendmail_keys, NULL,
+	    NULL, NULL, 0 },
+	{ "service", K_SECTION, OFF(service.sect), service_keys, NULL, NULL,
+	    NULL, 0 },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+};
+
+#define FIELD(ds, k, type)	((type *)(void *)((char *)(ds) + (k)->off))
+
+struct loader {
+	struct diags	*d;
+	struct desired	*ds;
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static struct dpos
+pos_of(const struct ynode *n)
+{
+	struct dpos p = { n->line, n->col };
+
+	return p;
+}
+
+/* describe - what a node is, for "must be X, not Y". */
+static const char *
+describe(const struct ynode *n)
+{
+	if (n->kind == YN_SCALAR && !n->plain)
+		return "a quoted string";
+	return ynode_kind_name(n);
+}
+
+static void
+type_error(struct loader *L, const struct ynode *v, const char *name,
+    const char *want)
+{
+	diags_add(L->d, v->line, v->col, "%s must be %s, not %s", name, want,
+	    describe(v));
+}
+
+/* scalar_text - the string of a non-null scalar, or NULL after an error. */
+static const char *
+scalar_text(struct loader *L, const struct ynode *v, const char *name,
+    const char *want)
+{
+	if (v->kind != YN_SCALAR) {
+		type_error(L, v, name, want);
+		return NULL;
+	}
+	if (ynode_is_null(v)) {
+		diags_add(L->d, v->line, v->col, "%s has no value", name);
+		return NULL;
+	}
+	return v->str;
+}
+
+/* closest - the table key nearest to name, if near enough to suggest. */
+static const char *
+closest(const struct key *tab, const char *name)
+{
+	const char *best = NULL;
+	size_t d, bestd = (size_t)-1;
+
+	for (; tab->name != NULL; tab++) {
+		d = names_distance(name, tab->name);
+		if (d < bestd)
+			bestd = d, best = tab->name;
+	}
+	if (bestd <= 2 && bestd < strlen(name))
+		return best;
+	return NULL;
+}
+
+static void
+unknown_key(struct loader *L, const struct ynode *k, const struct key *tab,
+    const char *prefix)
+{
+	struct sbuf list = { 0 };
+	const struct key *t;
+	const char *hint = closest(tab, k->str);
+
+	if (hint != NULL) {
+		diags_add(L->d, k->line, k->col, "unknown key '%.60s'%s%s; "
+		    "did you mean '%s'?", k->str, *prefix ? " in " : "",
+		    prefix, hint);
+		return;
+	}
+	for (t = tab; t->name != NULL; t++)
+		sbuf_addf(&list, "%s%s", t == tab ? "" : ", ", t->name);
+	diags_add(L->d, k->line, k->col, "unknown key '%.60s'%s%s; valid keys "
+	    "are: %s", k->str, *prefix ? " in " : "", prefix, list.s);
+	sbuf_free(&list);
+}
+
+/* ------------------------------------------------------ duplicate lists */
+
+struct entry {
+	const char	*s;
+	struct dpos	 at;
+};
+
+/* entrycmp - by name ignoring case, then by position. */
+static int
+entrycmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcasecmp(x->s, y->s);
+
+	if (c != 0)
+		return c;
+	if (x->at.line != y->at.line)
+		return x->at.line < y->at.line ? -1 : 1;
+	return x->at.col < y->at.col ? -1 : x->at.col > y->at.col;
+}
+
+/*
+ * report_dups - entries equal ignoring case, in O(n log n).  With
+ * skip_exact, byte-identical pairs are left alone (yamltree has already
+ * reported duplicate mapping keys).
+ */
+static void
+report_dups(struct loader *L, struct entry *e, size_t n, const char *what,
+    int skip_exact)
+{
+	size_t i;
+
+	qsort(e, n, sizeof(*e), entrycmp);
+	for (i = 1; i < n; i++) {
+		if (strcasecmp(e[i - 1].s, e[i].s) != 0)
+			continue;
+		if (skip_exact && strcmp(e[i - 1].s, e[i].s) == 0)
+			continue;
+		diags_add(L->d, e[i].at.line, e[i].at.col, "%s '%.60s' is "
+		    "given twice (first at line %u, column %u; names are "
+		    "compared without case)", what, e[i].s, e[i - 1].at.line,
+		    e[i - 1].at.col);
+	}
+}
+
+/* ------------------------------------------------------------- values */
+
+static void load_map(struct loader *L, const struct ynode *map,
+    const struct key *tab, const char *prefix);
+
+static void
+load_int(struct loader *L, const struct key *k, const struct ynode *v,
+    const char *name)
+{
+	struct dint *f = FIELD(L->ds, k, struct dint);
+
+	if (v->kind != YN_SCALAR || !v->plain || v->len == 0 || v->len > 9 ||
+	    strspn(v->str, "0123456789") != v->len) {
+		type_error(L, v, name, "a whole number");
+		return;
+	}
+	f->v = atoi(v->str);
+	f->set = 1;
+	f->at = pos_of(v);
+}
+
+static void
+load_bool(struct loader *L, const struct key *k, const struct ynode *v,
+    const char *name)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", NULL };
+	static const char *const vague[] = { "yes", "Yes", "YES", "no", "No",
+	    "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
+	    NULL };
+	struct dint *f = FIELD(L->ds, k, struct dint);
+	size_t i;
+
+	if (v->kind == YN_SCALAR && v->plain) {
+		for (i = 0; yes[i] != NULL; i++)
+			if (strcmp(v->str, yes[i]) == 0 || strcmp(v->str,
+			    no[i]) == 0) {
+				f->v = strcmp(v->str, yes[i]) == 0;
+				f->set = 1;
+				f->at = pos_of(v);
+				return;
+			}
+		for (i = 0; vague[i] != NULL; i++)
+			if (strcmp(v->str, vague[i]) == 0) {
+				diags_add(L->d, v->line, v->col, "%s must be "
+				    "true or false; '%s' means different "
+				    "things to different YAML readers", name,
+				    v->str);
+				return;
+			}
+	}
+	type_error(L, v, name, "true or false");
+}
+
+static void
+load_enum(struct loader *L, const struct key *k, const struct ynode *v,
+    const char *name)
+{
+	struct dint *f = FIELD(L->ds, k, struct dint);
+	struct sbuf list = { 0 };
+	const char *s = scalar_text(L, v, name, "one word");
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; k->choices[i] != NULL; i++) {
+		if (strcmp(s, k->choices[i]) == 0) {
+			f->v = (int)i;
+			f->set = 1;
+			f->at = pos_of(v);
+			return;
+		}
+		sbuf_addf(&list, "%s%s", i ? ", " : "", k->choices[i]);
+	}
+	for (i = 0; k->choices[i] != NULL; i++)
+		if (names_distance(s, k->choices[i]) <= 2)
+			break;
+	diags_add(L->d, v->line, v->col, "%s '%.60s' is not one of: %s%s%s%s",
+	    name, s, list.s, k->choices[i] ? "; did you mean '" : "",
+	    k->choices[i] ? k->choices[i] : "", k->choices[i] ? "'?" : "");
+	sbuf_free(&list);
+}
+
+static void
+load_str(struct loader *L, const struct key *k, const struct ynode *v,
+    const char *name)
+{
+	struct dstr *f = FIELD(L->ds, k, struct dstr);
+	const char *s = scalar_text(L, v, name, "a string");
+	const char *why;
+
+	if (s == NULL)
+		return;
+	free(f->v);
+	f->v = xstrdup(s);
+	f->at = pos_of(v);
+	if (k->check != NULL && (why = k->check(s)) != NULL) {
+		diags_add(L->d, v->line, v->col, "%s '%.60s' %s", name, s, why);
+		f->bad = 1;
+	}
+}
+
+static void
+load_list(struct loader *L, const struct key *k, const struct ynode *v,
+    const char *name)
+{
+	struct dlist *f = FIELD(L->ds, k, struct dlist);
+	struct entry *e;
+	const char *s, *why;
+	size_t i, ne = 0;
+
+	if (v->kind != YN_SEQ) {
+		type_error(L, v, name, "a list");
+		return;
+	}
+	strlist_clear(&f->l);
+	f->set = 1;
+	f->at = pos_of(v);
+	e = xcalloc(v->n + 1, sizeof(*e));
+	for (i = 0; i < v->n; i++) {
+		if ((s = scalar_text(L, v->items[i], name, "a list of names"))
+		    == NULL) {
+			f->bad = 1;
+			continue;
+		}
+		if (k->check != NULL && (why = k->check(s)) != NULL) {
+			diags_add(L->d, v->items[i]->line, v->items[i]->col,
+			    "%s entry '%.60s' %s", name, s, why);
+			f->bad = 1;
+		}
+		strlist_push(&f->l, s);
+		e[ne].s = s;
+		e[ne++].at = pos_of(v->items[i]);
+	}
+	report_dups(L, e, ne, "entry", 0);
+	free(e);
+}
+
+/* split_targets - "a, b ,c" into trimmed pieces; 0 if none. */
+static size_t
+split_targets(const char *s, struct dalias *a, struct dpos at)
+{
+	const char *p = s, *end;
+	size_t before = a->targets.n;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strcspn(p, ",");
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > p) {
+			strlist_take(&a->targets, xstrndup(p, (size_t)(end - p)));
+			a->tat = xreallocarray(a->tat, a->targets.n,
+			    sizeof(*a->tat));
+			a->tat[a->targets.n - 1] = at;
+		}
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+	return a->targets.n - before;
+}
+
+static void
+load_one_alias(struct loader *L, const struct ynode *k, const struct ynode *v,
+    struct dalias *a)
+{
+	const char *s, *why;
+	size_t i;
+
+	a->name = xstrdup(k->str);
+	a->at = pos_of(k);
+	if ((why = names_check_alias_name(k->str)) != NULL)
+		diags_add(L->d, k->line, k->col, "alias name '%.60s' %s",
+		    k->str, why);
+	if (v->kind == YN_SCALAR) {
+		if ((s = scalar_text(L, v, "alias target", "a string")) == NULL)
+			return;
+		if (split_targets(s, a, pos_of(v)) == 0)
+			diags_add(L->d, v->line, v->col, "alias '%.60s' has "
+			    "no target", a->name);
+		return;
+	}
+	if (v->kind != YN_SEQ || v->n == 0) {
+		diags_add(L->d, v->line, v->col, "alias '%.60s' must have a "
+		    "target or a list of targets, not %s", a->name,
+		    v->kind == YN_SEQ ? "an empty list" : describe(v));
+		return;
+	}
+	for (i = 0; i < v->n; i++) {
+		/* A list item is one target, taken as written. */
+		if ((s = scalar_text(L, v->items[i], "alias target",
+		    "a string")) == NULL)
+			continue;
+		strlist_push(&a->targets, s);
+		a->tat = xreallocarray(a->tat, a->targets.n, sizeof(*a->tat));
+		a->tat[a->targets.n - 1] = pos_of(v->items[i]);
+	}
+}
+
+static void
+load_aliases(struct loader *L, const struct ynode *v, const char *name)
+{
+	struct desired_aliases *al = &L->ds->sendmail.aliases;
+	struct entry *e;
+	size_t i, ne = 0;
+
+	if (v->kind != YN_MAP) {
+		type_error(L, v, name, "a mapping of alias names to targets");
+		return;
+	}
+	if (al->entries_sect.set)
+		return;		/* a duplicate key, reported by yamltree */
+	al->entries_sect.set = 1;
+	al->entries_sect.at = pos_of(v);
+	al->entries = xcalloc(v->n / 2 + 1, sizeof(*al->entries));
+	e = xcalloc(v->n / 2 + 1, sizeof(*e));
+	for (i = 0; i + 1 < v->n; i += 2) {
+		if (v->items[i]->kind != YN_SCALAR)
+			continue;	/* reported by yamltree */
+		load_one_alias(L, v->items[i], v->items[i + 1],
+		    &al->entries[al->n]);
+		e[ne].s = al->entries[al->n].name;
+		e[ne++].at = al->entries[al->n].at;
+		al->n++;
+	}
+	report_dups(L, e, ne, "alias", 1);
+	free(e);
+}
+
+static void
+load_value(struct loader *L, const struct key *k, const struct ynode *key,
+    const struct ynode *v, const char *name)
+{
+	struct dsect *sect;
+
+	switch (k->type) {
+	case K_INT:
+		load_int(L, k, v, name);
+		break;
+	case K_BOOL:
+		load_bool(L, k, v, name);
+		break;
+	case K_ENUM:
+		load_enum(L, k, v, name);
+		break;
+	case K_STR:
+		load_str(L, k, v, name);
+		break;
+	case K_LIST:
+		load_list(L, k, v, name);
+		break;
+	case K_ALIASES:
+		load_aliases(L, v, name);
+		break;
+	case K_REFUSED:
+		diags_add(L->d, key->line, key->col, "%s %s", name, k->why);
+		break;
+	case K_SECTION:
+		if (v->kind != YN_MAP) {
+			type_error(L, v, name, "a mapping of keys");
+			break;
+		}
+		sect = FIELD(L->ds, k, struct dsect);
+		sect->set = 1;
+		sect->at = pos_of(v);
+		load_map(L, v, k->sub, name);
+		break;
+	}
+}
+
+/* load_map - one mapping against its table of keys. */
+static void
+load_map(struct loader *L, const struct ynode *map, const struct key *tab,
+    const char *prefix)
+{
+	const struct ynode *k;
+	const struct key *t;
+	char name[128];
+	size_t i;
+
+	for (i = 0; i + 1 < map->n; i += 2) {
+		k = map->items[i];
+		if (k->kind != YN_SCALAR)
+			continue;	/* reported by yamltree */
+		for (t = tab; t->name != NULL; t++)
+			if (strcmp(t->name, k->str) == 0)
+				break;
+		if (t->name == NULL) {
+			unknown_key(L, k, tab, prefix);
+			continue;
+		}
+		snprintf(name, sizeof(name), "%s%s%s", prefix,
+		    *prefix ? "." : "", t->name);
+		load_value(L, t, k, map->items[i + 1], name);
+	}
+	for (t = tab; t->name != NULL; t++) {
+		if (!t->required)
+			continue;
+		for (i = 0; i + 1 < map->n; i += 2)
+			if (map->items[i]->kind == YN_SCALAR &&
+			    strcmp(map->items[i]->str, t->name) == 0)
+				break;
+		if (i + 1 >= map->n)
+			diags_add(L->d, map->line, map->col, "missing required "
+			    "key '%s%s%s'", prefix, *prefix ? "." : "",
+			    t->name);
+	}
+}
+
+/* -------------------------------------------------------------- rules */
+
+static void
+check_identity(struct loader *L)
+{
+	struct desired_sendmail *sm = &L->ds->sendmail;
+	char *fq = NULL;
+	size_t len;
+
+	if ((sm->hostname.v == NULL) != (sm->domain.v == NULL)) {
+		const struct dstr *given = sm->hostname.v ? &sm->hostname :
+		    &sm->domain;
+
+		diags_add(L->d, given->at.line, given->at.col, "sendmail.%s is "
+		    "set without sendmail.%s; set both so that $w and $m "
+		    "agree", sm->hostname.v ? "hostname" : "domain",
+		    sm->hostname.v ? "domain" : "hostname");
+	}
+	if (sm->hostname.v && sm->domain.v && !sm->hostname.bad &&
+	    !sm->domain.bad) {
+		len = strlen(sm->hostname.v) + strlen(sm->domain.v) + 2;
+		fq = xmalloc(len);
+		snprintf(fq, len, "%s.%s", sm->hostname.v, sm->domain.v);
+	}
+	if (sm->fqdn.v && !sm->fqdn.bad && strchr(sm->fqdn.v, '.') == NULL)
+		diags_add(L->d, sm->fqdn.at.line, sm->fqdn.at.col,
+		    "sendmail.fqdn '%.60s' must be a fully qualified name "
+		    "(host.domain)", sm->fqdn.v);
+	if (sm->accept_names.set && !sm->accept_names.bad) {
+		const struct strlist *l = &sm->accept_names.l;
+		const struct dpos *at = &sm->accept_names.at;
+
+		if (strlist_find(l, "localhost", 1) < 0)
+			diags_add(L->d, at->line, at->col, "sendmail."
+			    "accept_names must include 'localhost'");
+		if (fq != NULL && strlist_find(l, fq, 1) < 0)
+			diags_add(L->d, at->line, at->col, "sendmail."
+			    "accept_names must include '%s' (hostname.domain)",
+			    fq);
+		if (sm->fqdn.v && !sm->fqdn.bad &&
+		    strlist_find(l, sm->fqdn.v, 1) < 0 &&
+		    (fq == NULL || strcasecmp(fq, sm->fqdn.v) != 0))
+			diags_add(L->d, at->line, at->col, "sendmail."
+			    "accept_names must include '%s' (sendmail.fqdn)",
+			    sm->fqdn.v);
+	}
+	free(fq);
+}
+
+/* smart_host_name - the host inside "mailer:[host]"; caller frees. */
+static char *
+smart_host_name(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	size_t n;
+
+	if (colon != NULL)
+		s = colon + 1;
+	if (*s == '[') {
+		n = strlen(s);
+		return xstrndup(s + 1, n >= 2 ? n - 2 : 0);
+	}
+	return xstrdup(s);
+}
+
+static void
+check_relay(struct loader *L)
+{
+	struct desired_sendmail *sm = &L->ds->sendmail;
+	int empty = sm->smart_host.v == NULL || *sm->smart_host.v == '\0';
+	char *h;
+
+	if (sm->relay_all.set && sm->relay_all.v && empty && !sm->smart_host.bad)
+		diags_add(L->d, sm->relay_all.at.line, sm->relay_all.at.col,
+		    "sendmail.relay_all is true but sendmail.smart_host is "
+		    "%s: there is no relay to send the mail to",
+		    sm->smart_host.v ? "empty" : "not set");
+	if (empty || sm->smart_host.bad)
+		return;
+	h = smart_host_name(sm->smart_host.v);
+	if ((sm->accept_names.set && strlist_find(&sm->accept_names.l, h, 1)
+	    >= 0) || strcasecmp(h, "localhost") == 0)
+		diags_add(L->d, sm->smart_host.at.line, sm->smart_host.at.col,
+		    "sendmail.smart_host '%s' is this host (it is an accepted "
+		    "name): mail would loop back to itself", h);
+	free(h);
+}
+
+/* alias_index - find name among the sorted names; -1 if absent. */
+static long
+alias_index(const struct entry *sorted, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcasecmp(sorted[mid].s, name);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/*
+ * check_loops - a -> b -> ... -> a among the entries.  Iterative depth-first
+ * search, so 100,000 chained aliases cannot overflow the C stack.  A
+ * direct self-reference (root: root, ops) is how sendmail delivers to the
+ * local user as well, so it is not a loop; backslashed targets (\root) are
+ * never expanded and do not count.
+ */
+static void
+check_loops(struct loader *L, const struct desired_aliases *al)
+{
+	struct entry *byname;
+	long *next;			/* sorted index -> first edge */
+	long *edges, *stack, *cursor;
+	unsigned char *color;		/* 0 new, 1 on the stack, 2 done */
+	size_t i, t, ne = 0, sp, reported = 0;
+	long v, w;
+
+	if (al->n == 0)
+		return;
+	byname = xcalloc(al->n, sizeof(*byname));
+	for (i = 0; i < al->n; i++) {
+		byname[i].s = al->entries[i].name;
+		byname[i].at.line = (unsigned)i;	/* entry index */
+	}
+	qsort(byname, al->n, sizeof(*byname), entrycmp);
+	/* Edges in CSR form, indexed by sorted position. */
+	next = xcalloc(al->n + 1, sizeof(*next));
+	for (i = 0; i < al->n; i++)
+		ne += al->entries[i].targets.n;
+	edges = xcalloc(ne + 1, sizeof(*edges));
+	ne = 0;
+	for (i = 0; i < al->n; i++) {
+		const struct dalias *a = &al->entries[byname[i].at.line];
+
+		next[i] = (long)ne;
+		for (t = 0; t < a->targets.n; t++) {
+			w = alias_index(byname, al->n, a->targets.v[t]);
+			if (w >= 0 && (size_t)w != i)
+				edges[ne++] = w;
+		}
+	}
+	next[al->n] = (long)ne;
+	color = xcalloc(al->n, 1);
+	stack = xcalloc(al->n, sizeof(*stack));
+	cursor = xcalloc(al->n, sizeof(*cursor));
+	for (i = 0; i < al->n && reported < 3; i++) {
+		if (color[i])
+			continue;
+		sp = 0;
+		stack[sp] = (long)i, cursor[sp++] = next[i], color[i] = 1;
+		while (sp > 0) {
+			v = stack[sp - 1];
+			if (cursor[sp - 1] == next[v + 1]) {
+				color[v] = 2;
+				sp--;
+				continue;
+			}
+			w = edges[cursor[sp - 1]++];
+			if (color[w] == 0) {
+				stack[sp] = w, cursor[sp++] = next[w];
+				color[w] = 1;
+			} else if (color[w] == 1 && reported++ < 3) {
+				struct sbuf path = { 0 };
+				size_t from = sp;
+				const struct dalias *a;
+
+				while (from > 0 && stack[from - 1] != w)
+					from--;
+				a = &al->entries[byname[w].at.line];
+				for (t = from - 1; t < sp; t++)
+					sbuf_addf(&path, "%s -> ", al->entries[
+					    byname[stack[t]].at.line].name);
+				sbuf_adds(&path, a->name);
+				diags_add(L->d, a->at.line, a->at.col,
+				    "alias loop: %s", path.s);
+				sbuf_free(&path);
+			}
+		}
+	}
+	free(cursor);
+	free(stack);
+	free(color);
+	free(edges);
+	free(next);
+	free(byname);
+}
+
+static void
+check_aliases(struct loader *L)
+{
+	const struct desired_aliases *al = &L->ds->sendmail.aliases;
+	const char *why, *need;
+	size_t i, t;
+
+	for (i = 0; i < al->n; i++) {
+		const struct dalias *a = &al->entries[i];
+
+		for (t = 0; t < a->targets.n; t++) {
+			const char *tg = a->targets.v[t];
+
+			need = NULL;
+			switch (names_alias_target(tg, &why)) {
+			case TARGET_INVALID:
+				diags_add(L->d, a->tat[t].line, a->tat[t].col,
+				    "alias '%.60s' target '%.60s' %s", a->name,
+				    tg, why);
+				break;
+			case TARGET_PROGRAM:
+				if (!al->allow_programs.v)
+					need = "runs a program; allowed only "
+					    "with sendmail.aliases."
+					    "allow_programs: true";
+				break;
+			case TARGET_FILE:
+				if (!al->allow_files.v)
+					need = "writes to a file; allowed only "
+					    "with sendmail.aliases."
+					    "allow_files: true";
+				break;
+			case TARGET_INCLUDE:
+				if (!al->allow_files.v)
+					need = "reads addresses from a file; "
+					    "allowed only with sendmail."
+					    "aliases.allow_files: true";
+				break;
+			case TARGET_ADDRESS:
+				break;
+			}
+			if (need != NULL)
+				diags_add(L->d, a->tat[t].line, a->tat[t].col,
+				    "alias '%.60s' target '%.60s' %s", a->name,
+				    tg, need);
+		}
+	}
+	if (al->sect.set && al->mode.v == ALIASES_EXACT) {
+		static const char *const required[] = { "postmaster",
+		    "MAILER-DAEMON" };
+		const struct dpos *at = al->entries_sect.set ?
+		    &al->entries_sect.at : &al->sect.at;
+
+		for (i = 0; i < 2; i++)
+			if (desired_alias_find(L->ds, required[i]) == NULL)
+				diags_add(L->d, at->line, at->col, "sendmail."
+				    "aliases.entries must define '%s' when "
+				    "mode is exact", required[i]);
+	}
+	check_loops(L, al);
+}
+
+static void
+check_service(struct loader *L)
+{
+	const struct desired_service *sv = &L->ds->service;
+	const char *a = sv->args.v;
+	size_t n;
+	int bd = 0;
+
+	if (!sv->sect.set || sv->args.bad || sv->subsystem.bad || a == NULL)
+		return;
+	if (sv->subsystem.v != NULL && strcmp(sv->subsystem.v, "sendmail"))
+		return;
+	/* Look for the word -bd; flags may be bundled only after it. */
+	for (; *a != '\0'; a += n + (a[n] == ' ')) {
+		n = strcspn(a, " ");
+		if (n == 3 && strncmp(a, "-bd", 3) == 0)
+			bd = 1;
+	}
+	if (!bd)
+		diags_add(L->d, sv->args.at.line, sv->args.at.col, "service.args "
+		    "'%.60s' must include -bd: sendmail under SRC runs only as a "
+		    "daemon", sv->args.v);
+}
+
+static void
+check_rules(struct loader *L)
+{
+	const struct dint *v = &L->ds->version;
+
+	if (v->set && v->v != DESIRED_VERSION)
+		diags_add(L->d, v->at.line, v->at.col, "version %d is not "
+		    "supported; this mailprov reads version %d", v->v,
+		    DESIRED_VERSION);
+	check_identity(L);
+	check_relay(L);
+	check_aliases(L);
+	check_service(L);
+}
+
+/* set_default - fill an unset string. */
+static void
+default_str(struct dstr *f, const char *v)
+{
+	if (f->v == NULL)
+		f->v = xstrdup(v);
+}
+
+static void
+default_int(struct dint *f, int v)
+{
+	if (!f->set)
+		f->v = v;
+}
+
+/* apply_defaults - the values documented in mailprov.yaml(5). */
+static void
+apply_defaults(struct desired *ds)
+{
+	default_str(&ds->sendmail.config, "/etc/mail/sendmail.cf");
+	default_int(&ds->sendmail.relay_all, 0);
+	default_int(&ds->sendmail.aliases.mode, ALIASES_MERGE);
+	default_int(&ds->sendmail.aliases.allow_programs, 0);
+	default_int(&ds->sendmail.aliases.allow_files, 0);
+	if (ds->service.sect.set) {
+		default_str(&ds->service.subsystem, "sendmail");
+		default_int(&ds->service.state, SERVICE_RUNNING);
+		default_str(&ds->service.args, "-bd -q30m");
+		default_int(&ds->service.persist, 1);
+	}
+}
+
+/* ---------------------------------------------------------------- API */
+
+struct desired *
+desired_load_buffer(const char *buf, size_t len, struct diags *d)
+{
+	static const struct ytree_limits lim = { DESIRED_MAX_BYTES,
+	    DESIRED_MAX_NODES, DESIRED_MAX_DEPTH };
+	struct loader L;
+	struct ynode *root;
+	size_t before = diags_count(d);
+
+	root = ytree_parse(buf, len, &lim, d);
+	if (diags_count(d) > before && root == NULL)
+		return NULL;
+	if (root == NULL || ynode_is_null(root)) {
+		diags_add(d, 1, 1, "file is empty; a desired state starts with "
+		    "'version: 1'");
+		ynode_free(root);
+		return NULL;
+	}
+	if (root->kind != YN_MAP) {
+		diags_add(d, root->line, root->col, "the top level must be a "
+		    "mapping of keys (version, sendmail, service), not %s",
+		    describe(root));
+		ynode_free(root);
+		return NULL;
+	}
+	L.d = d;
+	L.ds = xcalloc(1, sizeof(*L.ds));
+	load_map(&L, root, top_keys, "");
+	check_rules(&L);
+	ynode_free(root);
+	if (diags_count(d) > before) {
+		diags_sort(d);
+		desired_free(L.ds);
+		return NULL;
+	}
+	apply_defaults(L.ds);
+	return L.ds;
+}
+
+struct desired *
+desired_load_file(const char *path, struct diags *d)
+{
+	struct desired *ds;
+	char *buf;
+	size_t len;
+
+	if (fileio_read(path, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &buf,
+	    &len) < 0) {
+		if (errno == EFBIG)
+			diags_add(d, 0, 0, "file is larger than %d bytes; "
+			    "refusing it", DESIRED_MAX_BYTES);
+		else if (errno == ELOOP)
+			diags_add(d, 0, 0, "is a symbolic link; desired state "
+			    "is read only from a regular file");
+		else
+			diags_add(d, 0, 0, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	ds = desired_load_buffer(buf, len, d);
+	free(buf);
+	return ds;
+}
+
+static void
+dstr_free(struct dstr *f)
+{
+	free(f->v);
+}
+
+void
+desired_free(struct desired *ds)
+{
+	struct desired_aliases *al;
+	size_t i;
+
+	if (ds == NULL)
+		return;
+	dstr_free(&ds->sendmail.config);
+	dstr_free(&ds->sendmail.hostname);
+	dstr_free(&ds->sendmail.domain);
+	dstr_free(&ds->sendmail.fqdn);
+	dstr_free(&ds->sendmail.smart_host);
+	dstr_free(&ds->sendmail.auth);
+	strlist_clear(&ds->sendmail.accept_names.l);
+	strlist_clear(&ds->sendmail.relay_domains.l);
+	al = &ds->sendmail.aliases;
+	for (i = 0; i < al->n; i++) {
+		free(al->entries[i].name);
+		strlist_clear(&al->entries[i].targets);
+		free(al->entries[i].tat);
+	}
+	free(al->entries);
+	dstr_free(&ds->service.subsystem);
+	dstr_free(&ds->service.args);
+	free(ds);
+}
+
+const struct dalias *
+desired_alias_find(const struct desired *ds, const char *name)
+{
+	const struct desired_aliases *al = &ds->sendmail.aliases;
+	size_t i;
+
+	for (i = 0; i < al->n; i++)
+		if (strcasecmp(al->entries[i].name, name) == 0)
+			return &al->entries[i];
+	return NULL;
+}

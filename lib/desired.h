@@ -1,0 +1,132 @@
+/*
+ * desired.h - the desired state, schema version 1, and its loader.
+ *
+ * desired_load_*() parse with libyaml (through yamltree), walk the tree
+ * against the schema table in desired.c, then apply the cross-field rules
+ * (identity agrees, no open relay, no loop, no shell).  They return a new
+ * model only when the file is entirely valid; otherwise NULL, with every
+ * error (up to DIAG_MAX) in the caller's struct diags.  Nothing global is
+ * touched, so a daemon can load a candidate and keep its current state
+ * until the new one is known good.
+ *
+ * Every field records where it was written (line, column) so later stages
+ * can point back into the file.  A field that was not written is "unset":
+ * NULL string, set == 0; desired_load_*() then fills the documented
+ * defaults.  Sections that are absent are not managed at all.
+ */
+#ifndef MAILPROV_DESIRED_H
+#define MAILPROV_DESIRED_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "util.h"
+
+#define DESIRED_VERSION		1
+#define DESIRED_MAX_BYTES	(1024 * 1024)
+#define DESIRED_MAX_NODES	100000
+#define DESIRED_MAX_DEPTH	32
+
+struct dpos {
+	unsigned	line;
+	unsigned	col;
+};
+
+struct dstr {
+	char		*v;	/* NULL: not given */
+	struct dpos	 at;
+	int		 bad;	/* given but failed its own check */
+};
+
+struct dint {			/* booleans and enumerations */
+	int		 v;
+	int		 set;
+	struct dpos	 at;
+	int		 bad;
+};
+
+struct dlist {
+	int		 set;
+	struct strlist	 l;
+	struct dpos	 at;
+	int		 bad;
+};
+
+struct dsect {
+	int		 set;	/* the section was written */
+	struct dpos	 at;
+};
+
+enum alias_mode {
+	ALIASES_MERGE = 0,	/* ensure these entries, keep the others */
+	ALIASES_EXACT		/* exactly these entries */
+};
+
+enum service_state {
+	SERVICE_RUNNING = 0,
+	SERVICE_STOPPED
+};
+
+struct dalias {
+	char		*name;
+	struct strlist	 targets;
+	struct dpos	*tat;	/* position of each target */
+	struct dpos	 at;
+};
+
+struct desired_aliases {
+	struct dsect	 sect;
+	struct dint	 mode;		/* enum alias_mode, default merge */
+	struct dint	 allow_programs;/* default false */
+	struct dint	 allow_files;	/* default false */
+	struct dsect	 entries_sect;
+	struct dalias	*entries;
+	size_t		 n;
+};
+
+struct desired_sendmail {
+	struct dsect	 sect;
+	struct dstr	 config;	/* default /etc/mail/sendmail.cf */
+	struct dstr	 hostname;	/* Dw */
+	struct dstr	 domain;	/* Dm */
+	struct dstr	 fqdn;		/* Dj, not managed when unset */
+	struct dlist	 accept_names;	/* local-host-names */
+	struct dstr	 smart_host;	/* DS */
+	struct dint	 relay_all;	/* default false */
+	struct dlist	 relay_domains;	/* relay-domains */
+	struct dstr	 auth;		/* refused: never set in a valid model */
+	struct desired_aliases aliases;
+};
+
+struct desired_service {
+	struct dsect	 sect;
+	struct dstr	 subsystem;	/* default sendmail */
+	struct dint	 state;		/* enum service_state, default running */
+	struct dstr	 args;		/* default "-bd -q30m" */
+	struct dint	 persist;	/* default true */
+};
+
+struct desired {
+	struct dint		version;
+	struct desired_sendmail	sendmail;
+	struct desired_service	service;
+};
+
+/*
+ * desired_load_file - read and validate path (opened with O_NOFOLLOW, at
+ * most DESIRED_MAX_BYTES).  d must have been set up with diags_init().
+ * Returns the model, or NULL with the errors in d.
+ */
+struct desired	*desired_load_file(const char *path, struct diags *d);
+
+/* desired_load_buffer - the same for bytes already in memory. */
+struct desired	*desired_load_buffer(const char *buf, size_t len,
+		    struct diags *d);
+
+void		 desired_free(struct desired *ds);
+
+/* desired_alias_find - the entry named name (case-insensitive), or NULL. */
+const struct dalias *desired_alias_find(const struct desired *ds,
+		    const char *name);
+
+#endif

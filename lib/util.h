@@ -1,0 +1,47 @@
+/*
+ * util.h - allocation that never fails, growable string lists and buffers.
+ *
+ * The x-allocators print one line and abort on exhaustion: a daemon that
+ * runs out of memory while editing mail configuration must not limp on
+ * with half-built state.  Every *_free() accepts NULL.
+ */
+#ifndef MAILPROV_UTIL_H
+#define MAILPROV_UTIL_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* xreallocarray - realloc for nmemb * size, aborting on overflow. */
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* strlist - an owned, growable array of owned strings. */
+struct strlist {
+	char	**v;
+	size_t	  n;
+	size_t	  cap;
+};
+
+void	strlist_push(struct strlist *l, const char *s);	/* copies s */
+void	strlist_take(struct strlist *l, char *s);	/* takes s */
+/* strlist_find - index of s (case-insensitive if nocase), or -1. */
+long	strlist_find(const struct strlist *l, const char *s, int nocase);
+void	strlist_clear(struct strlist *l);
+
+/* sbuf - a growable NUL-terminated byte buffer. */
+struct sbuf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	sbuf_add(struct sbuf *b, const char *p, size_t n);
+void	sbuf_adds(struct sbuf *b, const char *s);
+void	sbuf_addf(struct sbuf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	sbuf_free(struct sbuf *b);
+
+#endif
