@@ -333,8 +333,11 @@ load_str(struct loader *L, const struct key *k, const struct ynode *v,
 	const char *s = scalar_text(L, v, name, "a string");
 	const char *why;
 
-	if (s == NULL)
+	if (s == NULL) {
+		f->bad = 1;
+		f->at = pos_of(v);
 		return;
+	}
 	free(f->v);
 	f->v = xstrdup(s);
 	f->at = pos_of(v);
@@ -355,6 +358,7 @@ load_list(struct loader *L, const struct key *k, const struct ynode *v,
 
 	if (v->kind != YN_SEQ) {
 		type_error(L, v, name, "a list");
+		f->bad = 1;
 		return;
 	}
 	strlist_clear(&f->l);
@@ -555,6 +559,8 @@ load_map(struct loader *L, const struct ynode *map, const struct key *tab,
 
 /* -------------------------------------------------------------- rules */
 
+#define GIVEN(f)	((f)->v != NULL || (f)->bad)
+
 static void
 check_identity(struct loader *L)
 {
@@ -562,14 +568,15 @@ check_identity(struct loader *L)
 	char *fq = NULL;
 	size_t len;
 
-	if ((sm->hostname.v == NULL) != (sm->domain.v == NULL)) {
-		const struct dstr *given = sm->hostname.v ? &sm->hostname :
-		    &sm->domain;
+	/* A value that failed its own check still counts as given. */
+	if (GIVEN(&sm->hostname) != GIVEN(&sm->domain)) {
+		const struct dstr *given = GIVEN(&sm->hostname) ?
+		    &sm->hostname : &sm->domain;
 
 		diags_add(L->d, given->at.line, given->at.col, "sendmail.%s is "
 		    "set without sendmail.%s; set both so that $w and $m "
-		    "agree", sm->hostname.v ? "hostname" : "domain",
-		    sm->hostname.v ? "domain" : "hostname");
+		    "agree", given == &sm->hostname ? "hostname" : "domain",
+		    given == &sm->hostname ? "domain" : "hostname");
 	}
 	if (sm->hostname.v && sm->domain.v && !sm->hostname.bad &&
 	    !sm->domain.bad) {
@@ -730,10 +737,20 @@ check_loops(struct loader *L, const struct desired_aliases *al)
 				while (from > 0 && stack[from - 1] != w)
 					from--;
 				a = &al->entries[byname[w].at.line];
-				for (t = from - 1; t < sp; t++)
+				for (t = from - 1; t < sp; t++) {
+					/* Long cycles: the first 4, the last 2. */
+					if (sp - from > 6 && t == from + 3) {
+						sbuf_adds(&path, "... -> ");
+						t = sp - 3;
+						continue;
+					}
 					sbuf_addf(&path, "%s -> ", al->entries[
 					    byname[stack[t]].at.line].name);
+				}
 				sbuf_adds(&path, a->name);
+				if (sp - from > 6)
+					sbuf_addf(&path, " (%zu aliases)",
+					    sp - from + 1);
 				diags_add(L->d, a->at.line, a->at.col,
 				    "alias loop: %s", path.s);
 				sbuf_free(&path);

@@ -141,6 +141,9 @@ names_check_smart_host(const char *s)
 
 	if (*s == '\0')
 		return NULL;	/* empty: no smart host, direct delivery */
+	if (*s == '[' && colon != NULL && strchr(s, ']') != NULL &&
+	    colon > strchr(s, ']'))
+		return "may not carry a port; sendmail's DS takes a host only";
 	if (colon != NULL) {
 		ml = (size_t)(colon - s);
 		for (i = 0; i < sizeof(mailers) / sizeof(mailers[0]); i++)
