@@ -307,15 +307,15 @@ load_enum(struct loader *L, const struct key *k, const struct ynode *v,
 
 	if (s == NULL)
 		return;
-	for (i = 0; k->choices[i] != NULL; i++) {
+	for (i = 0; k->choices[i] != NULL; i++)
 		if (strcmp(s, k->choices[i]) == 0) {
 			f->v = (int)i;
 			f->set = 1;
 			f->at = pos_of(v);
 			return;
 		}
+	for (i = 0; k->choices[i] != NULL; i++)
 		sbuf_addf(&list, "%s%s", i ? ", " : "", k->choices[i]);
-	}
 	for (i = 0; k->choices[i] != NULL; i++)
 		if (names_distance(s, k->choices[i]) <= 2)
 			break;

@@ -1,0 +1,120 @@
+#!/bin/bash
+# cli_test.sh - mailprov and mailprovd as an admin runs them: exit codes,
+# the one-line "path:line:col: message" errors, file refusals, install.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+MP=./daemon/mailprov
+MPD=./daemon/mailprovd
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+fails=0
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1${2:+ ($2)}"; fails=$((fails + 1)); }
+# check NAME WANT_RC CMD...: run, keep stdout/stderr in $T/out $T/err.
+check() {
+	local name=$1 want=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then pass "$name exits $want"
+	else fail "$name exits $want" "got $rc: $(head -c 300 "$T/err")"; fi
+}
+has() {	# has NAME FILE PATTERN
+	if grep -qE -- "$3" "$2"; then pass "$1"
+	else fail "$1" "no /$3/ in: $(head -c 300 "$2")"; fi
+}
+
+check "validate example" 0 $MP validate -f conf/desired.yaml
+has "validate example says valid" "$T/out" '^conf/desired.yaml: valid \(version 1\)'
+[ -s "$T/err" ] && fail "validate example is silent on stderr" "$(cat "$T/err")" ||
+	pass "validate example is silent on stderr"
+
+cat >"$T/bad.yaml" <<'Y'
+version: 1
+sendmail:
+  smart_hots: "[relay.example.net]"
+  hostname: dmspar02.example.net
+  domain: example.net
+  relay_domains: ["*", example.net]
+service:
+  args: "-bd; reboot"
+Y
+cp "$T/bad.yaml" "$T/bad.before"
+check "validate bad file" 1 $MP validate -f "$T/bad.yaml"
+n=$(wc -l <"$T/err")
+[ "$n" -eq 4 ] && pass "four errors, one line each" || fail "four errors, one line each" "got $n: $(cat "$T/err")"
+bad=$(grep -cvE "^$T/bad.yaml:[0-9]+:[0-9]+: [^ ]" "$T/err")
+[ "$bad" -eq 0 ] && pass "every error is path:line:col: message" || fail "every error is path:line:col: message" "$(cat "$T/err")"
+has "hint for smart_hots" "$T/err" "bad.yaml:3:3: unknown key 'smart_hots' in sendmail; did you mean 'smart_host'\?"
+has "open relay refused" "$T/err" "bad.yaml:6:19: .*open relay"
+has "shell in args refused" "$T/err" "bad.yaml:8:9: service.args .*no shell characters"
+[ -s "$T/out" ] && fail "nothing on stdout for a bad file" || pass "nothing on stdout for a bad file"
+cmp -s "$T/bad.yaml" "$T/bad.before" && pass "validate changes nothing" || fail "validate changes nothing"
+
+check "missing file" 1 $MP validate -f "$T/none.yaml"
+has "missing file message" "$T/err" "^$T/none.yaml: cannot read: No such file"
+ln -s "$PWD/conf/desired.yaml" "$T/link.yaml"
+check "symbolic link refused" 1 $MP validate -f "$T/link.yaml"
+has "symbolic link message" "$T/err" "link.yaml: is a symbolic link"
+check "directory refused" 1 $MP validate -f "$T"
+mkfifo "$T/fifo.yaml"
+check "FIFO refused without hanging" 1 timeout 10 $MP validate -f "$T/fifo.yaml"
+head -c 1048577 /dev/zero | tr '\0' '#' >"$T/big.yaml"
+check "file over 1 MiB refused" 1 $MP validate -f "$T/big.yaml"
+has "size message" "$T/err" "larger than 1048576 bytes"
+printf 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n' >"$T/bomb.yaml"
+check "alias bomb refused" 1 timeout 10 $MP validate -f "$T/bomb.yaml"
+has "alias bomb message" "$T/err" "bomb.yaml:1:4: YAML anchors"
+: >"$T/empty.yaml"
+check "empty file refused" 1 $MP validate -f "$T/empty.yaml"
+has "empty file message" "$T/err" "empty.yaml:1:1: file is empty"
+
+mkdir -p "$T/root/etc/mailprov"
+cp conf/desired.yaml "$T/root/etc/mailprov/desired.yaml"
+check "--root finds the default file" 0 $MP validate --root "$T/root"
+has "--root path shown" "$T/out" "^$T/root/etc/mailprov/desired.yaml: valid"
+
+check "no command" 1 $MP
+check "unknown command" 1 $MP frobnicate -f conf/desired.yaml
+check "unknown option" 1 $MP validate --frob
+check "-f without value" 1 $MP validate -f
+check "--help" 0 $MP --help
+has "--help shows usage" "$T/out" "^usage: mailprov validate\|plan\|apply\|status"
+check "--version" 0 $MP --version
+has "--version" "$T/out" "^mailprov [0-9]+\.[0-9]+\.[0-9]+$"
+check "plan is not there yet and says so" 1 $MP plan -f conf/desired.yaml
+has "plan message" "$T/err" "not implemented"
+
+check "mailprovd --help" 0 $MPD --help
+check "mailprovd bad backend" 1 $MPD --src-backend ssh
+has "mailprovd backend message" "$T/err" "must be exec or mock"
+check "mailprovd unknown option" 1 $MPD -x
+check "mailprovd says it has no loop yet" 1 $MPD --src-backend mock -d
+has "mailprovd message" "$T/err" "not implemented"
+
+# Install into a staging root twice: an edited desired.yaml survives.
+D="$T/dest"
+make -s install DESTDIR="$D" PREFIX=/usr >"$T/inst" 2>&1 &&
+	pass "make install" || fail "make install" "$(tail -5 "$T/inst")"
+for f in usr/sbin/mailprov usr/sbin/mailprovd etc/mailprov/desired.yaml \
+    etc/mailprov/desired.yaml.example usr/share/man/man5/mailprov.yaml.5 \
+    usr/share/man/man8/mailprov.8 usr/share/man/man8/mailprovd.8; do
+	[ -f "$D/$f" ] && pass "installed $f" || fail "installed $f"
+done
+[ -x "$D/usr/sbin/mailprov" ] && pass "mailprov is executable" || fail "mailprov is executable"
+[ -d "$D/var/mailprov" ] && [ "$(stat -c %a "$D/var/mailprov")" = 700 ] &&
+	pass "/var/mailprov created 0700" || fail "/var/mailprov created 0700"
+echo "# edited by the admin" >>"$D/etc/mailprov/desired.yaml"
+cp "$D/etc/mailprov/desired.yaml" "$T/edited"
+make -s install DESTDIR="$D" PREFIX=/usr >"$T/inst" 2>&1
+cmp -s "$D/etc/mailprov/desired.yaml" "$T/edited" &&
+	pass "second install keeps desired.yaml" || fail "second install keeps desired.yaml"
+
+# Man pages render with no warnings.
+for m in conf/mailprov.yaml.5 daemon/mailprov.8 daemon/mailprovd.8; do
+	w=$(LC_ALL=C.UTF-8 groff -man -ww -z -t "$m" 2>&1)
+	[ -z "$w" ] && pass "man page $m renders cleanly" || fail "man page $m renders cleanly" "$w"
+done
+
+exit $((fails > 0))
