@@ -6,6 +6,7 @@
 #   make install         DESTDIR=... PREFIX=... (binaries in $(PREFIX)/sbin)
 #   make check SANITIZE=1   the same tests under ASan and UBSan
 #   make CC=clang        any C99 compiler
+#   make bench           timing and memory figures for README
 
 PREFIX		?= /usr/local
 SBINDIR		?= $(PREFIX)/sbin
@@ -39,7 +40,7 @@ TESTS		= tests/names_test tests/desired_test
 MAN5		= conf/mailprov.yaml.5
 MAN8		= daemon/mailprov.8 daemon/mailprovd.8
 
-.PHONY: all demo check check-run install clean deps
+.PHONY: all demo check check-run bench install clean deps
 
 all: $(LIB) $(BINS)
 
@@ -71,6 +72,9 @@ check: deps
 
 check-run: all $(TESTS)
 	@sh tests/run.sh $(TESTS) tests/*_test.sh
+
+bench: all
+	@bash tests/bench/validate.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
