@@ -27,12 +27,14 @@ ifeq ($(SANITIZE),1)
 SANFLAGS	= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		  -fno-sanitize-recover=all
 endif
-ALL_CFLAGS	= -std=c99 -D_POSIX_C_SOURCE=200809L $(WARN) -Ilib \
+ALL_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 $(WARN) -Ilib \
 		  $(YAML_CFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c \
-		  lib/yamltree.c lib/desired.c
+		  lib/yamltree.c lib/desired.c lib/lines.c lib/diff.c lib/cf.c \
+		  lib/listfile.c lib/aliases.c lib/proc.c lib/smcheck.c \
+		  lib/reconcile.c
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= lib/libmailprov.a
 BINS		= daemon/mailprov daemon/mailprovd

@@ -100,11 +100,18 @@ static const struct key service_keys[] = {
 	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
 };
 
+static const struct key backups_keys[] = {
+	{ "keep", K_INT, OFF(backups.keep), NULL, NULL, NULL, NULL, 0 },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+};
+
 static const struct key top_keys[] = {
 	{ "version", K_INT, OFF(version), NULL, NULL, NULL, NULL, 1 },
 	{ "sendmail", K_SECTION, OFF(sendmail.sect), sendmail_keys, NULL,
 	    NULL, NULL, 0 },
 	{ "service", K_SECTION, OFF(service.sect), service_keys, NULL, NULL,
+	    NULL, 0 },
+	{ "backups", K_SECTION, OFF(backups.sect), backups_keys, NULL, NULL,
 	    NULL, 0 },
 	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
 };
@@ -860,6 +867,12 @@ check_rules(struct loader *L)
 		diags_add(L->d, v->at.line, v->at.col, "version %d is not "
 		    "supported; this mailprov reads version %d", v->v,
 		    DESIRED_VERSION);
+	if (L->ds->backups.keep.set && (L->ds->backups.keep.v < 1 ||
+	    L->ds->backups.keep.v > 1000))
+		diags_add(L->d, L->ds->backups.keep.at.line,
+		    L->ds->backups.keep.at.col, "backups.keep %d is out of "
+		    "range: keep 1 to 1000 backups per file",
+		    L->ds->backups.keep.v);
 	check_identity(L);
 	check_relay(L);
 	check_aliases(L);
@@ -890,6 +903,7 @@ apply_defaults(struct desired *ds)
 	default_int(&ds->sendmail.aliases.mode, ALIASES_MERGE);
 	default_int(&ds->sendmail.aliases.allow_programs, 0);
 	default_int(&ds->sendmail.aliases.allow_files, 0);
+	default_int(&ds->backups.keep, 10);
 	if (ds->service.sect.set) {
 		default_str(&ds->service.subsystem, "sendmail");
 		default_int(&ds->service.state, SERVICE_RUNNING);
@@ -920,7 +934,8 @@ desired_load_buffer(const char *buf, size_t len, struct diags *d)
 	}
 	if (root->kind != YN_MAP) {
 		diags_add(d, root->line, root->col, "the top level must be a "
-		    "mapping of keys (version, sendmail, service), not %s",
+		    "mapping of keys (version, sendmail, service, backups), "
+		    "not %s",
 		    describe(root));
 		ynode_free(root);
 		return NULL;
@@ -1000,7 +1015,12 @@ desired_free(struct desired *ds)
 const struct dalias *
 desired_alias_find(const struct desired *ds, const char *name)
 {
-	const struct desired_aliases *al = &ds->sendmail.aliases;
+	return desired_aliases_find(&ds->sendmail.aliases, name);
+}
+
+const struct dalias *
+desired_aliases_find(const struct desired_aliases *al, const char *name)
+{
 	size_t i;
 
 	for (i = 0; i < al->n; i++)

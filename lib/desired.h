@@ -106,10 +106,16 @@ struct desired_service {
 	struct dint	 persist;	/* default true */
 };
 
+struct desired_backups {
+	struct dsect	 sect;
+	struct dint	 keep;		/* backups kept per file, default 10 */
+};
+
 struct desired {
 	struct dint		version;
 	struct desired_sendmail	sendmail;
 	struct desired_service	service;
+	struct desired_backups	backups;
 };
 
 /*
@@ -127,6 +133,8 @@ void		 desired_free(struct desired *ds);
 
 /* desired_alias_find - the entry named name (case-insensitive), or NULL. */
 const struct dalias *desired_alias_find(const struct desired *ds,
+		    const char *name);
+const struct dalias *desired_aliases_find(const struct desired_aliases *al,
 		    const char *name);
 
 #endif

@@ -1,17 +1,23 @@
 /*
- * fileio.c - whole-file reads with bounds.
+ * fileio.c - bounded reads, atomic replace, backups, the apply lock.
  *
- * Contract: see fileio.h.  The size is checked on the open descriptor
- * (fstat) and again while reading, so a file that grows between the two
- * cannot push more than max bytes into memory.
+ * Contract: see fileio.h.  The read size is checked on the open
+ * descriptor (fstat) and again while reading, so a file that grows
+ * between the two cannot push more than max bytes into memory.  Temporary
+ * files are ".NAME.mailprov.XXXXXX" beside their target, so they stay on
+ * the same file system (rename is atomic only there) and are easy to spot.
  */
 #include "fileio.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int
@@ -70,4 +76,350 @@ fail:
 	close(fd);
 	errno = saved;
 	return -1;
+}
+
+/* write_all - write n bytes, through EINTR and short writes. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* dir_of - the directory part of path ("." if none); caller frees. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* fsync_dir - make a rename in dir durable. */
+static int
+fsync_dir(const char *dir)
+{
+	int fd, r, saved;
+
+	if ((fd = open(dir, O_RDONLY | O_NOCTTY)) < 0)
+		return -1;
+	r = fsync(fd);
+	saved = errno;
+	close(fd);
+	/* Some file systems cannot fsync a directory: that is not a failure. */
+	if (r < 0 && (saved == EINVAL || saved == EBADF))
+		r = 0;
+	errno = saved;
+	return r;
+}
+
+/*
+ * normalize - collapse "//", "/./" and "/x/../" in an absolute path, in
+ * place; ".." at the top stays at the top, as under chroot.
+ */
+static void
+normalize(char *path)
+{
+	char *out = path, *p = path, *seg;
+	size_t n;
+
+	*out++ = '/';
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		seg = p;
+		n = strcspn(p, "/");
+		p += n;
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (out > path + 1) {
+				out--;			/* the '/' after the last part */
+				while (out > path + 1 && out[-1] != '/')
+					out--;
+			}
+			continue;
+		}
+		memmove(out, seg, n);
+		out += n;
+		*out++ = '/';
+	}
+	if (out > path + 1)
+		out--;
+	*out = '\0';
+}
+
+char *
+fileio_resolve(const char *root, const char *path)
+{
+	struct sbuf inner = { 0 }, full = { 0 };
+	char link[4096], *dir;
+	ssize_t n;
+	int hops;
+
+	sbuf_addf(&inner, "/%s", path);
+	normalize(inner.s);
+	for (hops = 0; hops <= 16; hops++) {
+		full.len = 0;
+		sbuf_addf(&full, "%s%s", root, inner.s);
+		n = readlink(full.s, link, sizeof(link) - 1);
+		if (n < 0) {
+			if (errno != EINVAL && errno != ENOENT)
+				break;
+			sbuf_free(&inner);
+			return full.s;	/* not a link, or absent */
+		}
+		if ((size_t)n == sizeof(link) - 1) {
+			errno = ENAMETOOLONG;
+			break;
+		}
+		link[n] = '\0';
+		dir = dir_of(inner.s);
+		inner.len = 0;
+		if (link[0] == '/')
+			sbuf_adds(&inner, link);
+		else
+			sbuf_addf(&inner, "%s/%s", dir, link);
+		free(dir);
+		normalize(inner.s);
+		if (hops == 16)
+			errno = ELOOP;
+	}
+	sbuf_free(&inner);
+	sbuf_free(&full);
+	return NULL;
+}
+
+int
+fileio_replace(const char *path, const char *buf, size_t len,
+    const struct stat *like)
+{
+	struct sbuf tmp = { 0 };
+	struct stat st;
+	char *dir = dir_of(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int fd, saved;
+
+	if (like == NULL) {
+		if (stat(path, &st) == 0)
+			like = &st;
+		else {
+			memset(&st, 0, sizeof(st));
+			st.st_uid = geteuid();
+			st.st_gid = getegid();
+			st.st_mode = 0644;
+			like = &st;
+		}
+	}
+	sbuf_addf(&tmp, "%s/.%s.mailprov.XXXXXX", dir, base);
+	if ((fd = mkstemp(tmp.s)) < 0)
+		goto fail_nofd;
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+		goto fail;
+	/* Owner first: fchown may clear set-id bits that fchmod then sets. */
+	if ((fchown(fd, like->st_uid, like->st_gid) < 0 && errno != EPERM) ||
+	    fchmod(fd, like->st_mode & 07777) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp.s, path) < 0)
+		goto fail;
+	if (fsync_dir(dir) < 0)
+		goto fail_renamed;
+	free(dir);
+	sbuf_free(&tmp);
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.s);
+	errno = saved;
+fail_nofd:
+fail_renamed:
+	saved = errno;
+	free(dir);
+	sbuf_free(&tmp);
+	errno = saved;
+	return -1;
+}
+
+int
+fileio_backup(const char *path, const char *stamp, char **backup)
+{
+	struct sbuf name = { 0 };
+	struct stat st;
+	char *buf;
+	size_t len;
+	int i, saved;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	if (fileio_read(path, (size_t)st.st_size + 1, 0, &buf, &len) < 0)
+		return -1;
+	sbuf_addf(&name, "%s.%s", path, stamp);
+	for (i = 1; access(name.s, F_OK) == 0 && i < 1000; i++) {
+		name.len = 0;
+		sbuf_addf(&name, "%s.%s.%d", path, stamp, i);
+	}
+	if (fileio_replace(name.s, buf, len, &st) < 0) {
+		saved = errno;
+		free(buf);
+		sbuf_free(&name);
+		errno = saved;
+		return -1;
+	}
+	free(buf);
+	*backup = name.s;
+	return 0;
+}
+
+/* is_backup_of - name is base + ".YYYYMMDD-HHMMSS" + optional ".N". */
+static int
+is_backup_of(const char *name, const char *base)
+{
+	size_t bl = strlen(base), i;
+	const char *s;
+
+	if (strncmp(name, base, bl) != 0 || name[bl] != '.')
+		return 0;
+	s = name + bl + 1;
+	for (i = 0; i < 15; i++)
+		if (i == 8 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return 0;
+	s += 15;
+	if (*s == '\0')
+		return 1;
+	if (*s++ != '.' || *s == '\0')
+		return 0;
+	return strspn(s, "0123456789") == strlen(s);
+}
+
+/* backup_cmp - oldest first: by stamp, then by numeric suffix. */
+static int
+backup_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int c = strncmp(x, y, 15);
+	const char *sx = strlen(x) > 16 ? x + 16 : "", *sy = strlen(y) > 16 ?
+	    y + 16 : "";
+
+	if (c != 0)
+		return c;
+	return atoi(sx) - atoi(sy);
+}
+
+int
+fileio_prune_backups(const char *path, size_t keep)
+{
+	struct strlist found = { 0 };
+	struct sbuf victim = { 0 };
+	char *dir = dir_of(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t bl = strlen(base), i;
+	struct dirent *de;
+	DIR *dp;
+	int deleted = 0;
+
+	if ((dp = opendir(dir)) == NULL) {
+		free(dir);
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL)
+		if (is_backup_of(de->d_name, base))
+			strlist_push(&found, de->d_name + bl + 1);
+	closedir(dp);
+	qsort(found.v, found.n, sizeof(*found.v), backup_cmp);
+	for (i = 0; i + keep < found.n; i++) {
+		victim.len = 0;
+		sbuf_addf(&victim, "%s/%s.%s", dir, base, found.v[i]);
+		if (unlink(victim.s) == 0)
+			deleted++;
+	}
+	sbuf_free(&victim);
+	strlist_clear(&found);
+	free(dir);
+	return deleted;
+}
+
+int
+fileio_lock(const char *path, int wait_s, long *holder)
+{
+	struct flock fl;
+	struct timespec nap = { 0, 100 * 1000 * 1000 };
+	char pid[32];
+	int fd, tries, saved;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600)) < 0)
+		return -1;
+	for (tries = 0;; tries++) {
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_SETLK, &fl) == 0)
+			break;
+		if ((errno != EAGAIN && errno != EACCES) || tries >= wait_s * 10) {
+			saved = errno == EACCES ? EWOULDBLOCK : errno;
+			memset(&fl, 0, sizeof(fl));
+			fl.l_type = F_WRLCK;
+			fl.l_whence = SEEK_SET;
+			*holder = fcntl(fd, F_GETLK, &fl) == 0 &&
+			    fl.l_type != F_UNLCK ? (long)fl.l_pid : 0;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || write_all(fd, pid, strlen(pid)) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int
+fileio_mkdirs(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path), *s;
+	int saved;
+
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (*p != '\0' && mkdir(p, mode) < 0 && errno != EEXIST) {
+			saved = errno;
+			free(p);
+			errno = saved;
+			return -1;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return 0;
 }

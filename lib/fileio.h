@@ -1,12 +1,21 @@
 /*
- * fileio.h - reading and (later) atomically replacing managed files.
+ * fileio.h - reading, backing up and atomically replacing managed files.
  *
- * Convention: 0 on success, -1 with errno set on failure.
+ * Convention: 0 (or a descriptor) on success, -1 with errno set on
+ * failure; constructors return NULL with errno set.
+ *
+ * The replace routine never leaves a half-written target: the new bytes go
+ * to a temporary file in the same directory, which gets the old file's
+ * owner, group and mode, is fsync'ed, renamed over the target, and the
+ * directory is fsync'ed.  On any failure the temporary file is removed and
+ * the target is untouched.
  */
 #ifndef MAILPROV_FILEIO_H
 #define MAILPROV_FILEIO_H
 
 #include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #define FILEIO_NOFOLLOW	0x1	/* refuse a symbolic link (errno ELOOP) */
 
@@ -18,5 +27,48 @@
  */
 int	fileio_read(const char *path, size_t max, int flags, char **bufp,
 	    size_t *lenp);
+
+/*
+ * fileio_resolve - the file that path names once symbolic links are
+ * followed, with root prefixed ("" for none).  path is as seen from inside
+ * root ("/etc/sendmail.cf"); an absolute link target is taken inside root
+ * too, and ".." stops at root (as under chroot), so nothing escapes it.
+ * The final file need not exist.  Returns a new string, or NULL (ELOOP
+ * after 16 links, ENAMETOOLONG).
+ */
+char	*fileio_resolve(const char *root, const char *path);
+
+/*
+ * fileio_replace - atomically make path hold buf.  like gives the owner,
+ * group and mode to use (NULL: the current owner of path if it exists,
+ * else the caller's uid/gid and 0644).
+ */
+int	fileio_replace(const char *path, const char *buf, size_t len,
+	    const struct stat *like);
+
+/*
+ * fileio_backup - copy path to "path.STAMP" (".STAMP.N" if taken), with
+ * its owner, group and mode, atomically.  *backup gets the new name
+ * (caller frees).
+ */
+int	fileio_backup(const char *path, const char *stamp, char **backup);
+
+/*
+ * fileio_prune_backups - keep the newest keep backups of path (names
+ * path.YYYYMMDD-HHMMSS[.N]), delete older ones.  Returns how many were
+ * deleted, or -1.
+ */
+int	fileio_prune_backups(const char *path, size_t keep);
+
+/*
+ * fileio_lock - an exclusive lock on path (created 0600), waiting up to
+ * wait_s seconds.  Returns the descriptor to keep open while locked, or
+ * -1: EWOULDBLOCK with *holder set to the pid holding it, when it stays
+ * taken.
+ */
+int	fileio_lock(const char *path, int wait_s, long *holder);
+
+/* fileio_mkdirs - mkdir -p with mode for the directories created. */
+int	fileio_mkdirs(const char *path, mode_t mode);
 
 #endif

@@ -26,7 +26,7 @@ static const struct bad bad_docs[] = {
 	    3, 3, "unknown key 'smart_hots' in sendmail; did you mean "
 	    "'smart_host'?", 0 },
 	{ "unknown key lists valid ones", HEAD "colour: blue\n", 2, 1,
-	    "valid keys are: version, sendmail, service", 0 },
+	    "valid keys are: version, sendmail, service, backups", 0 },
 	{ "key in wrong case", HEAD "service:\n  State: running\n", 3, 3,
 	    "did you mean 'state'?", 0 },
 	{ "duplicate top key", HEAD "version: 1\n", 2, 1,
@@ -64,7 +64,7 @@ static const struct bad bad_docs[] = {
 	    "the top level must be a mapping of keys", 0 },
 	{ "top level a scalar", "hello\n", 1, 1,
 	    "the top level must be a mapping of keys (version, sendmail, "
-	    "service), not a single value", 0 },
+	    "service, backups), not a single value", 0 },
 	/* file shape */
 	{ "empty file", "", 1, 1, "file is empty", 0 },
 	{ "only comments", "# nothing yet\n\n", 1, 1, "file is empty", 0 },
@@ -232,6 +232,8 @@ static const struct bad bad_docs[] = {
 	    "sendmail.auth is not supported: AIX sendmail", 0 },
 	{ "config relative", HEAD "sendmail:\n  config: mail/sendmail.cf\n",
 	    3, 11, "must be an absolute path", 0 },
+	{ "backups.keep zero", HEAD "backups:\n  keep: 0\n", 3, 9,
+	    "backups.keep 0 is out of range", 0 },
 	{ "config escapes", HEAD "sendmail:\n  config: /etc/mail/../shadow\n",
 	    3, 11, "may not contain '..'", 0 },
 	/* several errors in one file, all reported, in file order */

@@ -1,0 +1,47 @@
+/*
+ * aliases.h - the aliases file: entries with continuation lines, comments.
+ *
+ * An entry starts on a line that does not begin with a blank or '#' and
+ * runs on over the lines that begin with a blank or tab.  Names compare
+ * without case, as sendmail's do.  The editor keeps every line it does
+ * not need to change byte for byte: in merge mode all other entries and
+ * all comments; in exact mode all comments, and only the listed entries.
+ */
+#ifndef MAILPROV_ALIASES_H
+#define MAILPROV_ALIASES_H
+
+#include <stddef.h>
+
+#include "desired.h"
+#include "util.h"
+
+struct alias_entry {
+	char	*name;		/* as written */
+	struct strlist targets;	/* trimmed, outer quotes removed */
+	size_t	 first;		/* first line (0-based) */
+	size_t	 last;		/* last continuation line */
+};
+
+struct aliases {
+	struct alias_entry *v;
+	size_t	 n;
+	size_t	 bad;		/* lines that are neither entry nor comment */
+};
+
+/* aliases_parse - the entries of buf. */
+void	aliases_parse(const char *buf, size_t len, struct aliases *a);
+void	aliases_free(struct aliases *a);
+
+/*
+ * aliases_edit - out = buf with the desired entries ensured (merge) or
+ * made the only ones (exact).  Sentences about what else was done (a
+ * duplicate removed) go to notes.
+ */
+void	aliases_edit(const char *buf, size_t len,
+	    const struct desired_aliases *want, struct sbuf *out,
+	    struct strlist *notes);
+
+/* aliases_split_targets - "a, b, \"|x y\"" into trimmed targets. */
+void	aliases_split_targets(const char *s, size_t n, struct strlist *out);
+
+#endif

@@ -1,0 +1,719 @@
+/*
+ * cf.c - lossless editing of sendmail.cf.
+ *
+ * Contract: see cf.h.  What counts as a line we manage:
+ *   D<x>value, D{name}value    macro definitions (commented: #D<x>...)
+ *   F<c>[-o] path [format]     file classes (commented: #F<c>...)
+ *   C<c>name name ...          inline classes
+ *   R<lhs>TAB<rhs>[TAB<c>]     rules, only to comment or uncomment them
+ *   S<name>[=<num>]            ruleset starts, to know where a rule lives
+ * A line that starts with a blank continues the previous one (sendmail's
+ * rule); a replaced definition takes its continuation lines with it.
+ *
+ * Limits: macro names are matched as written (D{name} and one-letter
+ * names); an F line fed by a program (F<c>|prog) cannot be managed.
+ */
+#include "cf.h"
+#include "lines.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------- basics */
+
+struct cf *
+cf_parse(const char *buf, size_t len)
+{
+	struct cf *cf = xcalloc(1, sizeof(*cf));
+	struct lines l = { 0 };
+	size_t i;
+
+	cf->buf = xmalloc(len + 1);
+	memcpy(cf->buf, buf, len);
+	cf->buf[len] = '\0';
+	lines_split(&l, cf->buf, len);
+	cf->eol = lines_eol(&l);
+	cf->cap = l.n + 8;
+	cf->v = xcalloc(cf->cap, sizeof(*cf->v));
+	for (i = 0; i < l.n; i++) {
+		cf->v[i].p = l.v[i].p;
+		cf->v[i].len = l.v[i].len;
+		cf->v[i].orig = (unsigned)i + 1;
+	}
+	cf->n = l.n;
+	lines_free(&l);
+	return cf;
+}
+
+void
+cf_free(struct cf *cf)
+{
+	size_t i;
+
+	if (cf == NULL)
+		return;
+	for (i = 0; i < cf->n; i++)
+		free(cf->v[i].own);
+	free(cf->v);
+	free(cf->buf);
+	strlist_clear(&cf->notes);
+	free(cf);
+}
+
+void
+cf_serialize(const struct cf *cf, struct sbuf *out)
+{
+	size_t i;
+
+	sbuf_add(out, "", 0);
+	for (i = 0; i < cf->n; i++)
+		sbuf_add(out, cf->v[i].p, cf->v[i].len);
+}
+
+/* body - the line without its terminator, as a new string. */
+static char *
+body(const struct cf *cf, size_t i)
+{
+	struct line ln = { cf->v[i].p, cf->v[i].len };
+
+	return xstrndup(ln.p, line_body(&ln));
+}
+
+/* eol_of - the terminator line i has, or the file's if it has none. */
+static const char *
+eol_of(const struct cf *cf, size_t i)
+{
+	struct line ln = { cf->v[i].p, cf->v[i].len };
+	const char *e = line_eol(&ln);
+
+	return *e ? e : cf->eol;
+}
+
+/* set_line - replace line i's bytes with text + its terminator. */
+static void
+set_line(struct cf *cf, size_t i, const char *text)
+{
+	struct sbuf b = { 0 };
+
+	sbuf_addf(&b, "%s%s", text, eol_of(cf, i));
+	free(cf->v[i].own);
+	cf->v[i].own = b.s;
+	cf->v[i].p = b.s;
+	cf->v[i].len = b.len;
+}
+
+/* insert_line - a new line before index at. */
+static void
+insert_line(struct cf *cf, size_t at, const char *text)
+{
+	struct sbuf b = { 0 };
+
+	if (cf->n == cf->cap) {
+		cf->cap *= 2;
+		cf->v = xreallocarray(cf->v, cf->cap, sizeof(*cf->v));
+	}
+	/* A last line without a terminator gets one before we append. */
+	if (at == cf->n && at > 0 && cf->v[at - 1].len > 0 &&
+	    cf->v[at - 1].p[cf->v[at - 1].len - 1] != '\n') {
+		char *prev = body(cf, at - 1);
+
+		set_line(cf, at - 1, prev);
+		free(prev);
+	}
+	memmove(&cf->v[at + 1], &cf->v[at], (cf->n - at) * sizeof(*cf->v));
+	sbuf_addf(&b, "%s%s", text, cf->eol);
+	cf->v[at].own = b.s;
+	cf->v[at].p = b.s;
+	cf->v[at].len = b.len;
+	cf->v[at].orig = 0;
+	cf->n++;
+}
+
+/* delete_line - remove line i. */
+static void
+delete_line(struct cf *cf, size_t i)
+{
+	free(cf->v[i].own);
+	memmove(&cf->v[i], &cf->v[i + 1], (cf->n - i - 1) * sizeof(*cf->v));
+	cf->n--;
+}
+
+/* is_cont - line i continues the one before it. */
+static int
+is_cont(const struct cf *cf, size_t i)
+{
+	return cf->v[i].len > 0 && (cf->v[i].p[0] == ' ' ||
+	    cf->v[i].p[0] == '\t');
+}
+
+/* drop_continuations - delete the continuation lines after line i. */
+static void
+drop_continuations(struct cf *cf, size_t i)
+{
+	while (i + 1 < cf->n && is_cont(cf, i + 1))
+		delete_line(cf, i + 1);
+}
+
+static void
+comment_out(struct cf *cf, size_t i)
+{
+	struct sbuf b = { 0 };
+	char *t = body(cf, i);
+
+	sbuf_addf(&b, "#%s", t);
+	set_line(cf, i, b.s);
+	sbuf_free(&b);
+	free(t);
+}
+
+static void
+uncomment(struct cf *cf, size_t i)
+{
+	char *t = body(cf, i);
+
+	set_line(cf, i, t + 1);
+	free(t);
+}
+
+static unsigned
+lineno(const struct cf *cf, size_t i)
+{
+	return cf->v[i].orig;
+}
+
+/* note - a sentence for the plan. */
+static void __attribute__((format(printf, 2, 3)))
+note(struct cf *cf, const char *fmt, ...)
+{
+	struct sbuf b = { 0 };
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	b.s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	strlist_take(&cf->notes, b.s);
+}
+
+/* ------------------------------------------------------------- macros */
+
+/*
+ * macro_at - if line i defines name ("D<name>" or, commented, "#D<name>"),
+ * the offset of the value; else 0.
+ */
+static size_t
+macro_at(const struct cf *cf, size_t i, const char *name, int commented)
+{
+	const char *p = cf->v[i].p;
+	size_t nl = strlen(name), len = cf->v[i].len, off = commented ? 1 : 0;
+
+	if (commented && (len < 1 || p[0] != '#'))
+		return 0;
+	if (len < off + 1 + nl || p[off] != 'D' ||
+	    strncmp(p + off + 1, name, nl) != 0)
+		return 0;
+	return off + 1 + nl;
+}
+
+char *
+cf_macro(const struct cf *cf, const char *name)
+{
+	char *val = NULL, *t;
+	size_t i, off;
+
+	for (i = 0; i < cf->n; i++)
+		if ((off = macro_at(cf, i, name, 0)) != 0) {
+			t = body(cf, i);
+			free(val);
+			val = xstrdup(t + off);
+			free(t);
+		}
+	return val;
+}
+
+/* first_line - index of the first line starting with prefix, or n. */
+static size_t
+first_line(const struct cf *cf, const char *prefix)
+{
+	size_t i, pl = strlen(prefix);
+
+	for (i = 0; i < cf->n; i++)
+		if (cf->v[i].len >= pl && strncmp(cf->v[i].p, prefix, pl) == 0)
+			return i;
+	return cf->n;
+}
+
+/* anchor - where a new definition goes: before Cw, else after V. */
+static size_t
+anchor(const struct cf *cf)
+{
+	size_t i = first_line(cf, "Cw");
+
+	if (i < cf->n)
+		return i;
+	if ((i = first_line(cf, "Fw")) < cf->n)
+		return i;
+	if ((i = first_line(cf, "V")) < cf->n)
+		return i + 1;
+	return 0;
+}
+
+int
+cf_set_macro(struct cf *cf, const char *name, const char *value)
+{
+	struct sbuf want = { 0 };
+	size_t i, off, keep = cf->n, ndef = 0;
+	int changed = 0;
+	char *t;
+
+	sbuf_addf(&want, "D%s%s", name, value);
+	for (i = 0; i < cf->n; i++) {
+		if (macro_at(cf, i, name, 0) == 0)
+			continue;
+		if (ndef++ == 0) {
+			keep = i;
+			t = body(cf, i);
+			if (strcmp(t, want.s) != 0 || (i + 1 < cf->n &&
+			    is_cont(cf, i + 1))) {
+				set_line(cf, i, want.s);
+				drop_continuations(cf, i);
+				changed = 1;
+			}
+			free(t);
+			continue;
+		}
+		note(cf, "D%s was defined more than once: kept line %u, "
+		    "commented out line %u", name, lineno(cf, keep),
+		    lineno(cf, i));
+		comment_out(cf, i);
+		drop_continuations(cf, i);
+		changed = 1;
+	}
+	if (ndef == 0) {
+		for (i = 0; i < cf->n; i++)
+			if ((off = macro_at(cf, i, name, 1)) != 0)
+				break;
+		if (i < cf->n)
+			set_line(cf, i, want.s);	/* the commented example */
+		else
+			insert_line(cf, anchor(cf), want.s);
+		changed = 1;
+	}
+	sbuf_free(&want);
+	return changed;
+}
+
+/* -------------------------------------------------------- file classes */
+
+/* class_at - line i is "F<c>..." (or "#F<c>..." when commented). */
+static int
+class_at(const struct cf *cf, size_t i, const char *kind, char c,
+    int commented)
+{
+	const char *p = cf->v[i].p;
+	size_t off = commented ? 1 : 0;
+
+	if (commented && (cf->v[i].len < 1 || p[0] != '#'))
+		return 0;
+	return cf->v[i].len >= off + 2 && p[off] == kind[0] && p[off + 1] == c;
+}
+
+/*
+ * parse_fline - split "F<c>[-o] path [format]" (text after "F<c>") into
+ * path and the rest.  Returns -1 for the program form.
+ */
+static int
+parse_fline(const char *s, char **path, char **rest)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '|')
+		return -1;
+	if (strncmp(s, "-o", 2) == 0)
+		s += 2;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strcspn(s, " \t");
+	*path = xstrndup(s, n);
+	*rest = xstrdup(s + n);
+	return 0;
+}
+
+char *
+cf_class_file(const struct cf *cf, char c)
+{
+	char *t, *path = NULL, *rest;
+	size_t i;
+
+	for (i = 0; i < cf->n && path == NULL; i++) {
+		if (!class_at(cf, i, "F", c, 0))
+			continue;
+		t = body(cf, i);
+		if (parse_fline(t + 2, &path, &rest) == 0)
+			free(rest);
+		free(t);
+	}
+	return path;
+}
+
+/* place_for_class - where a missing F<c> line goes. */
+static size_t
+place_for_class(const struct cf *cf, char c)
+{
+	size_t i, last = cf->n;
+
+	for (i = 0; i < cf->n; i++)
+		if (class_at(cf, i, "C", c, 0) || class_at(cf, i, "F", c, 0))
+			last = i;
+	if (last < cf->n)
+		return last + 1;
+	for (i = 0; i < cf->n; i++)
+		if (cf->v[i].len > 1 && cf->v[i].p[0] == 'F')
+			last = i;
+	if (last < cf->n)
+		return last + 1;
+	return anchor(cf);
+}
+
+int
+cf_ensure_class_file(struct cf *cf, char c, const char *default_path,
+    char **path)
+{
+	struct sbuf want = { 0 };
+	char *t, *p = NULL, *rest = NULL;
+	size_t i, first = cf->n, commented = cf->n;
+	int changed = 0;
+
+	*path = NULL;
+	for (i = 0; i < cf->n; i++) {
+		if (class_at(cf, i, "F", c, 0)) {
+			if (first == cf->n) {
+				first = i;
+				continue;
+			}
+			note(cf, "F%c was given more than once: kept line %u, "
+			    "commented out line %u", c, lineno(cf, first),
+			    lineno(cf, i));
+			comment_out(cf, i);
+			changed = 1;
+		} else if (commented == cf->n && class_at(cf, i, "F", c, 1))
+			commented = i;
+	}
+	i = first < cf->n ? first : commented;
+	if (i < cf->n) {
+		t = body(cf, i);
+		if (parse_fline(t + (i == first ? 2 : 3), &p, &rest) < 0) {
+			snprintf(cf->err, sizeof(cf->err), "line %u: class %c "
+			    "is read from a program; mailprov can only manage "
+			    "a file", lineno(cf, i), c);
+			free(t);
+			return -1;
+		}
+		if (*p == '\0') {
+			free(p);
+			p = xstrdup(default_path);
+		}
+		sbuf_addf(&want, "F%c-o %s%s", c, p, rest);
+		if (strcmp(t, want.s) != 0) {
+			set_line(cf, i, want.s);
+			changed = 1;
+		}
+		free(t);
+		free(rest);
+	} else {
+		p = xstrdup(default_path);
+		sbuf_addf(&want, "F%c-o %s", c, p);
+		insert_line(cf, place_for_class(cf, c), want.s);
+		changed = 1;
+	}
+	sbuf_free(&want);
+	*path = p;
+	return changed;
+}
+
+int
+cf_restrict_class(struct cf *cf, char c, const struct strlist *allowed)
+{
+	struct sbuf kept = { 0 }, dropped = { 0 };
+	size_t i, n;
+	char *t, *s;
+	int changed = 0;
+
+	for (i = 0; i < cf->n; i++) {
+		if (!class_at(cf, i, "C", c, 0))
+			continue;
+		t = body(cf, i);
+		kept.len = dropped.len = 0;
+		sbuf_addf(&kept, "C%c", c);
+		sbuf_add(&dropped, "", 0);
+		for (s = t + 2; *s != '\0'; s += n) {
+			s += strspn(s, " \t");
+			n = strcspn(s, " \t");
+			if (n == 0)
+				break;
+			char *name = xstrndup(s, n);
+
+			if (strlist_find(allowed, name, 1) >= 0)
+				sbuf_addf(&kept, "%s%s", kept.len > 2 ? " " :
+				    "", name);
+			else
+				sbuf_addf(&dropped, " %s", name);
+			free(name);
+		}
+		if (dropped.len > 0) {
+			note(cf, "line %u: C%c also named%s, which "
+			    "accept_names does not list; %s", lineno(cf, i), c,
+			    dropped.s, kept.len > 2 ? "removed them" :
+			    "commented out the line");
+			if (kept.len > 2)
+				set_line(cf, i, kept.s);
+			else
+				comment_out(cf, i);
+			changed = 1;
+		}
+		free(t);
+	}
+	sbuf_free(&kept);
+	sbuf_free(&dropped);
+	return changed;
+}
+
+/* alias_entry - one AliasFile entry, "type:" prefix dropped, if local. */
+static char *
+alias_entry(const char *e, size_t n)
+{
+	char *x = xstrndup(e, n), *f = x, *colon, *slash, *r = NULL;
+
+	f += strspn(f, " \t");
+	n = strlen(f);
+	while (n > 0 && (f[n - 1] == ' ' || f[n - 1] == '\t'))
+		f[--n] = '\0';
+	colon = strchr(f, ':');
+	slash = strchr(f, '/');
+	if (colon != NULL && slash != NULL && colon < slash)
+		f = colon + 1;
+	if (f[0] == '/')
+		r = xstrdup(f);
+	free(x);
+	return r;
+}
+
+char *
+cf_alias_file(const struct cf *cf)
+{
+	char *t, *v, *res = NULL;
+	size_t i, n;
+
+	for (i = 0; i < cf->n && res == NULL; i++) {
+		t = body(cf, i);
+		if (strncmp(t, "O AliasFile", 11) == 0 &&
+		    (v = strchr(t, '=')) != NULL)
+			v++;
+		else if (strncmp(t, "OA", 2) == 0)
+			v = t + 2;
+		else
+			v = NULL;
+		for (; v != NULL && res == NULL; v += n + 1) {
+			n = strcspn(v, ",");
+			res = alias_entry(v, n);
+			if (v[n] == '\0')
+				break;
+		}
+		free(t);
+	}
+	return res;
+}
+
+/* --------------------------------------------------------------- rules */
+
+/* in_ruleset0 - the ruleset line i belongs to is 0 or its Parse helpers. */
+static int
+in_ruleset0(const struct cf *cf, size_t i)
+{
+	char *t, *name, *eq;
+	int r = 0;
+
+	while (i-- > 0) {
+		if (cf->v[i].len == 0 || cf->v[i].p[0] != 'S')
+			continue;
+		t = body(cf, i);
+		name = t + 1 + strspn(t + 1, " \t");
+		if ((eq = strchr(name, '=')) != NULL) {
+			r = atoi(eq + 1 + strspn(eq + 1, " \t")) == 0 &&
+			    isdigit((unsigned char)eq[1 + strspn(eq + 1, " \t")]);
+			*eq = '\0';
+		}
+		name[strcspn(name, " \t")] = '\0';
+		r = r || strcmp(name, "0") == 0 || strcasecmp(name, "parse0") ==
+		    0 || strcasecmp(name, "parse1") == 0;
+		free(t);
+		return r;
+	}
+	return 0;
+}
+
+/* split_rule - R line text (no "R") into lhs and rhs; -1 if no tab. */
+static int
+split_rule(const char *s, char **lhs, char **rhs)
+{
+	size_t n = strcspn(s, "\t");
+
+	if (s[n] != '\t')
+		return -1;
+	*lhs = xstrndup(s, n);
+	s += n + strspn(s + n, "\t");
+	*rhs = xstrndup(s, strcspn(s, "\t"));
+	return 0;
+}
+
+/* squash - copy of s without blanks, for shape matching. */
+static char *
+squash(const char *s)
+{
+	char *r = xmalloc(strlen(s) + 1), *q = r;
+
+	for (; *s; s++)
+		if (*s != ' ')
+			*q++ = *s;
+	*q = '\0';
+	return r;
+}
+
+enum rule_kind {
+	RULE_OTHER,
+	RULE_FORWARD,		/* $#mailer $@ $S: all mail to the relay */
+	RULE_TRIPLE,		/* any host: $>MailerToTriple < $S > */
+	RULE_AIX_LOCAL		/* $=m in the LHS, $#esmtp direct */
+};
+
+/* rule_kind - classify line i (commented if it starts with "#R"). */
+static enum rule_kind
+rule_kind(const struct cf *cf, size_t i, int *commented)
+{
+	char *t, *lhs, *rhs, *l, *r;
+	const char *p = cf->v[i].p;
+	enum rule_kind k = RULE_OTHER;
+	int off;
+
+	if (cf->v[i].len >= 2 && p[0] == 'R')
+		off = 1;
+	else if (cf->v[i].len >= 3 && p[0] == '#' && p[1] == 'R')
+		off = 2;
+	else
+		return RULE_OTHER;
+	if (!in_ruleset0(cf, i))
+		return RULE_OTHER;
+	*commented = off == 2;
+	t = body(cf, i);
+	if (split_rule(t + off, &lhs, &rhs) < 0) {
+		free(t);
+		return RULE_OTHER;
+	}
+	l = squash(lhs);
+	r = squash(rhs);
+	if (strncmp(r, "$#", 2) == 0 && strstr(r, "$@$S") != NULL)
+		k = RULE_FORWARD;
+	else if ((strstr(r, "$>MailerToTriple<$S>") || strstr(r, "$>95<$S>")) &&
+	    (strstr(l, "<@$*>") || strstr(l, "<@$+>")))
+		k = RULE_TRIPLE;
+	else if (strstr(l, "$=m") != NULL && (strncmp(r, "$#esmtp", 7) == 0 ||
+	    strncmp(r, "$#smtp", 6) == 0))
+		k = RULE_AIX_LOCAL;
+	free(l), free(r), free(lhs), free(rhs), free(t);
+	return k;
+}
+
+int
+cf_relay_all(struct cf *cf, int on, enum cf_relay_shape *shape)
+{
+	size_t i, fwd_off = cf->n, aix_on = cf->n, aix_off = cf->n;
+	int commented, changed = 0, fwd_on = 0, triple = 0;
+	enum rule_kind k;
+
+	for (i = 0; i < cf->n; i++) {
+		k = rule_kind(cf, i, &commented);
+		if (k == RULE_FORWARD && !commented)
+			fwd_on = 1;
+		else if (k == RULE_FORWARD && fwd_off == cf->n)
+			fwd_off = i;
+		else if (k == RULE_TRIPLE && !commented)
+			triple = 1;
+		else if (k == RULE_AIX_LOCAL && !commented && aix_on == cf->n)
+			aix_on = i;
+		else if (k == RULE_AIX_LOCAL && commented && aix_off == cf->n)
+			aix_off = i;
+	}
+	if (!on) {
+		for (i = 0; i < cf->n; i++)
+			if (rule_kind(cf, i, &commented) == RULE_FORWARD &&
+			    !commented) {
+				comment_out(cf, i);
+				changed = 1;
+			}
+		if (aix_on == cf->n && aix_off < cf->n) {
+			uncomment(cf, aix_off);
+			changed = 1;
+		}
+		*shape = triple ? CF_RELAY_TRIPLE : CF_RELAY_NONE;
+		return changed;
+	}
+	if (!fwd_on && !triple && fwd_off == cf->n) {
+		*shape = CF_RELAY_NONE;
+		snprintf(cf->err, sizeof(cf->err), "no ruleset-0 rule can "
+		    "send all mail to the smart host: neither a commented "
+		    "\"forward all mail to the relay\" rule nor a "
+		    "MailerToTriple smart-host rule was found");
+		return -1;
+	}
+	if (!fwd_on && !triple) {
+		uncomment(cf, fwd_off);
+		note(cf, "line %u: enabled the rule that forwards all mail to "
+		    "the smart host", lineno(cf, fwd_off));
+		changed = 1;
+		fwd_on = 1;
+	}
+	for (i = 0; i < cf->n; i++)
+		if (rule_kind(cf, i, &commented) == RULE_AIX_LOCAL &&
+		    !commented) {
+			comment_out(cf, i);
+			note(cf, "line %u: commented out the rule that sends "
+			    "local-domain ($=m) mail around the smart host",
+			    lineno(cf, i));
+			changed = 1;
+		}
+	*shape = fwd_on ? CF_RELAY_DIRECT : CF_RELAY_TRIPLE;
+	return changed;
+}
+
+void
+cf_point_class_file(struct cf *cf, char c, const char *path)
+{
+	struct sbuf want = { 0 };
+	char *t, *p, *rest;
+	size_t i;
+
+	for (i = 0; i < cf->n; i++) {
+		if (!class_at(cf, i, "F", c, 0))
+			continue;
+		t = body(cf, i);
+		if (parse_fline(t + 2, &p, &rest) == 0) {
+			want.len = 0;
+			sbuf_addf(&want, "F%c-o %s%s", c, path, rest);
+			set_line(cf, i, want.s);
+			free(p);
+			free(rest);
+		}
+		free(t);
+	}
+	sbuf_free(&want);
+}

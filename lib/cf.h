@@ -1,0 +1,78 @@
+/*
+ * cf.h - a lossless sendmail.cf: find and edit the lines mailprov manages.
+ *
+ * The file is held as its lines, byte for byte.  Edits replace, comment
+ * out, uncomment or insert whole lines; every other line is written back
+ * exactly as it was read (tabs in R lines, comments, blank lines, CRLF).
+ * Each edit that does more than the obvious (a duplicate definition
+ * commented out, a Cw name dropped) adds a sentence to cf->notes for the
+ * plan to show.
+ *
+ * Edits return 1 if they changed something, 0 if the file already said
+ * it, -1 if they cannot be done (with the reason in *why, static text or
+ * cf->err).
+ */
+#ifndef MAILPROV_CF_H
+#define MAILPROV_CF_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct cf_line {
+	const char	*p;
+	size_t		 len;	/* with the terminator */
+	char		*own;	/* non-NULL when the line was rewritten */
+	unsigned	 orig;	/* 1-based line number in the input, 0 if new */
+};
+
+struct cf {
+	char		*buf;
+	struct cf_line	*v;
+	size_t		 n;
+	size_t		 cap;
+	const char	*eol;	/* the file's line ending */
+	struct strlist	 notes;
+	char		 err[256];
+};
+
+enum cf_relay_shape {
+	CF_RELAY_NONE = 0,	/* no way to send all mail to $S */
+	CF_RELAY_DIRECT,	/* a ruleset-0 rule "$#mailer $@ $S" */
+	CF_RELAY_TRIPLE		/* m4's "$>MailerToTriple < $S >" for any host */
+};
+
+struct cf	*cf_parse(const char *buf, size_t len);
+void		 cf_free(struct cf *cf);
+void		 cf_serialize(const struct cf *cf, struct sbuf *out);
+
+/* cf_macro - the value of the last active D line for name, or NULL. */
+char		*cf_macro(const struct cf *cf, const char *name);
+/* cf_class_file - path of the first active F line of class c, or NULL. */
+char		*cf_class_file(const struct cf *cf, char c);
+/* cf_alias_file - the first local AliasFile (O AliasFile= / OA), or NULL. */
+char		*cf_alias_file(const struct cf *cf);
+
+/* cf_set_macro - exactly one active "D<name><value>" line. */
+int		 cf_set_macro(struct cf *cf, const char *name, const char *value);
+/*
+ * cf_ensure_class_file - exactly one active "F<c>-o PATH" line: the first
+ * active one (its path kept, -o added), else the first commented one
+ * uncommented, else a new line with default_path.  *path gets the path.
+ */
+int		 cf_ensure_class_file(struct cf *cf, char c,
+		    const char *default_path, char **path);
+/* cf_restrict_class - drop inline C<c> names not in allowed (no case). */
+int		 cf_restrict_class(struct cf *cf, char c,
+		    const struct strlist *allowed);
+/*
+ * cf_relay_all - on: every non-local address goes to $S (uncomment the
+ * forward rule, comment out the AIX local-domain rule); off: the forward
+ * rule commented out, the AIX rule active.  *shape says how $S is reached
+ * once done (CF_RELAY_NONE with on: -1, nothing changed).
+ */
+int		 cf_relay_all(struct cf *cf, int on, enum cf_relay_shape *shape);
+/* cf_point_class_file - active F<c> lines read path (for a check copy). */
+void		 cf_point_class_file(struct cf *cf, char c, const char *path);
+
+#endif

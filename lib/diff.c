@@ -1,0 +1,462 @@
+/*
+ * diff.c - unified diffs between two buffers, as GNU diff -u prints them.
+ *
+ * API: diff_unified() (diff.h).  The caller owns out; everything else is
+ * allocated with the x-allocators and freed before returning.  Nothing is
+ * global, so any number of diffs may run at once.
+ *
+ * How:
+ * 1. Both buffers are split into lines (lines.c), terminators included,
+ *    and the common prefix and suffix are set aside.
+ * 2. The lines in between are numbered by equivalence class (a hash table
+ *    that compares the bytes on a hash match).  A line with no equal in
+ *    the other file is a change in every script: it is marked at once and
+ *    left out of the search, as GNU diff does.  Replaced lines, the usual
+ *    edit, then cost the search nothing.
+ * 3. Myers' greedy O((N+M)D) search runs forward over what is left and
+ *    keeps, for each edit step d, the furthest x reached on each of its
+ *    d + 1 diagonals; walking that trace back from the end marks the
+ *    deleted and inserted lines of one shortest script.
+ * 4. Each run of changes is slid over equal lines the way GNU diff's
+ *    boundary shifting does: joined to a neighbouring run where it can be,
+ *    else pushed down as far as it goes, then brought back up to the last
+ *    place where it faces a change in the other file.  Among the many
+ *    equally short scripts this gives the one GNU diff prints in nearly
+ *    every case (tests/diff_test.c measures it against /usr/bin/diff).
+ * 5. Changes with at most 2 * context unchanged lines between them share
+ *    a hunk; headers follow GNU ("-l" for one line, "-l,0" with l the line
+ *    before for none), and a line without terminator is followed by
+ *    "\ No newline at end of file".
+ *
+ * Limits: the search gives up after DIFF_MAXD edit steps (the trace is
+ * then (DIFF_MAXD + 1) * (DIFF_MAXD + 2) / 2 int32 values, 32 MiB) or
+ * DIFF_MAXWORK line comparisons (about a tenth of a second), and the
+ * middle is shown as one deletion and one insertion: correct, not
+ * shortest.  So is a middle of DIFF_MAXLINES lines or more.
+ * Differences from GNU diff: GNU also sets aside some lines that match
+ * very many others, which can make its script longer than this one, and
+ * it finds its path by bisection, so where shortest scripts differ by
+ * more than a slide it may print another, equally short, one.
+ */
+#include "diff.h"
+#include "lines.h"
+#include "util.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIFF_MAXD	4096			/* edit steps searched */
+#define DIFF_MAXWORK	((uint64_t)1 << 27)	/* comparisons searched */
+#define DIFF_MAXLINES	((size_t)1 << 30)	/* fits the int32 trace */
+
+struct file {
+	struct lines	 l;
+	char		*chg;	/* per line, 1 if deleted/inserted; chg[n] = 0 */
+	int32_t		*seq;	/* classes of the lines searched */
+	size_t		*real;	/* their line numbers */
+	size_t		 nseq;
+};
+
+struct change {
+	size_t	a, na;		/* first deleted line of a (from 0), count */
+	size_t	b, nb;		/* first inserted line of b, count */
+};
+
+struct slot {
+	uint64_t		 h;
+	const struct line	*ln;	/* NULL: free */
+	int32_t			 cls;
+};
+
+/* line_eq - same bytes, terminator included. */
+static int
+line_eq(const struct line *x, const struct line *y)
+{
+	return x->len == y->len && memcmp(x->p, y->p, x->len) == 0;
+}
+
+/* line_hash - 64-bit FNV-1a of the line's bytes. */
+static uint64_t
+line_hash(const struct line *ln)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < ln->len; i++) {
+		h ^= (unsigned char)ln->p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * classify - number lines pre..end[k]-1 of both files by class; keep in
+ * seq/real those that have an equal in the other file, mark the others.
+ */
+static void
+classify(struct file f[2], size_t pre, const size_t end[2])
+{
+	struct slot *tab;
+	const struct line *ln;
+	unsigned char *seen;
+	size_t cap = 16, s, i, k, n;
+	int32_t ncls = 0, c;
+	uint64_t h;
+
+	while (cap < 2 * ((end[0] - pre) + (end[1] - pre)))
+		cap *= 2;
+	tab = xcalloc(cap, sizeof(*tab));
+	for (k = 0; k < 2; k++) {
+		n = end[k] - pre;
+		f[k].seq = xreallocarray(NULL, n, sizeof(*f[k].seq));
+		f[k].real = xreallocarray(NULL, n, sizeof(*f[k].real));
+		for (i = 0; i < n; i++) {
+			ln = &f[k].l.v[pre + i];
+			h = line_hash(ln);
+			for (s = h & (cap - 1); tab[s].ln != NULL;
+			    s = (s + 1) & (cap - 1))
+				if (tab[s].h == h && line_eq(tab[s].ln, ln))
+					break;
+			if (tab[s].ln == NULL) {
+				tab[s].h = h;
+				tab[s].ln = ln;
+				tab[s].cls = ncls++;
+			}
+			f[k].seq[i] = tab[s].cls;
+		}
+	}
+	free(tab);
+
+	/* seen[c]: bit k set if class c occurs in file k. */
+	seen = xcalloc((size_t)ncls, 1);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < end[k] - pre; i++)
+			seen[f[k].seq[i]] |= (unsigned char)(1U << k);
+	for (k = 0; k < 2; k++) {
+		n = 0;
+		for (i = 0; i < end[k] - pre; i++) {
+			c = f[k].seq[i];
+			if (seen[c] & (1U << (1 - k))) {
+				f[k].seq[n] = c;
+				f[k].real[n++] = pre + i;
+			} else
+				f[k].chg[pre + i] = 1;
+		}
+		f[k].nseq = n;
+	}
+	free(seen);
+}
+
+/*
+ * pick - where diagonal k starts at edit step d >= 1, from row prev of
+ * step d - 1: the larger x of a move down (insertion, from k + 1) and a
+ * move right (deletion, from k - 1), down on a tie; -1 if neither fits
+ * in the n by m grid.  *down tells which move it was.
+ */
+static int32_t
+pick(const int32_t *prev, int32_t d, int32_t k, int32_t n, int32_t m,
+    int *down)
+{
+	int32_t xd = -1, xr = -1;
+
+	/* Row d - 1 holds diagonals -(d-1), -(d-1)+2, ..., d-1. */
+	if (k < d) {
+		xd = prev[(k + d) / 2];
+		if (xd >= 0 && xd - k > m)
+			xd = -1;
+	}
+	if (k > -d) {
+		xr = prev[(k + d) / 2 - 1];
+		if (xr >= 0 && ++xr > n)
+			xr = -1;
+	}
+	*down = xd >= xr;
+	return *down ? xd : xr;
+}
+
+/*
+ * myers - mark in dx and dy the elements of x[n] and y[m] that one
+ * shortest edit script deletes and inserts.  Returns 0, or -1 with
+ * nothing marked when the search bounds are reached first.
+ */
+static int
+myers(const int32_t *x, int32_t n, const int32_t *y, int32_t m, char *dx,
+    char *dy)
+{
+	int32_t *tr = NULL, *row, d, k, px, py, x0, maxd;
+	size_t cap = 0, need, most;
+	uint64_t work = 0;
+	int down;
+
+	maxd = n + m < DIFF_MAXD ? n + m : DIFF_MAXD;
+	most = (size_t)(maxd + 1) * (size_t)(maxd + 2) / 2;
+	for (d = 0; d <= maxd && work <= DIFF_MAXWORK; d++) {
+		/* Row d (d + 1 values) starts at d * (d + 1) / 2. */
+		need = (size_t)(d + 1) * (size_t)(d + 2) / 2;
+		if (need > cap) {
+			cap = need < most / 2 ? need * 2 : most;
+			tr = xreallocarray(tr, cap, sizeof(*tr));
+		}
+		row = tr + (size_t)d * (size_t)(d + 1) / 2;
+		for (k = -d; k <= d; k += 2) {
+			px = d == 0 ? 0 :
+			    pick(row - d, d, k, n, m, &down);
+			work++;
+			if (px >= 0) {
+				x0 = px;
+				py = px - k;
+				while (px < n && py < m && x[px] == y[py]) {
+					px++;
+					py++;
+				}
+				work += (uint64_t)(px - x0);
+				if (px == n && py == m)
+					goto found;
+			}
+			row[(k + d) / 2] = px;
+		}
+	}
+	free(tr);
+	return -1;
+
+found:
+	/* Walk back: each step's move is the one pick() chose going forward. */
+	for (; d > 0; d--) {
+		row = tr + (size_t)(d - 1) * (size_t)d / 2;
+		px = pick(row, d, k, n, m, &down);
+		if (down)
+			dy[px - k - 1] = 1, k++;
+		else
+			dx[px - 1] = 1, k--;
+	}
+	free(tr);
+	return 0;
+}
+
+/* search - mark the changed lines of the middle pre..end[k]-1. */
+static void
+search(struct file f[2], size_t pre, const size_t end[2])
+{
+	char *dx, *dy;
+	size_t i, k;
+
+	if (end[0] - pre >= DIFF_MAXLINES || end[1] - pre >= DIFF_MAXLINES) {
+		for (k = 0; k < 2; k++)
+			memset(f[k].chg + pre, 1, end[k] - pre);
+		return;
+	}
+	classify(f, pre, end);
+	dx = xcalloc(f[0].nseq, 1);
+	dy = xcalloc(f[1].nseq, 1);
+	if (myers(f[0].seq, (int32_t)f[0].nseq, f[1].seq, (int32_t)f[1].nseq,
+	    dx, dy) == -1) {
+		memset(dx, 1, f[0].nseq);
+		memset(dy, 1, f[1].nseq);
+	}
+	for (i = 0; i < f[0].nseq; i++)
+		if (dx[i])
+			f[0].chg[f[0].real[i]] = 1;
+	for (i = 0; i < f[1].nseq; i++)
+		if (dy[i])
+			f[1].chg[f[1].real[i]] = 1;
+	free(dx);
+	free(dy);
+}
+
+/*
+ * slide - move the runs of changes c of one file over equal lines (oc:
+ * the other file's changes): join neighbouring runs where possible, else
+ * push each run down as far as it goes, then back up to the last place
+ * where it faces a change in the other file.  This is the rule of GNU
+ * diff's shift_boundaries, so our hunks are cut where GNU cuts them.
+ */
+static void
+slide(char *c, const char *oc, const struct lines *l)
+{
+	size_t n = l->n, i = 0, j = 0, start, len, align;
+
+	/* j: the line of the other file matched to line i (both unchanged). */
+	for (;;) {
+		while (i < n && !c[i]) {
+			while (oc[j])
+				j++;
+			i++, j++;
+		}
+		if (i == n)
+			break;
+		start = i;
+		while (c[i])
+			i++;
+		while (oc[j])
+			j++;
+		do {
+			len = i - start;
+			while (start > 0 &&
+			    line_eq(&l->v[start - 1], &l->v[i - 1])) {
+				c[--start] = 1;
+				c[--i] = 0;
+				while (start > 0 && c[start - 1])
+					start--;
+				do
+					j--;
+				while (oc[j]);
+			}
+			align = j > 0 && oc[j - 1] ? i : n;
+			while (i < n && line_eq(&l->v[start], &l->v[i])) {
+				c[start++] = 0;
+				c[i++] = 1;
+				while (c[i])
+					i++;
+				while (oc[++j])
+					align = i;
+			}
+		} while (len != i - start);
+		while (align < i) {
+			c[--start] = 1;
+			c[--i] = 0;
+			do
+				j--;
+			while (oc[j]);
+		}
+	}
+}
+
+/* changes - the marked lines as (deleted run, inserted run) pairs. */
+static struct change *
+changes(const struct file f[2], size_t *np)
+{
+	struct change *v = NULL;
+	size_t i = 0, j = 0, a0, b0, n = 0, cap = 0;
+
+	while (i < f[0].l.n || j < f[1].l.n) {
+		if (i < f[0].l.n && j < f[1].l.n && !f[0].chg[i] &&
+		    !f[1].chg[j]) {
+			i++, j++;
+			continue;
+		}
+		a0 = i;
+		b0 = j;
+		while (f[0].chg[i])
+			i++;
+		while (f[1].chg[j])
+			j++;
+		if (i == a0 && j == b0)
+			abort();	/* unchanged lines left in one file only */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].a = a0;
+		v[n].na = i - a0;
+		v[n].b = b0;
+		v[n].nb = j - b0;
+		n++;
+	}
+	*np = n;
+	return v;
+}
+
+/* put_range - one side of a hunk header, as GNU prints it. */
+static void
+put_range(struct sbuf *out, size_t s, size_t e)
+{
+	if (e == s)
+		sbuf_addf(out, "%zu,0", s);	/* the line before, none */
+	else if (e - s == 1)
+		sbuf_addf(out, "%zu", s + 1);
+	else
+		sbuf_addf(out, "%zu,%zu", s + 1, e - s);
+}
+
+/* put_line - one hunk line with its mark, and GNU's note if unterminated. */
+static void
+put_line(struct sbuf *out, char mark, const struct line *ln)
+{
+	sbuf_add(out, &mark, 1);
+	sbuf_add(out, ln->p, ln->len);
+	if (ln->len == 0 || ln->p[ln->len - 1] != '\n')
+		sbuf_adds(out, "\n\\ No newline at end of file\n");
+}
+
+/* put_hunk - changes c[0..nc-1] with ctx lines of context around them. */
+static void
+put_hunk(struct sbuf *out, const struct file f[2], const struct change *c,
+    size_t nc, size_t ctx)
+{
+	const struct change *last = &c[nc - 1];
+	size_t s0, s1, e0, e1, post, i, j, k;
+
+	s0 = c[0].a > ctx ? c[0].a - ctx : 0;
+	s1 = c[0].b - (c[0].a - s0);
+	e0 = last->a + last->na;
+	post = f[0].l.n - e0 < ctx ? f[0].l.n - e0 : ctx;
+	e1 = last->b + last->nb + post;
+	e0 += post;
+
+	sbuf_adds(out, "@@ -");
+	put_range(out, s0, e0);
+	sbuf_adds(out, " +");
+	put_range(out, s1, e1);
+	sbuf_adds(out, " @@\n");
+	i = s0;
+	for (k = 0; k < nc; k++) {
+		for (; i < c[k].a; i++)
+			put_line(out, ' ', &f[0].l.v[i]);
+		for (; i < c[k].a + c[k].na; i++)
+			put_line(out, '-', &f[0].l.v[i]);
+		for (j = c[k].b; j < c[k].b + c[k].nb; j++)
+			put_line(out, '+', &f[1].l.v[j]);
+	}
+	for (; i < e0; i++)
+		put_line(out, ' ', &f[0].l.v[i]);
+}
+
+size_t
+diff_unified(struct sbuf *out, const char *label_a, const char *label_b,
+    const char *a, size_t alen, const char *b, size_t blen, int context)
+{
+	struct file f[2];
+	struct change *c;
+	size_t pre, end[2], k, h, t, nc, nh = 0, ctx;
+
+	ctx = context > 0 ? (size_t)context : 0;
+	memset(f, 0, sizeof(f));
+	lines_split(&f[0].l, a, alen);
+	lines_split(&f[1].l, b, blen);
+	end[0] = f[0].l.n;
+	end[1] = f[1].l.n;
+	for (pre = 0; pre < end[0] && pre < end[1] &&
+	    line_eq(&f[0].l.v[pre], &f[1].l.v[pre]); pre++)
+		continue;
+	while (end[0] > pre && end[1] > pre &&
+	    line_eq(&f[0].l.v[end[0] - 1], &f[1].l.v[end[1] - 1]))
+		end[0]--, end[1]--;
+	if (end[0] == pre && end[1] == pre)
+		goto done;
+
+	for (k = 0; k < 2; k++)
+		f[k].chg = xcalloc(f[k].l.n + 1, 1);
+	search(f, pre, end);
+	slide(f[0].chg, f[1].chg, &f[0].l);
+	slide(f[1].chg, f[0].chg, &f[1].l);
+
+	c = changes(f, &nc);
+	sbuf_addf(out, "--- %s\n+++ %s\n", label_a, label_b);
+	for (h = 0; h < nc; h = t + 1) {
+		for (t = h; t + 1 < nc &&
+		    c[t + 1].a - (c[t].a + c[t].na) <= 2 * ctx; t++)
+			continue;
+		put_hunk(out, f, c + h, t - h + 1, ctx);
+		nh++;
+	}
+	free(c);
+done:
+	for (k = 0; k < 2; k++) {
+		lines_free(&f[k].l);
+		free(f[k].chg);
+		free(f[k].seq);
+		free(f[k].real);
+	}
+	return nh;
+}

@@ -1,0 +1,38 @@
+/*
+ * proc.h - run a command: fixed argv, never a shell, clean environment,
+ * a time limit, output captured.
+ *
+ * Convention: 0 when the command ran (its exit status is in the result,
+ * whatever it is), -1 with errno when it could not be started.  The
+ * caller must ignore SIGPIPE (a child that stops reading its input must
+ * not kill us).
+ */
+#ifndef MAILPROV_PROC_H
+#define MAILPROV_PROC_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+#define PROC_OUTPUT_MAX	(4 * 1024 * 1024)	/* per stream; rest dropped */
+
+struct proc_result {
+	int		status;		/* exit code; 128 + signal if killed */
+	int		timed_out;	/* killed at the deadline */
+	struct sbuf	out;		/* stdout (NUL-terminated, may be empty) */
+	struct sbuf	err;		/* stderr */
+};
+
+/*
+ * proc_run - run argv[0] (an absolute path) with argv, feeding input to
+ * its stdin, for at most timeout_ms.  The environment holds only PATH and
+ * LC_ALL=C.  On timeout the whole process group is killed.
+ */
+int	proc_run(char *const argv[], const char *input, size_t inlen,
+	    int timeout_ms, struct proc_result *r);
+void	proc_result_free(struct proc_result *r);
+
+/* proc_describe - "exit 3", "killed by signal 9", "timed out after N s". */
+const char *proc_describe(const struct proc_result *r, char *buf, size_t n);
+
+#endif

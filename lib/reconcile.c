@@ -1,0 +1,561 @@
+/*
+ * reconcile.c - plan and apply the desired state to the mail files.
+ *
+ * Contract: see reconcile.h.  Order of writes: the list files and the
+ * aliases first, sendmail.cf last, so a cf that names a file never comes
+ * into force before that file holds what it should.  The candidate
+ * configuration is checked as a set: a private copy of the new cf whose F
+ * lines read private copies of the new list files, so sendmail answers
+ * for exactly what is about to be written.
+ */
+#include "reconcile.h"
+#include "aliases.h"
+#include "diff.h"
+#include "fileio.h"
+#include "listfile.h"
+#include "names.h"
+#include "proc.h"
+#include "smcheck.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_LHN	"/etc/mail/local-host-names"
+#define DEFAULT_RELAY	"/etc/mail/relay-domains"
+#define DEFAULT_ALIASES	"/etc/mail/aliases"
+#define REBUILD_TIMEOUT_MS	120000
+
+/* fail - set *err printf-style; returns -1. */
+static int __attribute__((format(printf, 2, 3)))
+fail(char **err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	free(*err);
+	*err = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(*err, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * load_file - resolve path inside root and read it; a missing file is
+ * empty and not "exists".
+ */
+static int
+load_file(struct rc_file *f, const char *root, const char *inner, char **err)
+{
+	const char *why;
+
+	if ((why = names_check_abspath(inner)) != NULL)
+		return fail(err, "%s: path %s", inner, why);
+	if ((f->path = fileio_resolve(root, inner)) == NULL)
+		return fail(err, "%s: cannot follow links: %s", inner,
+		    strerror(errno));
+	f->label = f->path + strlen(root);
+	f->managed = 1;
+	if (fileio_read(f->path, RC_MAX_FILE, FILEIO_NOFOLLOW, &f->old,
+	    &f->oldlen) < 0) {
+		if (errno != ENOENT)
+			return fail(err, "%s: cannot read: %s", f->label,
+			    strerror(errno));
+		f->old = xstrdup("");
+		f->oldlen = 0;
+		return 0;
+	}
+	f->exists = 1;
+	if (stat(f->path, &f->st) < 0)
+		return fail(err, "%s: %s", f->label, strerror(errno));
+	return 0;
+}
+
+/* finish - decide whether f changes. */
+static void
+finish(struct rc_plan *p, struct rc_file *f)
+{
+	sbuf_add(&f->new, "", 0);
+	if (!f->exists && f->new.len == 0)
+		f->changed = 0;		/* nothing to create */
+	else
+		f->changed = !f->exists || f->new.len != f->oldlen ||
+		    memcmp(f->new.s, f->old, f->oldlen) != 0;
+	p->nchanged += f->changed;
+}
+
+/* edit_cf - every sendmail.cf edit the desired state asks for. */
+static int
+edit_cf(const struct desired *ds, struct cf *cf, struct rc_plan *p,
+    char **lhn, char **relay, char **err)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	int r;
+
+	if (sm->hostname.v != NULL) {
+		cf_set_macro(cf, "w", sm->hostname.v);
+		cf_set_macro(cf, "m", sm->domain.v);
+	}
+	if (sm->fqdn.v != NULL)
+		cf_set_macro(cf, "j", sm->fqdn.v);
+	if (sm->smart_host.v != NULL)
+		cf_set_macro(cf, "S", sm->smart_host.v);
+	if (sm->accept_names.set) {
+		p->errpos = sm->accept_names.at;
+		if (cf_ensure_class_file(cf, 'w', DEFAULT_LHN, lhn) < 0)
+			return fail(err, "%s %s", p->f[RC_CF].label, cf->err);
+		cf_restrict_class(cf, 'w', &sm->accept_names.l);
+	}
+	p->errpos = sm->relay_domains.at;
+	if (sm->relay_domains.set &&
+	    cf_ensure_class_file(cf, 'R', DEFAULT_RELAY, relay) < 0)
+		return fail(err, "%s %s", p->f[RC_CF].label, cf->err);
+	if (sm->relay_all.set) {
+		r = cf_relay_all(cf, sm->relay_all.v, &p->shape);
+		p->errpos = sm->relay_all.at;
+		if (r < 0)
+			return fail(err, "sendmail.relay_all is true, but in %s "
+			    "%s", p->f[RC_CF].label, cf->err);
+		p->errpos = sm->smart_host.at;
+		if (sm->relay_all.v && p->shape == CF_RELAY_DIRECT &&
+		    strchr(sm->smart_host.v, ':') != NULL &&
+		    sm->smart_host.v[0] != '[')
+			return fail(err, "smart_host '%s' names a mailer, but "
+			    "this sendmail.cf forwards all mail with a rule "
+			    "that takes $S as a host name; write the host "
+			    "alone, as [host]", sm->smart_host.v);
+	}
+	return 0;
+}
+
+int
+rc_plan_build(const struct desired *ds, const char *root, struct rc_plan *p,
+    char **err)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	struct rc_file *f;
+	struct cf *cf;
+	char *lhn = NULL, *relay = NULL, *afile;
+	size_t i;
+	int r = -1;
+
+	memset(p, 0, sizeof(*p));
+	*err = NULL;
+	if (!sm->sect.set)
+		return 0;
+	f = &p->f[RC_CF];
+	if (load_file(f, root, sm->config.v, err) < 0)
+		return -1;
+	if (!f->exists)
+		return fail(err, "%s: cannot read: %s", f->label,
+		    strerror(ENOENT));
+	cf = cf_parse(f->old, f->oldlen);
+	if (edit_cf(ds, cf, p, &lhn, &relay, err) < 0)
+		goto out;
+	memset(&p->errpos, 0, sizeof(p->errpos));
+	cf_serialize(cf, &f->new);
+	for (i = 0; i < cf->notes.n; i++)
+		strlist_push(&p->notes, cf->notes.v[i]);
+	if (sm->accept_names.set) {
+		f = &p->f[RC_LHN];
+		if (load_file(f, root, lhn, err) < 0)
+			goto out;
+		listfile_edit(f->old, f->oldlen, &sm->accept_names.l, &f->new);
+	}
+	if (sm->relay_domains.set) {
+		f = &p->f[RC_RELAY];
+		if (load_file(f, root, relay, err) < 0)
+			goto out;
+		listfile_edit(f->old, f->oldlen, &sm->relay_domains.l, &f->new);
+	}
+	if (sm->aliases.entries_sect.set) {
+		f = &p->f[RC_ALIASES];
+		afile = cf_alias_file(cf);
+		r = load_file(f, root, afile ? afile : DEFAULT_ALIASES, err);
+		free(afile);
+		if (r < 0)
+			goto out;
+		aliases_edit(f->old, f->oldlen, &sm->aliases, &f->new,
+		    &p->notes);
+	}
+	for (i = 0; i < RC_NKINDS; i++)
+		if (p->f[i].managed)
+			finish(p, &p->f[i]);
+	r = 0;
+out:
+	free(lhn);
+	free(relay);
+	cf_free(cf);
+	return r;
+}
+
+void
+rc_plan_print(const struct rc_plan *p, FILE *out)
+{
+	static const int order[] = { RC_CF, RC_LHN, RC_RELAY, RC_ALIASES };
+	struct sbuf d = { 0 }, a = { 0 }, b = { 0 };
+	size_t i;
+
+	for (i = 0; i < RC_NKINDS; i++) {
+		const struct rc_file *f = &p->f[order[i]];
+
+		if (!f->changed)
+			continue;
+		d.len = a.len = b.len = 0;
+		sbuf_addf(&a, "a%s", f->label);
+		sbuf_addf(&b, "b%s", f->label);
+		if (!f->exists)
+			fprintf(out, "# new file %s\n", f->label);
+		diff_unified(&d, a.s, b.s, f->old, f->oldlen, f->new.s,
+		    f->new.len, 3);
+		fputs(d.s ? d.s : "", out);
+	}
+	for (i = 0; i < p->notes.n; i++)
+		fprintf(out, "note: %s\n", p->notes.v[i]);
+	if (p->f[RC_ALIASES].changed)
+		fprintf(out, "action: rebuild the alias database "
+		    "(sendmail -bi)\n");
+	if (p->f[RC_CF].changed || p->f[RC_LHN].changed ||
+	    p->f[RC_RELAY].changed)
+		fprintf(out, "action: refresh -s sendmail (planned: SRC "
+		    "control is not in this release; run it by hand)\n");
+	sbuf_free(&d);
+	sbuf_free(&a);
+	sbuf_free(&b);
+}
+
+void
+rc_plan_free(struct rc_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < RC_NKINDS; i++) {
+		free(p->f[i].path);
+		free(p->f[i].old);
+		free(p->f[i].backup);
+		sbuf_free(&p->f[i].new);
+	}
+	strlist_clear(&p->notes);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ------------------------------------------------------------- checking */
+
+/* write_check_file - dir/name holding buf; path returned. */
+static char *
+write_check_file(const char *dir, const char *name, const char *buf,
+    size_t len)
+{
+	struct sbuf path = { 0 };
+
+	sbuf_addf(&path, "%s/%s", dir, name);
+	if (fileio_replace(path.s, buf, len, NULL) < 0) {
+		sbuf_free(&path);
+		return NULL;
+	}
+	return path.s;
+}
+
+/*
+ * check_candidate - build the private copy of the new configuration and
+ * ask sendmail about it.
+ */
+static int
+check_candidate(const struct desired *ds, const struct rc_opts *o,
+    const struct rc_plan *p, char **err)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	struct smcheck_want w;
+	struct smcheck_seen seen;
+	struct sbuf dir = { 0 }, local = { 0 }, domain = { 0 }, cfbuf = { 0 };
+	struct cf *cf = NULL;
+	char *lpath = NULL, *rpath = NULL, *cpath = NULL, *why = NULL;
+	int r = -1;
+
+	sbuf_addf(&dir, "%s/var/mailprov", o->root);
+	if (fileio_mkdirs(dir.s, 0700) < 0)
+		return fail(err, "%s: %s", dir.s, strerror(errno));
+	sbuf_adds(&dir, "/check.XXXXXX");
+	if (mkdtemp(dir.s) == NULL) {
+		r = fail(err, "cannot make a check directory: %s",
+		    strerror(errno));
+		sbuf_free(&dir);
+		return r;
+	}
+	cf = cf_parse(p->f[RC_CF].new.s, p->f[RC_CF].new.len);
+	if (p->f[RC_LHN].managed)
+		lpath = write_check_file(dir.s, "local-host-names",
+		    p->f[RC_LHN].new.s, p->f[RC_LHN].new.len);
+	if (p->f[RC_RELAY].managed)
+		rpath = write_check_file(dir.s, "relay-domains",
+		    p->f[RC_RELAY].new.s, p->f[RC_RELAY].new.len);
+	if ((p->f[RC_LHN].managed && lpath == NULL) ||
+	    (p->f[RC_RELAY].managed && rpath == NULL)) {
+		r = fail(err, "cannot write the check copies: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if (lpath != NULL)
+		cf_point_class_file(cf, 'w', lpath);
+	if (rpath != NULL)
+		cf_point_class_file(cf, 'R', rpath);
+	cf_serialize(cf, &cfbuf);
+	if ((cpath = write_check_file(dir.s, "sendmail.cf", cfbuf.s,
+	    cfbuf.len)) == NULL) {
+		r = fail(err, "cannot write the check copy: %s",
+		    strerror(errno));
+		goto out;
+	}
+	memset(&w, 0, sizeof(w));
+	w.hostname = sm->hostname.v;
+	w.domain = sm->domain.v;
+	w.fqdn = sm->fqdn.v;
+	w.smart_host = sm->smart_host.v;
+	w.accept_names = sm->accept_names.set ? &sm->accept_names.l : NULL;
+	w.relay_all = sm->relay_all.set && sm->relay_all.v;
+	if (sm->hostname.v != NULL) {
+		sbuf_addf(&local, "root@%s.%s", sm->hostname.v, sm->domain.v);
+		w.local_addr = local.s;
+		sbuf_addf(&domain, "someone@mailprov-check.%s", sm->domain.v);
+		w.domain_addr = domain.s;
+	}
+	if (smcheck_run(o->sendmail, cpath, &w, &seen, &why) < 0)
+		r = fail(err, "%s: %s", p->f[RC_CF].label, why);
+	else
+		r = 0;
+	smcheck_seen_free(&seen);
+	free(why);
+out:
+	if (cpath)
+		unlink(cpath);
+	if (lpath)
+		unlink(lpath);
+	if (rpath)
+		unlink(rpath);
+	rmdir(dir.s);
+	free(cpath), free(lpath), free(rpath);
+	cf_free(cf);
+	sbuf_free(&cfbuf), sbuf_free(&dir), sbuf_free(&local);
+	sbuf_free(&domain);
+	return r;
+}
+
+/* ------------------------------------------------------------- applying */
+
+/* rollback - put back every file already replaced; how many failed. */
+static int
+rollback(struct rc_plan *p, FILE *out)
+{
+	int i, bad = 0;
+
+	for (i = RC_NKINDS - 1; i >= 0; i--) {
+		struct rc_file *f = &p->f[i];
+
+		if (!f->replaced)
+			continue;
+		if (f->exists ? fileio_replace(f->path, f->old, f->oldlen,
+		    &f->st) < 0 : unlink(f->path) < 0) {
+			fprintf(out, "mailprov: ROLLBACK FAILED for %s: %s; "
+			    "restore it from %s\n", f->label, strerror(errno),
+			    f->backup ? f->backup : "(no backup: it was new)");
+			bad++;
+		} else {
+			f->replaced = 0;
+			fprintf(out, "mailprov: restored %s\n", f->label);
+		}
+	}
+	return bad;
+}
+
+/* has_line_prefix - some line of text starts with pre and holds mid. */
+static int
+has_line_prefix(const char *text, const char *pre, const char *mid)
+{
+	const char *p = text, *nl;
+	size_t pl = strlen(pre);
+
+	for (; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if (strncmp(p, pre, pl) == 0) {
+			char *ln = xstrndup(p, (size_t)(nl - p));
+			int ok = strstr(ln, mid) != NULL;
+
+			free(ln);
+			if (ok)
+				return 1;
+		}
+		if (*nl == '\0')
+			break;
+	}
+	return 0;
+}
+
+/* rebuild_aliases - sendmail -bi for the aliases file under root. */
+static int
+rebuild_aliases(const struct rc_opts *o, const struct rc_plan *p, char **err)
+{
+	struct proc_result r;
+	struct sbuf oa = { 0 }, want = { 0 };
+	char *argv[6], desc[64];
+	int rc;
+
+	sbuf_addf(&oa, "-oA%s", p->f[RC_ALIASES].path);
+	argv[0] = xstrdup(o->sendmail);
+	argv[1] = xstrdup("-C");
+	argv[2] = xstrdup(p->f[RC_CF].path);
+	argv[3] = xstrdup("-bi");
+	argv[4] = oa.s;
+	argv[5] = NULL;
+	if (proc_run(argv, NULL, 0, REBUILD_TIMEOUT_MS, &r) < 0)
+		rc = fail(err, "rebuilding the alias database: cannot run "
+		    "%s: %s", o->sendmail, strerror(errno));
+	else {
+		/*
+		 * sendmail -bi can exit 0 having built nothing ("cannot open
+		 * ..."): success is its "PATH: N aliases" line for our file.
+		 */
+		sbuf_addf(&want, "%s: ", p->f[RC_ALIASES].path);
+		if (r.status != 0 || r.timed_out ||
+		    !has_line_prefix(r.out.s, want.s, " aliases,") ) {
+			char *line = r.err.len ? r.err.s : r.out.s;
+
+			line[strcspn(line, "\n")] = '\0';
+			rc = fail(err, "rebuilding the alias database (sendmail "
+			    "-bi) failed, %s: %s", proc_describe(&r, desc,
+			    sizeof(desc)), *line ? line : "no report of the "
+			    "aliases file");
+		} else
+			rc = 0;
+		proc_result_free(&r);
+	}
+	free(argv[0]), free(argv[1]), free(argv[2]), free(argv[3]);
+	sbuf_free(&oa);
+	sbuf_free(&want);
+	return rc;
+}
+
+/* replace_one - back up and replace one changed file. */
+static int
+replace_one(const struct rc_opts *o, struct rc_plan *p, struct rc_file *f,
+    const char *stamp, char **err)
+{
+	const struct stat *like = f->exists ? &f->st : NULL;
+	struct stat newst;
+
+	if (f->exists && fileio_backup(f->path, stamp, &f->backup) < 0)
+		return fail(err, "backing up %s: %s", f->label,
+		    strerror(errno));
+	if (!f->exists) {
+		/* A new file takes the owner of sendmail.cf, mode 0644. */
+		newst = p->f[RC_CF].st;
+		newst.st_mode = 0644;
+		like = &newst;
+	}
+	if (fileio_replace(f->path, f->new.s, f->new.len, like) < 0)
+		return fail(err, "writing %s: %s", f->label, strerror(errno));
+	f->replaced = 1;
+	if (f->backup)
+		fprintf(o->out, "mailprov: wrote %s (backup %s)\n", f->label,
+		    f->backup + strlen(o->root));
+	else
+		fprintf(o->out, "mailprov: wrote %s (new file)\n", f->label);
+	return 0;
+}
+
+int
+rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
+    char **err)
+{
+	static const int order[] = { RC_LHN, RC_RELAY, RC_ALIASES, RC_CF };
+	struct sbuf lock = { 0 };
+	char stamp[32];
+	time_t now = time(NULL);
+	long holder = 0;
+	int fd, i, r = -1;
+
+	*err = NULL;
+	memset(p, 0, sizeof(*p));
+	sbuf_addf(&lock, "%s/var/mailprov", o->root);
+	if (fileio_mkdirs(lock.s, 0700) < 0) {
+		r = fail(err, "%s: %s", lock.s, strerror(errno));
+		sbuf_free(&lock);
+		return r;
+	}
+	sbuf_adds(&lock, "/lock");
+	if ((fd = fileio_lock(lock.s, o->lock_wait, &holder)) < 0) {
+		if (errno == EWOULDBLOCK)
+			r = fail(err, "another mailprov (pid %ld) holds %s; "
+			    "nothing was changed", holder, lock.s);
+		else
+			r = fail(err, "cannot lock %s: %s", lock.s,
+			    strerror(errno));
+		sbuf_free(&lock);
+		return r;
+	}
+	if (rc_plan_build(ds, o->root, p, err) < 0)
+		goto out;
+	if (p->nchanged == 0) {
+		fprintf(o->out, "mailprov: no changes\n");
+		r = 0;
+		goto out;
+	}
+	if (o->validate && (p->f[RC_CF].changed || p->f[RC_LHN].changed ||
+	    p->f[RC_RELAY].changed)) {
+		if (access(o->sendmail, X_OK) < 0) {
+			fail(err, "%s is not there to check the new "
+			    "sendmail.cf (%s); nothing was changed (use "
+			    "--no-validate to apply unchecked)", o->sendmail,
+			    strerror(errno));
+			goto out;
+		}
+		if (check_candidate(ds, o, p, err) < 0)
+			goto out;
+		fprintf(o->out, "mailprov: sendmail accepts the new "
+		    "configuration and routes as desired\n");
+	}
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+	for (i = 0; i < RC_NKINDS; i++) {
+		struct rc_file *f = &p->f[order[i]];
+
+		if (f->changed && replace_one(o, p, f, stamp, err) < 0)
+			goto undo;
+	}
+	if (p->f[RC_ALIASES].changed && rebuild_aliases(o, p, err) < 0)
+		goto undo;
+	for (i = 0; i < RC_NKINDS; i++)
+		if (p->f[i].changed && p->f[i].exists)
+			fileio_prune_backups(p->f[i].path, (size_t)o->keep);
+	if (p->f[RC_CF].changed || p->f[RC_LHN].changed ||
+	    p->f[RC_RELAY].changed)
+		fprintf(o->out, "mailprov: sendmail must now re-read its "
+		    "configuration: run refresh -s sendmail (SRC control is "
+		    "not in this release)\n");
+	r = 0;
+	goto out;
+undo:
+	fprintf(o->out, "mailprov: %s\n", *err);
+	if (rollback(p, o->out) == 0 && p->f[RC_ALIASES].changed &&
+	    p->f[RC_ALIASES].exists && !p->f[RC_ALIASES].replaced) {
+		char *e2 = NULL;
+
+		/* The database may have been rebuilt from the new file. */
+		if (p->f[RC_ALIASES].backup != NULL &&
+		    rebuild_aliases(o, p, &e2) < 0)
+			fprintf(o->out, "mailprov: %s\n", e2);
+		free(e2);
+	}
+out:
+	close(fd);
+	sbuf_free(&lock);
+	return r;
+}

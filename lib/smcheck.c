@@ -1,0 +1,279 @@
+/*
+ * smcheck.c - sendmail -bt as the oracle for a candidate configuration.
+ *
+ * Contract: see smcheck.h.  The output of address test mode is: lines
+ * about the configuration (errors, warnings), the banner "ADDRESS TEST
+ * MODE ..." and "Enter <ruleset> <address>", then for each command a
+ * prompt "> " and the command's output, and a last "> ".  A load error
+ * names the file and line ("cf: line 12: ..."); those make the candidate
+ * unacceptable.  Other lines before the banner are kept as warnings.
+ */
+#include "smcheck.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SMCHECK_TIMEOUT_MS	30000
+
+static const char *const commands[] = {
+	"$w", "$m", "$j", "$S", "$=w", "/parse " SMCHECK_REMOTE, NULL
+};
+
+void
+smcheck_seen_free(struct smcheck_seen *s)
+{
+	free(s->w), free(s->m), free(s->j), free(s->S);
+	free(s->remote_mailer), free(s->remote_host), free(s->local_mailer);
+	free(s->domain_mailer), free(s->domain_host);
+	strlist_clear(&s->class_w);
+	strlist_clear(&s->warnings);
+	memset(s, 0, sizeof(*s));
+}
+
+/* chomp_dup - segment text without its last newline. */
+static char *
+chomp_dup(const char *s, size_t n)
+{
+	if (n > 0 && s[n - 1] == '\n')
+		n--;
+	return xstrndup(s, n);
+}
+
+/* parse_mailer - from "mailer X, host Y, user Z" lines in a /parse segment. */
+static void
+parse_mailer(const char *seg, char **mailer, char **host)
+{
+	const char *p = seg, *q;
+	size_t n;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, "mailer ", 7) == 0) {
+			p += 7;
+			n = strcspn(p, ",\n");
+			*mailer = xstrndup(p, n);
+			q = p + n;
+			if (strncmp(q, ", host ", 7) == 0) {
+				q += 7;
+				*host = xstrndup(q, strcspn(q, ",\n"));
+			}
+			return;
+		}
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+}
+
+/* bare_host - host without brackets and trailing dot, for comparing. */
+static char *
+bare_host(const char *h)
+{
+	const char *colon = strchr(h, ':');
+	char *r;
+	size_t n;
+
+	if (colon != NULL && (strchr(h, '[') == NULL || colon < strchr(h, '[')))
+		h = colon + 1;		/* mailer: prefix */
+	if (*h == '[')
+		h++;
+	r = xstrdup(h);
+	n = strlen(r);
+	while (n > 0 && (r[n - 1] == ']' || r[n - 1] == '.'))
+		r[--n] = '\0';
+	return r;
+}
+
+/* split_output - fill seen from sendmail's stdout; -1 if no banner. */
+static int
+split_output(const char *out, struct smcheck_seen *seen, size_t ncmd,
+    char **segs)
+{
+	const char *banner = strstr(out, "Enter <ruleset> <address>\n");
+	const char *p, *nl, *next;
+	size_t k;
+
+	if (banner == NULL)
+		banner = out + strlen(out);
+	for (p = out; p < banner; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL || nl > banner)
+			break;
+		if (strncmp(p, "ADDRESS TEST MODE", 17) != 0 && nl > p)
+			strlist_take(&seen->warnings, xstrndup(p,
+			    (size_t)(nl - p)));
+	}
+	if (*banner == '\0')
+		return -1;
+	p = banner + strlen("Enter <ruleset> <address>\n");
+	for (k = 0; k < ncmd; k++) {
+		if (strncmp(p, "> ", 2) != 0)
+			return -1;
+		p += 2;
+		next = strstr(p, "\n> ");
+		if (next == NULL)
+			return -1;
+		segs[k] = chomp_dup(p, (size_t)(next - p) + 1);
+		p = next + 1;
+	}
+	return 0;
+}
+
+/* reason - a new string, printf-style. */
+static char * __attribute__((format(printf, 1, 2)))
+reason(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* compare - the wanted answers against what sendmail said. */
+static char *
+compare(const struct smcheck_want *w, const struct smcheck_seen *s)
+{
+	char *want, *got;
+	size_t i;
+
+	if (w->hostname && strcmp(s->w, w->hostname) != 0)
+		return reason("sendmail says $w is '%s', want '%s'", s->w,
+		    w->hostname);
+	if (w->domain && strcmp(s->m, w->domain) != 0)
+		return reason("sendmail says $m is '%s', want '%s'", s->m,
+		    w->domain);
+	if (w->fqdn && strcmp(s->j, w->fqdn) != 0)
+		return reason("sendmail says $j is '%s', want '%s'", s->j,
+		    w->fqdn);
+	if (w->smart_host && strcmp(s->S, w->smart_host) != 0)
+		return reason("sendmail says $S is '%s', want '%s'", s->S,
+		    w->smart_host);
+	for (i = 0; w->accept_names && i < w->accept_names->n; i++)
+		if (strlist_find(&s->class_w, w->accept_names->v[i], 1) < 0)
+			return reason("sendmail's class w lacks '%s'",
+			    w->accept_names->v[i]);
+	if (s->remote_mailer == NULL || strcmp(s->remote_mailer, "*error*") ==
+	    0)
+		return reason("sendmail cannot route %s", SMCHECK_REMOTE);
+	if (w->relay_all && w->smart_host && *w->smart_host) {
+		want = bare_host(w->smart_host);
+		got = bare_host(s->remote_host ? s->remote_host : "");
+		if (strcasecmp(want, got) != 0) {
+			char *r = reason("sendmail routes " SMCHECK_REMOTE
+			    " to '%s', not to the smart host '%s'", got, want);
+
+			free(want), free(got);
+			return r;
+		}
+		free(want), free(got);
+	}
+	if (w->relay_all && w->domain_addr && w->smart_host && *w->smart_host) {
+		want = bare_host(w->smart_host);
+		got = bare_host(s->domain_host ? s->domain_host : "");
+		if (strcasecmp(want, got) != 0) {
+			char *r = reason("sendmail routes %s to '%s', not to the "
+			    "smart host '%s'", w->domain_addr, got, want);
+
+			free(want), free(got);
+			return r;
+		}
+		free(want), free(got);
+	}
+	if (w->local_addr && (s->local_mailer == NULL ||
+	    strcmp(s->local_mailer, "local") != 0))
+		return reason("sendmail does not deliver %s locally (mailer "
+		    "'%s')", w->local_addr, s->local_mailer ? s->local_mailer :
+		    "none");
+	return NULL;
+}
+
+int
+smcheck_run(const char *sendmail, const char *cf, const struct smcheck_want *w,
+    struct smcheck_seen *seen, char **why)
+{
+	struct proc_result r;
+	struct sbuf in = { 0 };
+	char *argv[] = { NULL, NULL, NULL, NULL, NULL };
+	char *segs[8] = { NULL }, desc[64];
+	size_t ncmd, i;
+	char *p;
+
+	memset(seen, 0, sizeof(*seen));
+	*why = NULL;
+	for (ncmd = 0; commands[ncmd] != NULL; ncmd++)
+		sbuf_addf(&in, "%s\n", commands[ncmd]);
+	if (w->local_addr != NULL) {
+		sbuf_addf(&in, "/parse %s\n", w->local_addr);
+		ncmd++;
+	}
+	if (w->domain_addr != NULL) {
+		sbuf_addf(&in, "/parse %s\n", w->domain_addr);
+		ncmd++;
+	}
+	argv[0] = xstrdup(sendmail);
+	argv[1] = xstrdup("-C");
+	argv[2] = xstrdup(cf);
+	argv[3] = xstrdup("-bt");
+	if (proc_run(argv, in.s, in.len, SMCHECK_TIMEOUT_MS, &r) < 0) {
+		*why = reason("cannot run %s: %s", sendmail, strerror(errno));
+		goto out_noresult;
+	}
+	if (split_output(r.out.s, seen, ncmd, segs) < 0 || r.status != 0) {
+		struct sbuf m = { 0 };
+
+		sbuf_addf(&m, "sendmail rejects the new configuration (%s)",
+		    proc_describe(&r, desc, sizeof(desc)));
+		if (seen->warnings.n > 0)
+			sbuf_addf(&m, ": %s", seen->warnings.v[0]);
+		*why = m.s;
+		goto out;
+	}
+	for (i = 0; i < seen->warnings.n; i++)
+		if (strstr(seen->warnings.v[i], ": line ") != NULL) {
+			*why = reason("sendmail reports an error in the new "
+			    "configuration: %s", seen->warnings.v[i]);
+			goto out;
+		}
+	seen->w = segs[0], seen->m = segs[1], seen->j = segs[2];
+	seen->S = segs[3];
+	segs[0] = segs[1] = segs[2] = segs[3] = NULL;
+	for (p = segs[4]; p != NULL && *p != '\0'; p += strcspn(p, "\n"),
+	    p += *p == '\n') {
+		size_t n = strcspn(p, "\n");
+
+		if (n > 0)
+			strlist_take(&seen->class_w, xstrndup(p, n));
+	}
+	parse_mailer(segs[5], &seen->remote_mailer, &seen->remote_host);
+	i = 6;
+	if (w->local_addr != NULL) {
+		char *h = NULL;
+
+		parse_mailer(segs[i++], &seen->local_mailer, &h);
+		free(h);
+	}
+	if (w->domain_addr != NULL)
+		parse_mailer(segs[i], &seen->domain_mailer, &seen->domain_host);
+	*why = compare(w, seen);
+out:
+	proc_result_free(&r);
+out_noresult:
+	for (i = 0; i < 8; i++)
+		free(segs[i]);
+	for (i = 0; i < 4; i++)
+		free(argv[i]);
+	sbuf_free(&in);
+	return *why == NULL ? 0 : -1;
+}
