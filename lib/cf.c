@@ -83,23 +83,14 @@ body(const struct cf *cf, size_t i)
 	return xstrndup(ln.p, line_body(&ln));
 }
 
-/* eol_of - the terminator line i has, or the file's if it has none. */
-static const char *
-eol_of(const struct cf *cf, size_t i)
-{
-	struct line ln = { cf->v[i].p, cf->v[i].len };
-	const char *e = line_eol(&ln);
-
-	return *e ? e : cf->eol;
-}
-
-/* set_line - replace line i's bytes with text + its terminator. */
+/* set_line - replace line i's bytes with text + its own terminator. */
 static void
 set_line(struct cf *cf, size_t i, const char *text)
 {
+	struct line ln = { cf->v[i].p, cf->v[i].len };
 	struct sbuf b = { 0 };
 
-	sbuf_addf(&b, "%s%s", text, eol_of(cf, i));
+	sbuf_addf(&b, "%s%s", text, line_eol(&ln));
 	free(cf->v[i].own);
 	cf->v[i].own = b.s;
 	cf->v[i].p = b.s;
@@ -120,8 +111,13 @@ insert_line(struct cf *cf, size_t at, const char *text)
 	if (at == cf->n && at > 0 && cf->v[at - 1].len > 0 &&
 	    cf->v[at - 1].p[cf->v[at - 1].len - 1] != '\n') {
 		char *prev = body(cf, at - 1);
+		struct sbuf t = { 0 };
 
-		set_line(cf, at - 1, prev);
+		sbuf_addf(&t, "%s%s", prev, cf->eol);
+		free(cf->v[at - 1].own);
+		cf->v[at - 1].own = t.s;
+		cf->v[at - 1].p = t.s;
+		cf->v[at - 1].len = t.len;
 		free(prev);
 	}
 	memmove(&cf->v[at + 1], &cf->v[at], (cf->n - at) * sizeof(*cf->v));

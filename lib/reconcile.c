@@ -369,7 +369,8 @@ rollback(struct rc_plan *p, FILE *out)
 			bad++;
 		} else {
 			f->replaced = 0;
-			fprintf(out, "mailprov: restored %s\n", f->label);
+			fprintf(out, "mailprov: %s %s\n", f->exists ? "restored" :
+			    "removed the new file", f->label);
 		}
 	}
 	return bad;

@@ -162,7 +162,9 @@ compare(const struct smcheck_want *w, const struct smcheck_seen *s)
 		    w->smart_host);
 	for (i = 0; w->accept_names && i < w->accept_names->n; i++)
 		if (strlist_find(&s->class_w, w->accept_names->v[i], 1) < 0)
-			return reason("sendmail's class w lacks '%s'",
+			return reason("sendmail's class w lacks '%s' (a "
+			    "class file in a group- or world-writable "
+			    "directory is skipped by sendmail)",
 			    w->accept_names->v[i]);
 	if (s->remote_mailer == NULL || strcmp(s->remote_mailer, "*error*") ==
 	    0)

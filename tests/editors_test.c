@@ -1,0 +1,413 @@
+/*
+ * editors_test.c - the lossless editors: sendmail.cf lines, list files,
+ * the aliases file.  Each case gives the input, the edit and the exact
+ * bytes expected.
+ */
+#include "testutil.h"
+
+#include "aliases.h"
+#include "cf.h"
+#include "listfile.h"
+
+#define CF(lit)	cf_parse(lit, sizeof(lit) - 1)
+
+/* cf_after - apply f to input, return the serialised result. */
+static char *
+cf_text(struct cf *cf)
+{
+	struct sbuf out = { 0 };
+
+	cf_serialize(cf, &out);
+	return out.s;
+}
+
+static void
+check_text(const char *what, const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0)
+		fail_msg("%s:\n--- got ---\n%s--- want ---\n%s", what, got, want);
+}
+
+static void
+test_set_macro(void **state)
+{
+	static const struct {
+		const char *name, *in, *macro, *value, *out;
+		int changed, notes;
+	} cases[] = {
+		{ "replace", "V10\nDwold\nCwlocalhost\n", "w", "new",
+		    "V10\nDwnew\nCwlocalhost\n", 1, 0 },
+		{ "same value", "V10\nDwnew\n", "w", "new", "V10\nDwnew\n", 0, 0 },
+		{ "uncomment the example", "V10\n#Dwmyhost\nCwlocalhost\n", "w",
+		    "dm", "V10\nDwdm\nCwlocalhost\n", 1, 0 },
+		{ "insert before Cw", "V10\n# x\nCwlocalhost\n", "m",
+		    "example.net", "V10\n# x\nDmexample.net\nCwlocalhost\n", 1, 0 },
+		{ "insert after V without Cw", "V10\nDS\n", "w", "dm",
+		    "V10\nDwdm\nDS\n", 1, 0 },
+		{ "empty value", "DS[old]\n", "S", "", "DS\n", 1, 0 },
+		{ "duplicate: one active line", "DSa\n# c\nDSb\n", "S", "[r]",
+		    "DS[r]\n# c\n#DSb\n", 1, 1 },
+		{ "DS is not Dw", "DSx\nDw\n", "S", "x", "DSx\nDw\n", 0, 0 },
+		{ "CRLF kept", "V10\r\nDwold\r\n", "w", "new",
+		    "V10\r\nDwnew\r\n", 1, 0 },
+		{ "continuation dropped", "Dwold\n\tmore\nCw\n", "w", "new",
+		    "Dwnew\nCw\n", 1, 0 },
+		{ "no final newline", "V10\nDwold", "w", "new", "V10\nDwnew", 1,
+		    0 },
+		{ "long macro name", "D{x}a\n", "{x}", "b", "D{x}b\n", 1, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cf *cf = cf_parse(cases[i].in, strlen(cases[i].in));
+		int r = cf_set_macro(cf, cases[i].macro, cases[i].value);
+		char *got = cf_text(cf);
+
+		check_text(cases[i].name, got, cases[i].out);
+		if (r != cases[i].changed)
+			fail_msg("%s: changed %d, want %d", cases[i].name, r,
+			    cases[i].changed);
+		if (cf->notes.n != (size_t)cases[i].notes)
+			fail_msg("%s: %zu notes, want %d", cases[i].name,
+			    cf->notes.n, cases[i].notes);
+		free(got);
+		cf_free(cf);
+	}
+}
+
+static void
+test_class_file(void **state)
+{
+	static const struct {
+		const char *name, *in, *out, *path;
+		int changed;
+	} cases[] = {
+		{ "already right", "Cwlocalhost\nFw-o /etc/mail/lhn\n",
+		    "Cwlocalhost\nFw-o /etc/mail/lhn\n", "/etc/mail/lhn", 0 },
+		{ "add -o", "Fw/etc/mail/lhn\n", "Fw-o /etc/mail/lhn\n",
+		    "/etc/mail/lhn", 1 },
+		{ "keep the format", "Fw/etc/mail/lhn %[^#]\n",
+		    "Fw-o /etc/mail/lhn %[^#]\n", "/etc/mail/lhn", 1 },
+		{ "uncomment", "Cwlocalhost\n#Fw-o /etc/mail/x\n",
+		    "Cwlocalhost\nFw-o /etc/mail/x\n", "/etc/mail/x", 1 },
+		{ "insert after Cw", "V10\nCwlocalhost\nDS\n",
+		    "V10\nCwlocalhost\nFw-o /etc/mail/local-host-names\nDS\n",
+		    "/etc/mail/local-host-names", 1 },
+		{ "second Fw commented", "Fw-o /a\nFw-o /b\n",
+		    "Fw-o /a\n#Fw-o /b\n", "/a", 1 },
+	};
+	size_t i;
+	char *path, *got;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cf *cf = cf_parse(cases[i].in, strlen(cases[i].in));
+		int r = cf_ensure_class_file(cf, 'w',
+		    "/etc/mail/local-host-names", &path);
+
+		got = cf_text(cf);
+		check_text(cases[i].name, got, cases[i].out);
+		assert_int_equal(r, cases[i].changed);
+		assert_string_equal(path, cases[i].path);
+		free(path);
+		free(got);
+		cf_free(cf);
+	}
+	/* A class fed by a program cannot be managed. */
+	{
+		struct cf *cf = CF("Fw|/bin/hosts\n");
+
+		assert_int_equal(cf_ensure_class_file(cf, 'w', "/x", &path), -1);
+		assert_non_null(strstr(cf->err, "read from a program"));
+		assert_null(path);
+		cf_free(cf);
+	}
+}
+
+static void
+test_restrict_class(void **state)
+{
+	struct strlist allowed = { 0 };
+	struct cf *cf;
+	char *got;
+
+	(void)state;
+	strlist_push(&allowed, "localhost");
+	strlist_push(&allowed, "dm.example.net");
+	cf = CF("Cwlocalhost old.example.net\nCwgone\nCRx\n");
+	assert_int_equal(cf_restrict_class(cf, 'w', &allowed), 1);
+	got = cf_text(cf);
+	check_text("restrict", got, "Cwlocalhost\n#Cwgone\nCRx\n");
+	assert_int_equal(cf->notes.n, 2);
+	free(got);
+	cf_free(cf);
+	cf = CF("CwLOCALHOST\n");
+	assert_int_equal(cf_restrict_class(cf, 'w', &allowed), 0);
+	cf_free(cf);
+	strlist_clear(&allowed);
+}
+
+#define AIXRULES \
+	"Sparse=0\n" \
+	"R$* < @ $* . $=m . > $*\t$#esmtp $@ $2 . $3 . $: $1 < @ $2 . $3 . > $4\tAIX\n" \
+	"# uncomment to forward all mail to the relay host\n" \
+	"#R$* < @ $* > $*\t$#relay $@ $S $: $1 < @ $2 > $3\tall\n" \
+	"S5\n"
+
+static void
+test_relay_all(void **state)
+{
+	enum cf_relay_shape shape;
+	struct cf *cf;
+	char *got;
+
+	(void)state;
+	/* AIX shape, on: forward rule enabled, AIX rule commented out. */
+	cf = cf_parse(AIXRULES, strlen(AIXRULES));
+	assert_int_equal(cf_relay_all(cf, 1, &shape), 1);
+	assert_int_equal(shape, CF_RELAY_DIRECT);
+	got = cf_text(cf);
+	check_text("aix on", got, "Sparse=0\n"
+	    "#R$* < @ $* . $=m . > $*\t$#esmtp $@ $2 . $3 . $: $1 < @ $2 . $3 . > $4\tAIX\n"
+	    "# uncomment to forward all mail to the relay host\n"
+	    "R$* < @ $* > $*\t$#relay $@ $S $: $1 < @ $2 > $3\tall\n"
+	    "S5\n");
+	assert_int_equal(cf->notes.n, 2);
+	/* Twice is a no-op. */
+	{
+		struct cf *again = cf_parse(got, strlen(got));
+
+		assert_int_equal(cf_relay_all(again, 1, &shape), 0);
+		/* And off puts the file back as it was. */
+		assert_int_equal(cf_relay_all(again, 0, &shape), 1);
+		free(got);
+		got = cf_text(again);
+		check_text("aix off", got, AIXRULES);
+		cf_free(again);
+	}
+	free(got);
+	cf_free(cf);
+
+	/* m4 shape: MailerToTriple for any host, nothing to change. */
+	cf = CF("SParse1\nR$* < @ $* > $*\t\t$: $>MailerToTriple < $S > "
+	    "$1 < @ $2 > $3\tglue\n");
+	assert_int_equal(cf_relay_all(cf, 1, &shape), 0);
+	assert_int_equal(shape, CF_RELAY_TRIPLE);
+	cf_free(cf);
+
+	/* The same rule outside ruleset 0 does not count. */
+	cf = CF("S5\n#R$* < @ $* > $*\t$#relay $@ $S\n");
+	assert_int_equal(cf_relay_all(cf, 1, &shape), -1);
+	assert_int_equal(shape, CF_RELAY_NONE);
+	assert_non_null(strstr(cf->err, "no ruleset-0 rule"));
+	cf_free(cf);
+
+	/* Only a single-host smart-host rule: not enough. */
+	cf = CF("S0\nR$* < @ $- > $*\t$: $>SmartHost < $S > $1\n");
+	assert_int_equal(cf_relay_all(cf, 1, &shape), -1);
+	cf_free(cf);
+}
+
+static void
+test_alias_file(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "O AliasFile=/etc/mail/aliases\n", "/etc/mail/aliases" },
+		{ "OA/etc/aliases\n", "/etc/aliases" },
+		{ "O AliasFile=hash:/etc/mail/a, /etc/mail/b\n", "/etc/mail/a" },
+		{ "O AliasFile=nis:mail.aliases,/etc/x\n", "/etc/x" },
+		{ "#O AliasFile=/etc/y\n", NULL },
+	};
+	size_t i;
+	char *got;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cf *cf = cf_parse(cases[i].in, strlen(cases[i].in));
+
+		got = cf_alias_file(cf);
+		if (cases[i].want == NULL)
+			assert_null(got);
+		else
+			assert_string_equal(got, cases[i].want);
+		free(got);
+		cf_free(cf);
+	}
+}
+
+static void
+test_listfile(void **state)
+{
+	static const struct {
+		const char *name, *in, *want[4], *out;
+	} cases[] = {
+		{ "new", "", { "a", "b", NULL }, "a\nb\n" },
+		{ "same, comments kept", "# names\na\n\nb # main\n",
+		    { "a", "b", NULL }, "# names\na\n\nb # main\n" },
+		{ "reorder", "b\na\n", { "a", "b", NULL }, "a\nb\n" },
+		{ "drop and add", "# c\nx\ny\nz\n", { "x", "q", NULL },
+		    "# c\nx\nq\n" },
+		{ "append after a last line without newline", "a",
+		    { "a", "b", NULL }, "ab\n" },
+		{ "CRLF", "a\r\n", { "a", "b", NULL }, "a\r\nb\r\n" },
+		{ "empty list keeps comments", "# c\na\n", { NULL }, "# c\n" },
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strlist w = { 0 };
+		struct sbuf out = { 0 };
+
+		for (k = 0; cases[i].want[k] != NULL; k++)
+			strlist_push(&w, cases[i].want[k]);
+		listfile_edit(cases[i].in, strlen(cases[i].in), &w, &out);
+		/* The no-newline case: the entry line "a" is kept as it is. */
+		if (strcmp(cases[i].name, "append after a last line without "
+		    "newline") == 0)
+			check_text(cases[i].name, out.s, "a\nb\n");
+		else
+			check_text(cases[i].name, out.s, cases[i].out);
+		sbuf_free(&out);
+		strlist_clear(&w);
+	}
+}
+
+/* want_aliases - a desired aliases section from "name=t1,t2" strings. */
+static void
+want_aliases(struct desired_aliases *al, int exact, const char *const *spec)
+{
+	size_t i;
+
+	memset(al, 0, sizeof(*al));
+	al->sect.set = al->entries_sect.set = 1;
+	al->mode.v = exact ? ALIASES_EXACT : ALIASES_MERGE;
+	for (i = 0; spec[i] != NULL; i++)
+		;
+	al->entries = xcalloc(i + 1, sizeof(*al->entries));
+	for (i = 0; spec[i] != NULL; i++) {
+		const char *eq = strchr(spec[i], '=');
+
+		al->entries[i].name = xstrndup(spec[i], (size_t)(eq - spec[i]));
+		aliases_split_targets(eq + 1, strlen(eq + 1),
+		    &al->entries[i].targets);
+	}
+	al->n = i;
+}
+
+static void
+free_aliases(struct desired_aliases *al)
+{
+	size_t i;
+
+	for (i = 0; i < al->n; i++) {
+		free(al->entries[i].name);
+		strlist_clear(&al->entries[i].targets);
+	}
+	free(al->entries);
+}
+
+static void
+test_aliases(void **state)
+{
+	static const char file[] =
+	    "# system aliases\n"
+	    "postmaster: root\n"
+	    "MAILER-DAEMON: postmaster\n"
+	    "\n"
+	    "# the team\n"
+	    "ops: carol,\n"
+	    "\tdave\n"
+	    "old: x\n";
+	static const struct {
+		const char *name;
+		int exact;
+		const char *spec[4];
+		const char *out;
+		size_t notes;
+	} cases[] = {
+		{ "merge: already there (continuation read)", 0,
+		    { "OPS=carol, dave", NULL }, file, 0 },
+		{ "merge: replace one, keep the rest", 0,
+		    { "ops=alice,bob", NULL },
+		    "# system aliases\npostmaster: root\n"
+		    "MAILER-DAEMON: postmaster\n\n# the team\n"
+		    "ops: alice, bob\nold: x\n", 0 },
+		{ "merge: add at the end", 0, { "new=a", NULL },
+		    "# system aliases\npostmaster: root\n"
+		    "MAILER-DAEMON: postmaster\n\n# the team\nops: carol,\n"
+		    "\tdave\nold: x\nnew: a\n", 0 },
+		{ "exact: only these, comments kept", 1,
+		    { "postmaster=root", "MAILER-DAEMON=postmaster", NULL },
+		    "# system aliases\npostmaster: root\n"
+		    "MAILER-DAEMON: postmaster\n\n# the team\n", 0 },
+		{ "program target quoted", 0,
+		    { "vac=\"|/usr/bin/vacation alice\"", NULL },
+		    "# system aliases\npostmaster: root\n"
+		    "MAILER-DAEMON: postmaster\n\n# the team\nops: carol,\n"
+		    "\tdave\nold: x\nvac: \"|/usr/bin/vacation alice\"\n", 0 },
+	};
+	struct desired_aliases al;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sbuf out = { 0 };
+		struct strlist notes = { 0 };
+
+		want_aliases(&al, cases[i].exact, cases[i].spec);
+		aliases_edit(file, sizeof(file) - 1, &al, &out, &notes);
+		check_text(cases[i].name, out.s, cases[i].out);
+		assert_int_equal(notes.n, cases[i].notes);
+		sbuf_free(&out);
+		strlist_clear(&notes);
+		free_aliases(&al);
+	}
+}
+
+static void
+test_aliases_duplicates(void **state)
+{
+	static const char *const spec[] = { "root=admin", NULL };
+	static const char file[] = "root: a\nx: y\nROOT: b,\n\tc\n";
+	struct desired_aliases al;
+	struct sbuf out = { 0 };
+	struct strlist notes = { 0 };
+	struct aliases parsed;
+
+	(void)state;
+	aliases_parse(file, sizeof(file) - 1, &parsed);
+	assert_int_equal(parsed.n, 3);
+	assert_string_equal(parsed.v[2].name, "ROOT");
+	assert_int_equal(parsed.v[2].targets.n, 2);
+	assert_int_equal(parsed.v[2].last, 3);
+	aliases_free(&parsed);
+	want_aliases(&al, 0, spec);
+	aliases_edit(file, sizeof(file) - 1, &al, &out, &notes);
+	check_text("duplicate", out.s, "root: admin\nx: y\n");
+	assert_int_equal(notes.n, 1);
+	assert_non_null(strstr(notes.v[0], "line 3"));
+	sbuf_free(&out);
+	strlist_clear(&notes);
+	free_aliases(&al);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set_macro),
+		cmocka_unit_test(test_class_file),
+		cmocka_unit_test(test_restrict_class),
+		cmocka_unit_test(test_relay_all),
+		cmocka_unit_test(test_alias_file),
+		cmocka_unit_test(test_listfile),
+		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_aliases_duplicates),
+	};
+
+	return cmocka_run_group_tests_name("editors", tests, NULL, NULL);
+}
