@@ -29,6 +29,7 @@ struct opts {
 	const char	*root;		/* --root: prefixes the managed paths */
 	const char	*sendmail;	/* --sendmail */
 	int		 validate;	/* --no-validate clears it */
+	int		 lock_wait;	/* --lock-wait seconds */
 };
 
 static void
@@ -36,7 +37,8 @@ usage(FILE *fp)
 {
 	fprintf(fp, "usage: mailprov validate|plan|apply|status "
 	    "[-f desired.yaml] [--root DIR]\n"
-	    "                [--sendmail PATH] [--no-validate]\n"
+	    "                [--sendmail PATH] [--no-validate] "
+	    "[--lock-wait SECONDS]\n"
 	    "       mailprov --version | --help\n");
 }
 
@@ -62,7 +64,8 @@ parse_args(int argc, char **argv, struct opts *o)
 			continue;
 		}
 		if (strcmp(a, "-f") == 0 || strcmp(a, "--file") == 0 ||
-		    strcmp(a, "--root") == 0 || strcmp(a, "--sendmail") == 0) {
+		    strcmp(a, "--root") == 0 || strcmp(a, "--sendmail") == 0 ||
+		    strcmp(a, "--lock-wait") == 0) {
 			if (i + 1 == argc) {
 				fprintf(stderr, "mailprov: %s needs a value\n",
 				    a);
@@ -72,6 +75,17 @@ parse_args(int argc, char **argv, struct opts *o)
 				o->root = argv[++i];
 			else if (strcmp(a, "--sendmail") == 0)
 				o->sendmail = argv[++i];
+			else if (strcmp(a, "--lock-wait") == 0) {
+				const char *v = argv[++i];
+
+				if (strspn(v, "0123456789") != strlen(v) ||
+				    strlen(v) == 0 || strlen(v) > 4) {
+					fprintf(stderr, "mailprov: --lock-wait "
+					    "takes seconds, not '%s'\n", v);
+					return 2;
+				}
+				o->lock_wait = atoi(v);
+			}
 			else
 				o->file = argv[++i];
 			continue;
@@ -225,7 +239,7 @@ cmd_apply(const char *path, const struct opts *o)
 	ro.sendmail = o->sendmail;
 	ro.validate = o->validate;
 	ro.keep = ds->backups.keep.v;
-	ro.lock_wait = LOCK_WAIT_S;
+	ro.lock_wait = o->lock_wait;
 	ro.out = stdout;
 	if (rc_apply(ds, &ro, &p, &err) < 0) {
 		report("apply", path, &p, err);
@@ -240,7 +254,7 @@ cmd_apply(const char *path, const struct opts *o)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { NULL, NULL, "", DEFAULT_SENDMAIL, 1 };
+	struct opts o = { NULL, NULL, "", DEFAULT_SENDMAIL, 1, LOCK_WAIT_S };
 	struct sbuf path = { 0 };
 	char *realroot = NULL;
 	int r;

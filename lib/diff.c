@@ -48,7 +48,7 @@
 
 #define DIFF_MAXD	4096			/* edit steps searched */
 #define DIFF_MAXWORK	((uint64_t)1 << 27)	/* comparisons searched */
-#define DIFF_MAXLINES	((size_t)1 << 30)	/* fits the int32 trace */
+#define DIFF_MAXLINES	((size_t)1 << 30)	/* fits int32 diagonals */
 
 struct file {
 	struct lines	 l;
@@ -61,6 +61,13 @@ struct file {
 struct change {
 	size_t	a, na;		/* first deleted line of a (from 0), count */
 	size_t	b, nb;		/* first inserted line of b, count */
+};
+
+struct search {
+	const int32_t	*x, *y;		/* classes of the two sequences */
+	int32_t		*fd, *bd;	/* furthest x per diagonal */
+	char		*dx, *dy;	/* out: deleted, inserted */
+	uint64_t	 work;		/* comparisons so far */
 };
 
 struct slot {
@@ -91,11 +98,11 @@ line_hash(const struct line *ln)
 }
 
 /*
- * classify - number lines pre..end[k]-1 of both files by class; keep in
+ * classify - number lines lo[k]..hi[k]-1 of both files by class; keep in
  * seq/real those that have an equal in the other file, mark the others.
  */
 static void
-classify(struct file f[2], size_t pre, const size_t end[2])
+classify(struct file f[2], const size_t lo[2], const size_t hi[2])
 {
 	struct slot *tab;
 	const struct line *ln;
@@ -104,15 +111,15 @@ classify(struct file f[2], size_t pre, const size_t end[2])
 	int32_t ncls = 0, c;
 	uint64_t h;
 
-	while (cap < 2 * ((end[0] - pre) + (end[1] - pre)))
+	while (cap < 2 * ((hi[0] - lo[0]) + (hi[1] - lo[1])))
 		cap *= 2;
 	tab = xcalloc(cap, sizeof(*tab));
 	for (k = 0; k < 2; k++) {
-		n = end[k] - pre;
+		n = hi[k] - lo[k];
 		f[k].seq = xreallocarray(NULL, n, sizeof(*f[k].seq));
 		f[k].real = xreallocarray(NULL, n, sizeof(*f[k].real));
 		for (i = 0; i < n; i++) {
-			ln = &f[k].l.v[pre + i];
+			ln = &f[k].l.v[lo[k] + i];
 			h = line_hash(ln);
 			for (s = h & (cap - 1); tab[s].ln != NULL;
 			    s = (s + 1) & (cap - 1))
@@ -131,17 +138,17 @@ classify(struct file f[2], size_t pre, const size_t end[2])
 	/* seen[c]: bit k set if class c occurs in file k. */
 	seen = xcalloc((size_t)ncls, 1);
 	for (k = 0; k < 2; k++)
-		for (i = 0; i < end[k] - pre; i++)
+		for (i = 0; i < hi[k] - lo[k]; i++)
 			seen[f[k].seq[i]] |= (unsigned char)(1U << k);
 	for (k = 0; k < 2; k++) {
 		n = 0;
-		for (i = 0; i < end[k] - pre; i++) {
+		for (i = 0; i < hi[k] - lo[k]; i++) {
 			c = f[k].seq[i];
 			if (seen[c] & (1U << (1 - k))) {
 				f[k].seq[n] = c;
-				f[k].real[n++] = pre + i;
+				f[k].real[n++] = lo[k] + i;
 			} else
-				f[k].chg[pre + i] = 1;
+				f[k].chg[lo[k] + i] = 1;
 		}
 		f[k].nseq = n;
 	}
@@ -149,119 +156,143 @@ classify(struct file f[2], size_t pre, const size_t end[2])
 }
 
 /*
- * pick - where diagonal k starts at edit step d >= 1, from row prev of
- * step d - 1: the larger x of a move down (insertion, from k + 1) and a
- * move right (deletion, from k - 1), down on a tie; -1 if neither fits
- * in the n by m grid.  *down tells which move it was.
+ * middle - the middle snake of x[xoff..xlim) against y[yoff..ylim): run
+ * the furthest-reaching search forward from the top left and backward
+ * from the bottom right, one edit step each in turn, until they meet.
+ * Ties go as in GNU diff, so the split, and the script, are GNU's.
+ * Returns 0 with the meeting point in *xm, *ym, or -1 when the search
+ * passes DIFF_MAXD steps or the work budget.
  */
-static int32_t
-pick(const int32_t *prev, int32_t d, int32_t k, int32_t n, int32_t m,
-    int *down)
+static int
+middle(struct search *s, int32_t xoff, int32_t xlim, int32_t yoff,
+    int32_t ylim, int32_t *xm, int32_t *ym)
 {
-	int32_t xd = -1, xr = -1;
+	int32_t *fd = s->fd, *bd = s->bd;
+	const int32_t dmin = xoff - ylim, dmax = xlim - yoff;
+	const int32_t fmid = xoff - yoff, bmid = xlim - ylim;
+	int32_t fmin = fmid, fmax = fmid, bmin = bmid, bmax = bmid;
+	int32_t c, d, x, y, x0, lo, hi;
+	int odd = (fmid - bmid) & 1;
 
-	/* Row d - 1 holds diagonals -(d-1), -(d-1)+2, ..., d-1. */
-	if (k < d) {
-		xd = prev[(k + d) / 2];
-		if (xd >= 0 && xd - k > m)
-			xd = -1;
+	/* fd[d], bd[d]: furthest x on diagonal d (x - y) each way. */
+	fd[fmid] = xoff;
+	bd[bmid] = xlim;
+	for (c = 1; c <= DIFF_MAXD && s->work <= DIFF_MAXWORK; c++) {
+		/* Widen each band by a diagonal a side, inside the box. */
+		if (fmin > dmin)
+			fd[--fmin - 1] = -1;
+		else
+			fmin++;
+		if (fmax < dmax)
+			fd[++fmax + 1] = -1;
+		else
+			fmax--;
+		for (d = fmax; d >= fmin; d -= 2) {
+			lo = fd[d - 1];
+			hi = fd[d + 1];
+			x = x0 = lo < hi ? hi : lo + 1;
+			for (y = x - d; x < xlim && y < ylim &&
+			    s->x[x] == s->y[y]; x++, y++)
+				continue;
+			s->work += (uint64_t)(x - x0) + 1;
+			fd[d] = x;
+			if (odd && bmin <= d && d <= bmax && bd[d] <= x) {
+				*xm = x;
+				*ym = y;
+				return 0;
+			}
+		}
+		if (bmin > dmin)
+			bd[--bmin - 1] = INT32_MAX;
+		else
+			bmin++;
+		if (bmax < dmax)
+			bd[++bmax + 1] = INT32_MAX;
+		else
+			bmax--;
+		for (d = bmax; d >= bmin; d -= 2) {
+			lo = bd[d - 1];
+			hi = bd[d + 1];
+			x = x0 = lo < hi ? lo : hi - 1;
+			for (y = x - d; x > xoff && y > yoff &&
+			    s->x[x - 1] == s->y[y - 1]; x--, y--)
+				continue;
+			s->work += (uint64_t)(x0 - x) + 1;
+			bd[d] = x;
+			if (!odd && fmin <= d && d <= fmax && x <= fd[d]) {
+				*xm = x;
+				*ym = y;
+				return 0;
+			}
+		}
 	}
-	if (k > -d) {
-		xr = prev[(k + d) / 2 - 1];
-		if (xr >= 0 && ++xr > n)
-			xr = -1;
-	}
-	*down = xd >= xr;
-	return *down ? xd : xr;
+	return -1;
 }
 
 /*
- * myers - mark in dx and dy the elements of x[n] and y[m] that one
- * shortest edit script deletes and inserts.  Returns 0, or -1 with
- * nothing marked when the search bounds are reached first.
+ * compare - mark in dx, dy what a shortest script deletes from
+ * x[xoff..xlim) and inserts from y[yoff..ylim), splitting at the middle
+ * snake; a part too costly to search is marked all deleted and inserted.
  */
-static int
-myers(const int32_t *x, int32_t n, const int32_t *y, int32_t m, char *dx,
-    char *dy)
-{
-	int32_t *tr = NULL, *row, d, k, px, py, x0, maxd;
-	size_t cap = 0, need, most;
-	uint64_t work = 0;
-	int down;
-
-	maxd = n + m < DIFF_MAXD ? n + m : DIFF_MAXD;
-	most = (size_t)(maxd + 1) * (size_t)(maxd + 2) / 2;
-	for (d = 0; d <= maxd && work <= DIFF_MAXWORK; d++) {
-		/* Row d (d + 1 values) starts at d * (d + 1) / 2. */
-		need = (size_t)(d + 1) * (size_t)(d + 2) / 2;
-		if (need > cap) {
-			cap = need < most / 2 ? need * 2 : most;
-			tr = xreallocarray(tr, cap, sizeof(*tr));
-		}
-		row = tr + (size_t)d * (size_t)(d + 1) / 2;
-		for (k = -d; k <= d; k += 2) {
-			px = d == 0 ? 0 :
-			    pick(row - d, d, k, n, m, &down);
-			work++;
-			if (px >= 0) {
-				x0 = px;
-				py = px - k;
-				while (px < n && py < m && x[px] == y[py]) {
-					px++;
-					py++;
-				}
-				work += (uint64_t)(px - x0);
-				if (px == n && py == m)
-					goto found;
-			}
-			row[(k + d) / 2] = px;
-		}
-	}
-	free(tr);
-	return -1;
-
-found:
-	/* Walk back: each step's move is the one pick() chose going forward. */
-	for (; d > 0; d--) {
-		row = tr + (size_t)(d - 1) * (size_t)d / 2;
-		px = pick(row, d, k, n, m, &down);
-		if (down)
-			dy[px - k - 1] = 1, k++;
-		else
-			dx[px - 1] = 1, k--;
-	}
-	free(tr);
-	return 0;
-}
-
-/* search - mark the changed lines of the middle pre..end[k]-1. */
 static void
-search(struct file f[2], size_t pre, const size_t end[2])
+compare(struct search *s, int32_t xoff, int32_t xlim, int32_t yoff,
+    int32_t ylim)
 {
-	char *dx, *dy;
-	size_t i, k;
+	int32_t xm, ym;
 
-	if (end[0] - pre >= DIFF_MAXLINES || end[1] - pre >= DIFF_MAXLINES) {
-		for (k = 0; k < 2; k++)
-			memset(f[k].chg + pre, 1, end[k] - pre);
+	while (xoff < xlim && yoff < ylim && s->x[xoff] == s->y[yoff])
+		xoff++, yoff++;
+	while (xoff < xlim && yoff < ylim &&
+	    s->x[xlim - 1] == s->y[ylim - 1])
+		xlim--, ylim--;
+	if (xoff == xlim || yoff == ylim ||
+	    middle(s, xoff, xlim, yoff, ylim, &xm, &ym) == -1 ||
+	    xm < xoff || xm > xlim || ym < yoff || ym > ylim) {
+		memset(s->dx + xoff, 1, (size_t)(xlim - xoff));
+		memset(s->dy + yoff, 1, (size_t)(ylim - yoff));
 		return;
 	}
-	classify(f, pre, end);
-	dx = xcalloc(f[0].nseq, 1);
-	dy = xcalloc(f[1].nseq, 1);
-	if (myers(f[0].seq, (int32_t)f[0].nseq, f[1].seq, (int32_t)f[1].nseq,
-	    dx, dy) == -1) {
-		memset(dx, 1, f[0].nseq);
-		memset(dy, 1, f[1].nseq);
+	compare(s, xoff, xm, yoff, ym);
+	compare(s, xm, xlim, ym, ylim);
+}
+
+/* search - mark the changed lines of the body lo[k]..hi[k]-1. */
+static void
+search(struct file f[2], const size_t lo[2], const size_t hi[2])
+{
+	struct search s;
+	int32_t *fdv, *bdv, n, m;
+	size_t i, k;
+
+	if (hi[0] - lo[0] >= DIFF_MAXLINES || hi[1] - lo[1] >= DIFF_MAXLINES) {
+		for (k = 0; k < 2; k++)
+			memset(f[k].chg + lo[k], 1, hi[k] - lo[k]);
+		return;
 	}
+	classify(f, lo, hi);
+	n = (int32_t)f[0].nseq;
+	m = (int32_t)f[1].nseq;
+	/* Diagonals run from -m to n, with one spare at each end. */
+	fdv = xreallocarray(NULL, (size_t)n + (size_t)m + 3, sizeof(*fdv));
+	bdv = xreallocarray(NULL, (size_t)n + (size_t)m + 3, sizeof(*bdv));
+	s.x = f[0].seq;
+	s.y = f[1].seq;
+	s.fd = fdv + m + 1;
+	s.bd = bdv + m + 1;
+	s.dx = xcalloc(f[0].nseq, 1);
+	s.dy = xcalloc(f[1].nseq, 1);
+	s.work = 0;
+	compare(&s, 0, n, 0, m);
 	for (i = 0; i < f[0].nseq; i++)
-		if (dx[i])
+		if (s.dx[i])
 			f[0].chg[f[0].real[i]] = 1;
 	for (i = 0; i < f[1].nseq; i++)
-		if (dy[i])
+		if (s.dy[i])
 			f[1].chg[f[1].real[i]] = 1;
-	free(dx);
-	free(dy);
+	free(s.dx);
+	free(s.dy);
+	free(fdv);
+	free(bdv);
 }
 
 /*
@@ -272,9 +303,9 @@ search(struct file f[2], size_t pre, const size_t end[2])
  * diff's shift_boundaries, so our hunks are cut where GNU cuts them.
  */
 static void
-slide(char *c, const char *oc, const struct lines *l)
+slide(char *c, const char *oc, const struct line *v, size_t n)
 {
-	size_t n = l->n, i = 0, j = 0, start, len, align;
+	size_t i = 0, j = 0, start, len, align;
 
 	/* j: the line of the other file matched to line i (both unchanged). */
 	for (;;) {
@@ -293,7 +324,7 @@ slide(char *c, const char *oc, const struct lines *l)
 		do {
 			len = i - start;
 			while (start > 0 &&
-			    line_eq(&l->v[start - 1], &l->v[i - 1])) {
+			    line_eq(&v[start - 1], &v[i - 1])) {
 				c[--start] = 1;
 				c[--i] = 0;
 				while (start > 0 && c[start - 1])
@@ -303,7 +334,7 @@ slide(char *c, const char *oc, const struct lines *l)
 				while (oc[j]);
 			}
 			align = j > 0 && oc[j - 1] ? i : n;
-			while (i < n && line_eq(&l->v[start], &l->v[i])) {
+			while (i < n && line_eq(&v[start], &v[i])) {
 				c[start++] = 0;
 				c[i++] = 1;
 				while (c[i])
@@ -417,31 +448,44 @@ diff_unified(struct sbuf *out, const char *label_a, const char *label_b,
     const char *a, size_t alen, const char *b, size_t blen, int context)
 {
 	struct file f[2];
-	struct change *c;
-	size_t pre, end[2], k, h, t, nc, nh = 0, ctx;
+	struct change *c = NULL;
+	size_t pre, suf, lo[2], hi[2], k, h, t, nc = 0, nh = 0, ctx;
 
 	ctx = context > 0 ? (size_t)context : 0;
 	memset(f, 0, sizeof(f));
 	lines_split(&f[0].l, a, alen);
 	lines_split(&f[1].l, b, blen);
-	end[0] = f[0].l.n;
-	end[1] = f[1].l.n;
-	for (pre = 0; pre < end[0] && pre < end[1] &&
+
+	/*
+	 * The body compared is what lies between the common prefix and
+	 * suffix, widened by ctx lines of each, which is the part GNU diff
+	 * reads into its line tables (its "horizon"): it bounds how far a
+	 * change may slide and which lines count as having a match.  The
+	 * suffix may not reach into the prefix that is left out.
+	 */
+	for (pre = 0; pre < f[0].l.n && pre < f[1].l.n &&
 	    line_eq(&f[0].l.v[pre], &f[1].l.v[pre]); pre++)
 		continue;
-	while (end[0] > pre && end[1] > pre &&
-	    line_eq(&f[0].l.v[end[0] - 1], &f[1].l.v[end[1] - 1]))
-		end[0]--, end[1]--;
-	if (end[0] == pre && end[1] == pre)
+	lo[0] = lo[1] = pre - (pre < ctx ? pre : ctx);
+	for (suf = 0; suf < f[0].l.n - lo[0] && suf < f[1].l.n - lo[1] &&
+	    line_eq(&f[0].l.v[f[0].l.n - 1 - suf],
+	    &f[1].l.v[f[1].l.n - 1 - suf]); suf++)
+		continue;
+	for (k = 0; k < 2; k++) {
+		hi[k] = f[k].l.n - suf + (suf < ctx ? suf : ctx);
+		f[k].chg = xcalloc(f[k].l.n + 1, 1);
+	}
+	if (pre == f[0].l.n && pre == f[1].l.n)
 		goto done;
 
-	for (k = 0; k < 2; k++)
-		f[k].chg = xcalloc(f[k].l.n + 1, 1);
-	search(f, pre, end);
-	slide(f[0].chg, f[1].chg, &f[0].l);
-	slide(f[1].chg, f[0].chg, &f[1].l);
-
+	search(f, lo, hi);
+	slide(f[0].chg + lo[0], f[1].chg + lo[1], f[0].l.v + lo[0],
+	    hi[0] - lo[0]);
+	slide(f[1].chg + lo[1], f[0].chg + lo[0], f[1].l.v + lo[1],
+	    hi[1] - lo[1]);
 	c = changes(f, &nc);
+	if (nc == 0)
+		goto done;
 	sbuf_addf(out, "--- %s\n+++ %s\n", label_a, label_b);
 	for (h = 0; h < nc; h = t + 1) {
 		for (t = h; t + 1 < nc &&
@@ -450,8 +494,8 @@ diff_unified(struct sbuf *out, const char *label_a, const char *label_b,
 		put_hunk(out, f, c + h, t - h + 1, ctx);
 		nh++;
 	}
-	free(c);
 done:
+	free(c);
 	for (k = 0; k < 2; k++) {
 		lines_free(&f[k].l);
 		free(f[k].chg);
