@@ -77,6 +77,7 @@ check-run: all $(TESTS)
 
 bench: all
 	@bash tests/bench/validate.sh
+	@bash tests/bench/apply.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \

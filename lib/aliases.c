@@ -6,23 +6,11 @@
  * O(n log n), not O(n * entries).
  */
 #include "aliases.h"
-#include "lines.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static int
-is_blank_line(const struct line *ln)
-{
-	size_t b = line_body(ln), i;
-
-	for (i = 0; i < b; i++)
-		if (ln->p[i] != ' ' && ln->p[i] != '\t')
-			return 0;
-	return 1;
-}
 
 /* unquote_push - trimmed target without its outer double quotes. */
 static void
@@ -58,54 +46,91 @@ aliases_split_targets(const char *s, size_t n, struct strlist *out)
 	unquote_push(out, s + start, n - start);
 }
 
+/* line_end - offset just past the line starting at pos. */
+static size_t
+line_end(const char *buf, size_t len, size_t pos)
+{
+	const char *nl = memchr(buf + pos, '\n', len - pos);
+
+	return nl ? (size_t)(nl - buf) + 1 : len;
+}
+
+/* blank_from - the line at pos holds only blanks (or nothing). */
+static int
+blank_from(const char *buf, size_t pos, size_t end)
+{
+	for (; pos < end; pos++)
+		if (buf[pos] != ' ' && buf[pos] != '\t' && buf[pos] != '\n' &&
+		    buf[pos] != '\r')
+			return 0;
+	return 1;
+}
+
+int
+aliases_next(const char *buf, size_t len, size_t *pos, struct alias_span *sp)
+{
+	size_t p = *pos, e;
+	const char *colon;
+
+	while (p < len) {
+		e = line_end(buf, len, p);
+		if (buf[p] == '#' || buf[p] == ' ' || buf[p] == '\t' ||
+		    blank_from(buf, p, e) ||
+		    (colon = memchr(buf + p, ':', e - p)) == NULL) {
+			p = e;		/* comment, blank, stray or bad line */
+			continue;
+		}
+		sp->start = p;
+		sp->name = buf + p;
+		for (sp->nlen = 0; buf + p + sp->nlen < colon &&
+		    buf[p + sp->nlen] != ' ' && buf[p + sp->nlen] != '\t';
+		    sp->nlen++)
+			;
+		sp->value = (size_t)(colon - buf) + 1;
+		sp->first_end = e;
+		/* Continuation lines: start with a blank and hold something. */
+		while (e < len && (buf[e] == ' ' || buf[e] == '\t')) {
+			size_t ne = line_end(buf, len, e);
+
+			if (blank_from(buf, e, ne))
+				break;
+			e = ne;
+		}
+		sp->end = e;
+		*pos = e;
+		return 1;
+	}
+	*pos = len;
+	return 0;
+}
+
 void
 aliases_parse(const char *buf, size_t len, struct aliases *a)
 {
-	struct lines l = { 0 };
-	struct sbuf val = { 0 };
-	size_t i, cap = 0, b;
-	const char *colon;
+	struct alias_span sp;
+	size_t pos = 0, cap = 0, line = 0, at = 0;
 
 	memset(a, 0, sizeof(*a));
-	lines_split(&l, buf, len);
-	for (i = 0; i < l.n; i++) {
-		const struct line *ln = &l.v[i];
+	while (aliases_next(buf, len, &pos, &sp)) {
 		struct alias_entry *e;
 
-		if (ln->p[0] == '#' || is_blank_line(ln))
-			continue;
-		if (ln->p[0] == ' ' || ln->p[0] == '\t') {
-			a->bad++;	/* a continuation with nothing to continue */
-			continue;
-		}
-		b = line_body(ln);
-		colon = memchr(ln->p, ':', b);
-		if (colon == NULL) {
-			a->bad++;
-			continue;
-		}
 		if (a->n == cap) {
 			cap = cap ? cap * 2 : 64;
 			a->v = xreallocarray(a->v, cap, sizeof(*a->v));
 		}
 		e = &a->v[a->n++];
 		memset(e, 0, sizeof(*e));
-		e->name = xstrndup(ln->p, (size_t)(colon - ln->p));
-		e->name[strcspn(e->name, " \t")] = '\0';
-		e->first = e->last = i;
-		val.len = 0;
-		sbuf_add(&val, colon + 1, b - (size_t)(colon - ln->p) - 1);
-		while (i + 1 < l.n && (l.v[i + 1].p[0] == ' ' ||
-		    l.v[i + 1].p[0] == '\t') && !is_blank_line(&l.v[i + 1])) {
-			i++;
-			sbuf_adds(&val, " ");
-			sbuf_add(&val, l.v[i].p, line_body(&l.v[i]));
-			e->last = i;
-		}
-		aliases_split_targets(val.s, val.len, &e->targets);
+		e->name = xstrndup(sp.name, sp.nlen);
+		/* Line numbers, counted only as far as needed. */
+		for (; at < sp.start; at++)
+			line += buf[at] == '\n';
+		e->first = line;
+		for (; at < sp.end - 1; at++)
+			line += buf[at] == '\n';
+		e->last = line;
+		aliases_split_targets(buf + sp.value, sp.end - sp.value,
+		    &e->targets);
 	}
-	sbuf_free(&val);
-	lines_free(&l);
 }
 
 void
@@ -123,12 +148,13 @@ aliases_free(struct aliases *a)
 
 /* render - "name: t1, t2" with quotes where a target needs them. */
 static void
-render(struct sbuf *out, const char *name, const struct strlist *t,
-    const char *eol)
+render(struct sbuf *out, const char *name, size_t nlen,
+    const struct strlist *t, const char *eol)
 {
 	size_t i;
 
-	sbuf_addf(out, "%s: ", name);
+	sbuf_add(out, name, nlen);
+	sbuf_adds(out, ": ");
 	for (i = 0; i < t->n; i++) {
 		int q = strpbrk(t->v[i], " \t,") != NULL;
 
@@ -151,124 +177,165 @@ same_targets(const struct strlist *a, const struct strlist *b)
 	return 1;
 }
 
-struct byname {
-	const char	*name;
-	size_t		 idx;
-};
-
-static int
-byname_cmp(const void *x, const void *y)
+/* lower - ASCII only, as sendmail folds alias names; no locale lookup. */
+static inline int
+lower(unsigned char c)
 {
-	const struct byname *a = x, *b = y;
-	int c = strcasecmp(a->name, b->name);
-
-	return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
-/* find - the first entry named name, via the sorted index; -1 if none. */
-static long
-find(const struct byname *ix, size_t n, const char *name)
+/* namecmp - two counted names, without case (the hot loop of a no-op). */
+static int
+namecmp(const char *a, size_t alen, const char *b, size_t blen)
 {
-	size_t lo = 0, hi = n, mid;
+	size_t i, n = alen < blen ? alen : blen;
+	int c;
+
+	for (i = 0; i < n; i++)
+		if ((c = lower((unsigned char)a[i]) - lower((unsigned char)b[i]))
+		    != 0)
+			return c;
+	return (alen > blen) - (alen < blen);
+}
+
+static const struct desired_aliases *sort_want;
+
+static int
+want_cmp(const void *x, const void *y)
+{
+	const char *a = sort_want->entries[*(const size_t *)x].name;
+	const char *b = sort_want->entries[*(const size_t *)y].name;
+
+	return namecmp(a, strlen(a), b, strlen(b));
+}
+
+/* lookup - the desired entry named (name, n); -1 if not listed. */
+static long
+lookup(const struct desired_aliases *want, const size_t *ix,
+    const size_t *wlen, const char *name, size_t n)
+{
+	size_t lo = 0, hi = want->n, mid;
 	int c;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		c = strcasecmp(ix[mid].name, name);
+		c = namecmp(name, n, want->entries[ix[mid]].name,
+		    wlen[ix[mid]]);
+		if (c == 0)
+			return (long)ix[mid];
 		if (c < 0)
-			lo = mid + 1;
-		else
 			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return lo < n && strcasecmp(ix[lo].name, name) == 0 ?
-	    (long)ix[lo].idx : -1;
+	return -1;
 }
 
-/* line actions for the rewrite */
-enum { KEEP = 0, DROP, REPLACE };
+/* span_eol - the terminator of an entry's first line ("" at EOF). */
+static const char *
+span_eol(const char *buf, const struct alias_span *sp)
+{
+	if (buf[sp->first_end - 1] != '\n')
+		return "";
+	if (sp->first_end - sp->start >= 2 && buf[sp->first_end - 2] == '\r')
+		return "\r\n";
+	return "\n";
+}
 
-void
+/* count_lines - newlines in buf[0, end), for messages. */
+static size_t
+count_lines(const char *buf, size_t end)
+{
+	size_t n = 1, i;
+
+	for (i = 0; i < end; i++)
+		n += buf[i] == '\n';
+	return n;
+}
+
+/*
+ * aliases_edit - one streaming pass: bytes between entries are copied,
+ * each entry is kept, replaced or dropped by what want says of its name.
+ * No allocation per entry, and nothing is copied until the first change,
+ * so a no-op over 100,000 aliases costs little more than reading them.
+ */
+int
 aliases_edit(const char *buf, size_t len, const struct desired_aliases *want,
     struct sbuf *out, struct strlist *notes)
 {
-	struct aliases cur;
-	struct lines l = { 0 };
-	struct byname *ix;
-	unsigned char *act;
-	size_t *repl;		/* entry line -> desired index + 1 */
-	unsigned char *wanted;	/* existing entry is listed in want */
-	const char *eol;
-	size_t i, j;
-	long e;
-	char msg[160];
+	struct alias_span sp;
+	struct strlist cur = { 0 };
+	const char *eol = "\n", *nl;
+	unsigned char *seen;
+	size_t *ix, *wlen, i, pos = 0, copied = 0;
+	int dirty = 0, replace;
+	long w;
+	char msg[200];
 
+	if ((nl = memchr(buf, '\n', len)) != NULL && nl > buf && nl[-1] == '\r')
+		eol = "\r\n";
+	ix = xcalloc(want->n + 1, sizeof(*ix));
+	wlen = xcalloc(want->n + 1, sizeof(*wlen));
+	seen = xcalloc(want->n + 1, 1);
+	for (i = 0; i < want->n; i++) {
+		ix[i] = i;
+		wlen[i] = strlen(want->entries[i].name);
+	}
+	sort_want = want;
+	qsort(ix, want->n, sizeof(*ix), want_cmp);
+	sort_want = NULL;
 	sbuf_add(out, "", 0);
-	aliases_parse(buf, len, &cur);
-	lines_split(&l, buf, len);
-	eol = lines_eol(&l);
-	act = xcalloc(l.n + 1, 1);
-	repl = xcalloc(l.n + 1, sizeof(*repl));
-	wanted = xcalloc(cur.n + 1, 1);
-	ix = xcalloc(cur.n + 1, sizeof(*ix));
-	for (i = 0; i < cur.n; i++)
-		ix[i].name = cur.v[i].name, ix[i].idx = i;
-	qsort(ix, cur.n, sizeof(*ix), byname_cmp);
-	/* Later duplicates of a name are dropped once the name is managed. */
-	for (i = 1; i < cur.n; i++)
-		if (strcasecmp(ix[i - 1].name, ix[i].name) == 0) {
-			const struct alias_entry *d = &cur.v[ix[i].idx];
-
-			if (desired_aliases_find(want, d->name) == NULL)
-				continue;
-			for (j = d->first; j <= d->last; j++)
-				act[j] = DROP;
-			snprintf(msg, sizeof(msg), "aliases: '%s' was defined "
+	while (aliases_next(buf, len, &pos, &sp)) {
+		w = lookup(want, ix, wlen, sp.name, sp.nlen);
+		if (w < 0 && want->mode.v != ALIASES_EXACT)
+			continue;		/* kept: copied with the rest */
+		replace = 0;
+		if (w >= 0 && seen[w] == 0) {
+			strlist_clear(&cur);
+			aliases_split_targets(buf + sp.value, sp.end - sp.value,
+			    &cur);
+			if (same_targets(&cur, &want->entries[w].targets)) {
+				seen[w] = 1;
+				continue;	/* kept */
+			}
+			seen[w] = 2;
+			replace = 1;
+		} else if (w >= 0) {
+			snprintf(msg, sizeof(msg), "aliases: '%.*s' was defined "
 			    "again at line %zu; removed that definition",
-			    d->name, d->first + 1);
+			    (int)(sp.nlen > 64 ? 64 : sp.nlen), sp.name,
+			    count_lines(buf, sp.start));
 			strlist_push(notes, msg);
 		}
-	for (i = 0; i < want->n; i++) {
-		const struct dalias *w = &want->entries[i];
-
-		if ((e = find(ix, cur.n, w->name)) < 0)
-			continue;
-		wanted[e] = 1;
-		if (same_targets(&cur.v[e].targets, &w->targets))
-			continue;
-		act[cur.v[e].first] = REPLACE;
-		repl[cur.v[e].first] = i + 1;
-		for (j = cur.v[e].first + 1; j <= cur.v[e].last; j++)
-			act[j] = DROP;
+		/* From the first change on, out holds the new file. */
+		if (!dirty) {
+			dirty = 1;
+			out->s = xrealloc(out->s, len + 256);
+			out->cap = len + 256;
+		}
+		sbuf_add(out, buf + copied, sp.start - copied);
+		copied = sp.end;
+		if (replace)
+			render(out, sp.name, sp.nlen, &want->entries[w].targets,
+			    span_eol(buf, &sp));
 	}
-	if (want->mode.v == ALIASES_EXACT)
-		for (i = 0; i < cur.n; i++)
-			if (!wanted[i] && act[cur.v[i].first] == KEEP)
-				for (j = cur.v[i].first; j <= cur.v[i].last; j++)
-					act[j] = DROP;
-	for (i = 0; i < l.n; i++) {
-		if (act[i] == KEEP)
-			sbuf_add(out, l.v[i].p, l.v[i].len);
-		else if (act[i] == REPLACE) {
-			const struct dalias *w = &want->entries[repl[i] - 1];
+	for (i = 0; i < want->n && !dirty; i++)
+		dirty = !seen[i];
+	if (dirty) {
+		sbuf_add(out, buf + copied, len - copied);
+		for (i = 0; i < want->n; i++) {
+			const struct dalias *d = &want->entries[i];
 
-			e = find(ix, cur.n, w->name);
-			render(out, cur.v[e].name, &w->targets,
-			    *line_eol(&l.v[i]) ? line_eol(&l.v[i]) : eol);
+			if (seen[i])
+				continue;
+			if (out->len > 0 && out->s[out->len - 1] != '\n')
+				sbuf_adds(out, eol);
+			render(out, d->name, wlen[i], &d->targets, eol);
 		}
 	}
-	for (i = 0; i < want->n; i++) {
-		const struct dalias *w = &want->entries[i];
-
-		if (find(ix, cur.n, w->name) >= 0)
-			continue;
-		if (out->len > 0 && out->s[out->len - 1] != '\n')
-			sbuf_adds(out, eol);
-		render(out, w->name, &w->targets, eol);
-	}
+	strlist_clear(&cur);
+	free(seen);
+	free(wlen);
 	free(ix);
-	free(wanted);
-	free(repl);
-	free(act);
-	lines_free(&l);
-	aliases_free(&cur);
+	return dirty;
 }

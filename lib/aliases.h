@@ -28,6 +28,24 @@ struct aliases {
 	size_t	 bad;		/* lines that are neither entry nor comment */
 };
 
+/* One entry as found in the buffer: offsets, no copies. */
+struct alias_span {
+	size_t		 start;		/* its first byte */
+	size_t		 first_end;	/* past its first line */
+	size_t		 end;		/* past its last continuation line */
+	const char	*name;		/* into the buffer */
+	size_t		 nlen;
+	size_t		 value;		/* just past the ':' */
+};
+
+/*
+ * aliases_next - the next entry at or after *pos (comments, blank lines
+ * and lines that are not entries are stepped over).  1 and *sp filled,
+ * or 0 at the end; *pos moves past what was read.
+ */
+int	aliases_next(const char *buf, size_t len, size_t *pos,
+	    struct alias_span *sp);
+
 /* aliases_parse - the entries of buf. */
 void	aliases_parse(const char *buf, size_t len, struct aliases *a);
 void	aliases_free(struct aliases *a);
@@ -35,9 +53,10 @@ void	aliases_free(struct aliases *a);
 /*
  * aliases_edit - out = buf with the desired entries ensured (merge) or
  * made the only ones (exact).  Sentences about what else was done (a
- * duplicate removed) go to notes.
+ * duplicate removed) go to notes.  Returns 1 when the file changes; 0
+ * when it stays as it is, and then out is left empty (no copy is made).
  */
-void	aliases_edit(const char *buf, size_t len,
+int	aliases_edit(const char *buf, size_t len,
 	    const struct desired_aliases *want, struct sbuf *out,
 	    struct strlist *notes);
 

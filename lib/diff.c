@@ -3,40 +3,42 @@
  *
  * API: diff_unified() (diff.h).  The caller owns out; everything else is
  * allocated with the x-allocators and freed before returning.  Nothing is
- * global, so any number of diffs may run at once.
+ * global, so diffs may run side by side.  No diagnostics: any two
+ * buffers have a diff.
  *
- * How:
- * 1. Both buffers are split into lines (lines.c), terminators included,
- *    and the common prefix and suffix are set aside.
- * 2. The lines in between are numbered by equivalence class (a hash table
- *    that compares the bytes on a hash match).  A line with no equal in
- *    the other file is a change in every script: it is marked at once and
- *    left out of the search, as GNU diff does.  Replaced lines, the usual
- *    edit, then cost the search nothing.
- * 3. Myers' greedy O((N+M)D) search runs forward over what is left and
- *    keeps, for each edit step d, the furthest x reached on each of its
- *    d + 1 diagonals; walking that trace back from the end marks the
- *    deleted and inserted lines of one shortest script.
- * 4. Each run of changes is slid over equal lines the way GNU diff's
- *    boundary shifting does: joined to a neighbouring run where it can be,
- *    else pushed down as far as it goes, then brought back up to the last
- *    place where it faces a change in the other file.  Among the many
- *    equally short scripts this gives the one GNU diff prints in nearly
- *    every case (tests/diff_test.c measures it against /usr/bin/diff).
+ * The aim is the very bytes GNU diff -u prints (after its two header
+ * lines), so the choices below are GNU's, step by step; tests/diff_test.c
+ * checks hundreds of random pairs against /usr/bin/diff.
+ * 1. Both buffers are split into lines (lines.c), terminators included.
+ *    The common prefix and suffix are set aside except `context' lines
+ *    of each (GNU's "horizon"): the rest, the body, is what is compared.
+ * 2. Body lines are numbered by equivalence class (a hash table that
+ *    compares the bytes on a hash match).  A line with no equal in the
+ *    other body is a change in every script: it is marked at once and
+ *    left out of the search, and so are lines equal to very many others
+ *    that sit among such lines (GNU's "confusing lines", a heuristic that
+ *    can make the script a little longer than the shortest).  Replaced
+ *    lines, the usual edit, then cost the search nothing.
+ * 3. Myers' O((N+M)D) search, in its linear-space form: the forward and
+ *    backward furthest-reaching searches meet in a middle snake, which
+ *    splits the problem in two, recursively.  Memory is O(N+M); ties are
+ *    broken as GNU breaks them.
+ * 4. Each run of changes is slid over equal lines as GNU's boundary
+ *    shifting does: joined to a neighbouring run where it can be, else
+ *    pushed down as far as it goes, then back up to the last place where
+ *    it faces a change in the other file.
  * 5. Changes with at most 2 * context unchanged lines between them share
  *    a hunk; headers follow GNU ("-l" for one line, "-l,0" with l the line
- *    before for none), and a line without terminator is followed by
+ *    before for none) and a line without terminator is followed by
  *    "\ No newline at end of file".
  *
- * Limits: the search gives up after DIFF_MAXD edit steps (the trace is
- * then (DIFF_MAXD + 1) * (DIFF_MAXD + 2) / 2 int32 values, 32 MiB) or
- * DIFF_MAXWORK line comparisons (about a tenth of a second), and the
- * middle is shown as one deletion and one insertion: correct, not
- * shortest.  So is a middle of DIFF_MAXLINES lines or more.
- * Differences from GNU diff: GNU also sets aside some lines that match
- * very many others, which can make its script longer than this one, and
- * it finds its path by bisection, so where shortest scripts differ by
- * more than a slide it may print another, equally short, one.
+ * Limits: a middle-snake search gives up past an edit distance of
+ * DIFF_MAXD, or once the whole diff has made DIFF_MAXWORK comparisons
+ * (about a tenth of a second); the part it was given is then shown as
+ * one deletion and one insertion: a correct script, not a short one.
+ * GNU diff instead falls back on a heuristic there, so on such inputs
+ * (hundreds of thousands of lines, thousands of edits) the output is not
+ * GNU's.  A body of DIFF_MAXLINES lines or more takes the same way out.
  */
 #include "diff.h"
 #include "lines.h"
@@ -46,8 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIFF_MAXD	4096			/* edit steps searched */
-#define DIFF_MAXWORK	((uint64_t)1 << 27)	/* comparisons searched */
+#define DIFF_MAXD	4096			/* edit distance searched */
+#define DIFF_MAXWORK	((uint64_t)1 << 27)	/* comparisons per diff */
 #define DIFF_MAXLINES	((size_t)1 << 30)	/* fits int32 diagonals */
 
 struct file {
@@ -71,9 +73,8 @@ struct search {
 };
 
 struct slot {
-	uint64_t		 h;
-	const struct line	*ln;	/* NULL: free */
-	int32_t			 cls;
+	uint32_t	h;		/* low bits of the line's hash */
+	int32_t		cls;		/* its class + 1; 0: free */
 };
 
 /* line_eq - same bytes, terminator included. */
@@ -98,22 +99,25 @@ line_hash(const struct line *ln)
 }
 
 /*
- * classify - number lines lo[k]..hi[k]-1 of both files by class; keep in
- * seq/real those that have an equal in the other file, mark the others.
+ * classify - number lines lo[k]..hi[k]-1 of both files by class, into
+ * f[k].seq; count[k][c] gets the number of lines of class c in file k.
  */
 static void
-classify(struct file f[2], const size_t lo[2], const size_t hi[2])
+classify(struct file f[2], const size_t lo[2], const size_t hi[2],
+    int32_t *count[2])
 {
 	struct slot *tab;
-	const struct line *ln;
-	unsigned char *seen;
+	const struct line *ln, **rep;
 	size_t cap = 16, s, i, k, n;
-	int32_t ncls = 0, c;
+	int32_t ncls = 0;
 	uint64_t h;
 
-	while (cap < 2 * ((hi[0] - lo[0]) + (hi[1] - lo[1])))
+	/* Open addressing, at most half full; rep[c]: a line of class c. */
+	n = (hi[0] - lo[0]) + (hi[1] - lo[1]);
+	while (cap < 2 * n)
 		cap *= 2;
 	tab = xcalloc(cap, sizeof(*tab));
+	rep = xreallocarray(NULL, n, sizeof(*rep));
 	for (k = 0; k < 2; k++) {
 		n = hi[k] - lo[k];
 		f[k].seq = xreallocarray(NULL, n, sizeof(*f[k].seq));
@@ -121,38 +125,132 @@ classify(struct file f[2], const size_t lo[2], const size_t hi[2])
 		for (i = 0; i < n; i++) {
 			ln = &f[k].l.v[lo[k] + i];
 			h = line_hash(ln);
-			for (s = h & (cap - 1); tab[s].ln != NULL;
+			for (s = (size_t)(h >> 32) & (cap - 1); tab[s].cls != 0;
 			    s = (s + 1) & (cap - 1))
-				if (tab[s].h == h && line_eq(tab[s].ln, ln))
+				if (tab[s].h == (uint32_t)h &&
+				    line_eq(rep[tab[s].cls - 1], ln))
 					break;
-			if (tab[s].ln == NULL) {
-				tab[s].h = h;
-				tab[s].ln = ln;
-				tab[s].cls = ncls++;
+			if (tab[s].cls == 0) {
+				tab[s].h = (uint32_t)h;
+				rep[ncls] = ln;
+				tab[s].cls = ++ncls;
 			}
-			f[k].seq[i] = tab[s].cls;
+			f[k].seq[i] = tab[s].cls - 1;
 		}
 	}
 	free(tab);
-
-	/* seen[c]: bit k set if class c occurs in file k. */
-	seen = xcalloc((size_t)ncls, 1);
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < hi[k] - lo[k]; i++)
-			seen[f[k].seq[i]] |= (unsigned char)(1U << k);
+	free(rep);
 	for (k = 0; k < 2; k++) {
-		n = 0;
-		for (i = 0; i < hi[k] - lo[k]; i++) {
-			c = f[k].seq[i];
-			if (seen[c] & (1U << (1 - k))) {
-				f[k].seq[n] = c;
-				f[k].real[n++] = lo[k] + i;
-			} else
-				f[k].chg[lo[k] + i] = 1;
-		}
-		f[k].nseq = n;
+		count[k] = xcalloc((size_t)ncls, sizeof(*count[k]));
+		for (i = 0; i < hi[k] - lo[k]; i++)
+			count[k][f[k].seq[i]]++;
 	}
-	free(seen);
+}
+
+/*
+ * prune_run - settle the tentative discards (2) in the run of discards
+ * dis[0..n-1], which starts with a sure one (1): keep them only where
+ * sure discards dominate, as GNU diff does.  Returns the run's length.
+ */
+static size_t
+prune_run(char *dis, size_t n)
+{
+	size_t len, i, tent = 0, least, q, consec;
+
+	for (len = 0; len < n && dis[len] != 0; len++)
+		tent += dis[len] == 2;
+	while (dis[len - 1] == 2)
+		dis[--len] = 0, tent--;
+	if (tent * 4 > len) {
+		for (i = 0; i < len; i++)
+			if (dis[i] == 2)
+				dis[i] = 0;
+		return 0;	/* look again at each sure discard in it */
+	}
+	/* Clear every stretch of `least' (about sqrt(len / 4)) or more. */
+	for (least = 1, q = len / 4; (q >>= 2) > 0; )
+		least *= 2;
+	least++;
+	for (i = 0, consec = 0; i < len; i++) {
+		if (dis[i] != 2)
+			consec = 0;
+		else if (++consec == least)
+			i -= consec;	/* go back and clear the stretch */
+		else if (consec > least)
+			dis[i] = 0;
+	}
+	/*
+	 * Clear those at the head, up to 3 sure ones in a row or a sure one
+	 * 8 or more lines in; then the same at the tail.
+	 */
+	for (i = 0, consec = 0; i < len; i++) {
+		if (i >= 8 && dis[i] == 1)
+			break;
+		if (dis[i] == 2)
+			consec = 0, dis[i] = 0;
+		else
+			consec = dis[i] == 0 ? 0 : consec + 1;
+		if (consec == 3)
+			break;
+	}
+	for (i = 0, consec = 0; i < len; i++) {
+		if (i >= 8 && dis[len - 1 - i] == 1)
+			break;
+		if (dis[len - 1 - i] == 2)
+			consec = 0, dis[len - 1 - i] = 0;
+		else
+			consec = dis[len - 1 - i] == 0 ? 0 : consec + 1;
+		if (consec == 3)
+			break;
+	}
+	return len;
+}
+
+/*
+ * discard - mark as changed, and leave out of the search, the lines of
+ * f[k].seq that no line of the other file equals, and, as GNU diff does,
+ * lines equal to very many others that sit among such lines.  Keeps in
+ * seq/real the lines left, with their line numbers.
+ */
+static void
+discard(struct file f[2], const size_t lo[2], const size_t hi[2],
+    int32_t *const count[2])
+{
+	char *dis;
+	size_t k, i, n, len, many, q;
+	int32_t match;
+
+	for (k = 0; k < 2; k++) {
+		n = hi[k] - lo[k];
+		dis = xcalloc(n, 1);
+		/* "Very many": 5 times about sqrt(n / 64), doubling. */
+		for (many = 5, q = n / 64; (q >>= 2) > 0; )
+			many *= 2;
+		for (i = 0; i < n; i++) {
+			match = count[1 - k][f[k].seq[i]];
+			if (match == 0)
+				dis[i] = 1;
+			else if ((size_t)match > many)
+				dis[i] = 2;
+		}
+		for (i = 0; i < n; i++) {
+			if (dis[i] == 2)
+				dis[i] = 0;
+			else if (dis[i] == 1 && (len = prune_run(dis + i,
+			    n - i)) > 0)
+				i += len - 1;
+		}
+		f[k].nseq = 0;
+		for (i = 0; i < n; i++) {
+			if (dis[i]) {
+				f[k].chg[lo[k] + i] = 1;
+				continue;
+			}
+			f[k].seq[f[k].nseq] = f[k].seq[i];
+			f[k].real[f[k].nseq++] = lo[k] + i;
+		}
+		free(dis);
+	}
 }
 
 /*
@@ -161,7 +259,7 @@ classify(struct file f[2], const size_t lo[2], const size_t hi[2])
  * from the bottom right, one edit step each in turn, until they meet.
  * Ties go as in GNU diff, so the split, and the script, are GNU's.
  * Returns 0 with the meeting point in *xm, *ym, or -1 when the search
- * passes DIFF_MAXD steps or the work budget.
+ * passes an edit distance of DIFF_MAXD or the work budget.
  */
 static int
 middle(struct search *s, int32_t xoff, int32_t xlim, int32_t yoff,
@@ -177,7 +275,8 @@ middle(struct search *s, int32_t xoff, int32_t xlim, int32_t yoff,
 	/* fd[d], bd[d]: furthest x on diagonal d (x - y) each way. */
 	fd[fmid] = xoff;
 	bd[bmid] = xlim;
-	for (c = 1; c <= DIFF_MAXD && s->work <= DIFF_MAXWORK; c++) {
+	/* Each round is two edit steps, one forward and one backward. */
+	for (c = 1; c <= DIFF_MAXD / 2 && s->work <= DIFF_MAXWORK; c++) {
 		/* Widen each band by a diagonal a side, inside the box. */
 		if (fmin > dmin)
 			fd[--fmin - 1] = -1;
@@ -261,7 +360,7 @@ static void
 search(struct file f[2], const size_t lo[2], const size_t hi[2])
 {
 	struct search s;
-	int32_t *fdv, *bdv, n, m;
+	int32_t *fdv, *bdv, *count[2], n, m;
 	size_t i, k;
 
 	if (hi[0] - lo[0] >= DIFF_MAXLINES || hi[1] - lo[1] >= DIFF_MAXLINES) {
@@ -269,7 +368,10 @@ search(struct file f[2], const size_t lo[2], const size_t hi[2])
 			memset(f[k].chg + lo[k], 1, hi[k] - lo[k]);
 		return;
 	}
-	classify(f, lo, hi);
+	classify(f, lo, hi, count);
+	discard(f, lo, hi, count);
+	free(count[0]);
+	free(count[1]);
 	n = (int32_t)f[0].nseq;
 	m = (int32_t)f[1].nseq;
 	/* Diagonals run from -m to n, with one spare at each end. */

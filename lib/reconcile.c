@@ -79,12 +79,12 @@ load_file(struct rc_file *f, const char *root, const char *inner, char **err)
 	return 0;
 }
 
-/* finish - decide whether f changes. */
+/* finish - decide whether f changes (same: known to stay as it is). */
 static void
-finish(struct rc_plan *p, struct rc_file *f)
+finish(struct rc_plan *p, struct rc_file *f, int same)
 {
 	sbuf_add(&f->new, "", 0);
-	if (!f->exists && f->new.len == 0)
+	if (same || (!f->exists && f->new.len == 0))
 		f->changed = 0;		/* nothing to create */
 	else
 		f->changed = !f->exists || f->new.len != f->oldlen ||
@@ -145,7 +145,7 @@ rc_plan_build(const struct desired *ds, const char *root, struct rc_plan *p,
 	struct cf *cf;
 	char *lhn = NULL, *relay = NULL, *afile;
 	size_t i;
-	int r = -1;
+	int r = -1, same = 0;
 
 	memset(p, 0, sizeof(*p));
 	*err = NULL;
@@ -183,12 +183,12 @@ rc_plan_build(const struct desired *ds, const char *root, struct rc_plan *p,
 		free(afile);
 		if (r < 0)
 			goto out;
-		aliases_edit(f->old, f->oldlen, &sm->aliases, &f->new,
-		    &p->notes);
+		same = !aliases_edit(f->old, f->oldlen, &sm->aliases,
+		    &f->new, &p->notes);
 	}
 	for (i = 0; i < RC_NKINDS; i++)
 		if (p->f[i].managed)
-			finish(p, &p->f[i]);
+			finish(p, &p->f[i], i == RC_ALIASES && same);
 	r = 0;
 out:
 	free(lhn);

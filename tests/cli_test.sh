@@ -83,8 +83,16 @@ check "--help" 0 $MP --help
 has "--help shows usage" "$T/out" "^usage: mailprov validate\|plan\|apply\|status"
 check "--version" 0 $MP --version
 has "--version" "$T/out" "^mailprov [0-9]+\.[0-9]+\.[0-9]+$"
-check "plan is not there yet and says so" 1 $MP plan -f conf/desired.yaml
-has "plan message" "$T/err" "not implemented"
+check "status is not there yet and says so" 1 $MP status -f conf/desired.yaml
+has "status message" "$T/err" "not implemented"
+check "plan with an invalid file" 1 $MP plan -f "$T/bad.yaml"
+has "plan reports the file's errors" "$T/err" "bad.yaml:3:3: unknown key"
+check "apply with an invalid file" 1 $MP apply -f "$T/bad.yaml"
+check "--lock-wait needs seconds" 1 $MP apply --lock-wait soon
+check "--root that does not exist" 1 $MP plan --root "$T/nowhere"
+has "--root message" "$T/err" "nowhere: No such file"
+check "plan without the sendmail.cf" 1 $MP plan --root "$T/root"
+has "plan names the missing cf" "$T/err" "/etc/mail/sendmail.cf: cannot read: No such file"
 
 check "mailprovd --help" 0 $MPD --help
 check "mailprovd bad backend" 1 $MPD --src-backend ssh

@@ -1,17 +1,21 @@
 #!/bin/sh
-# demo.sh - the `make demo` walk-through on a sandbox root under demo/.
+# demo.sh - the `make demo` walk-through on a sandbox root.
 #
-# Builds demo/root with a real sendmail.cf (generated with m4 from Debian's
+# Builds a root holding a real sendmail.cf (generated with m4 from Debian's
 # sendmail-cf when it is there, the shipped AIX-shaped fixture otherwise),
 # the /etc/sendmail.cf symlink AIX has, and conf/desired.yaml as the
-# desired state; then runs mailprov against it.
+# desired state; then runs mailprov validate, plan and apply against it,
+# with the real sendmail (in a sandbox, tests/sendmail-sandbox) as the
+# judge of the result.  The root is demo/root, or /run/mailprov-demo when
+# the checkout lies below a world-writable directory (sendmail would
+# ignore files there).
 set -u
 cd "$(dirname "$0")/.." || exit 1
-MP=./daemon/mailprov
-R=demo/root
-
-rm -rf demo
-mkdir -p "$R/etc/mail" "$R/etc/mailprov" "$R/var/mailprov"
+. tests/testenv.sh
+MP=$PWD/daemon/mailprov
+if mp_path_safe "$PWD"; then R=$PWD/demo/root; else R=/run/mailprov-demo/root; fi
+rm -rf "$R" demo
+mkdir -p "$R/etc/mail" "$R/etc/mailprov" demo
 if sh tests/mkcf.sh tests/fixtures/m4-aix.mc "$R/etc/mail/sendmail.cf" 2>/dev/null; then
 	src="generated with m4 from tests/fixtures/m4-aix.mc"
 else
@@ -19,26 +23,14 @@ else
 	src="the shipped fixture tests/fixtures/aix-sendmail.cf (no m4/sendmail-cf here)"
 fi
 ln -s mail/sendmail.cf "$R/etc/sendmail.cf"
-printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$R/etc/mail/aliases"
-: >"$R/etc/mail/local-host-names"
+printf '# local aliases\npostmaster: root\nMAILER-DAEMON: postmaster\nold: x\n' >"$R/etc/mail/aliases"
 cp conf/desired.yaml "$R/etc/mailprov/desired.yaml"
 
-echo "== sandbox: $R"
+echo "== sandbox root: $R"
 echo "   etc/mail/sendmail.cf: $src"
 echo "   etc/sendmail.cf -> mail/sendmail.cf (as on AIX)"
 echo
-echo "== what sendmail.cf says now (the lines mailprov manages)"
-grep -nE '^#?(D[wmjS]|Cw|F[wR]|O AliasFile)' "$R/etc/mail/sendmail.cf" | sed 's/^/   /'
-echo
-if [ "$(id -u)" -eq 0 ] && [ -x "${SENDMAIL:-/usr/sbin/sendmail}" ] &&
-    command -v unshare >/dev/null 2>&1; then
-	. tests/smlib.sh
-	echo "== what the real sendmail does with it (sendmail -bt, host dmspar02.example.net)"
-	echo "   \$S (smart host) = '$(sm_macro "$R/etc/mail/sendmail.cf" S)'"
-	echo "   user@remote.example.org -> $(sm_parse "$R/etc/mail/sendmail.cf" user@remote.example.org)"
-	echo
-fi
-echo "== mailprov validate --root $R   (the desired state: $R/etc/mailprov/desired.yaml)"
+echo "== mailprov validate --root $R"
 $MP validate --root "$R"
 echo "   exit $?"
 echo
@@ -58,6 +50,31 @@ sed 's/^/   | /' demo/draft.yaml
 $MP validate -f demo/draft.yaml
 echo "   exit $?"
 echo
-echo "== not in this release: mailprov plan and apply (the reconcile engine)."
+echo "== mailprov plan --root $R   (writes nothing; exit 2 = changes to make)"
 $MP plan --root "$R"
-echo "   exit $?; nothing in $R was changed."
+echo "   exit $?"
+echo
+if [ "$(id -u)" -ne 0 ] || [ ! -x /usr/sbin/sendmail ]; then
+	echo "== apply needs root and Debian's sendmail to check the result; stopping here."
+	exit 0
+fi
+SBX=$PWD/tests/sendmail-sandbox
+echo "== mailprov apply --root $R --sendmail tests/sendmail-sandbox"
+$MP apply --root "$R" --sendmail "$SBX"
+echo "   exit $?"
+echo
+echo "== the real sendmail on the result (sendmail -bt in the sandbox)"
+. tests/smlib.sh
+SM_MAILDIR=$R/etc/mail
+export SM_MAILDIR
+CF=$R/etc/mail/sendmail.cf
+echo "   \$w = $(sm_macro "$CF" w), \$m = $(sm_macro "$CF" m), \$S = $(sm_macro "$CF" S)"
+echo "   \$=w = $(sm_class "$CF" w | tr '\n' ' ')"
+echo "   someone@remote.example    -> $(sm_parse "$CF" someone@remote.example)"
+echo "   root@dmspar02.example.net -> $(sm_parse "$CF" root@dmspar02.example.net)"
+echo
+echo "== mailprov apply again: nothing to do, nothing touched"
+$MP apply --root "$R" --sendmail "$SBX"
+echo "   exit $?"
+echo
+echo "SRC control (refresh -s sendmail, chssys, rc.tcpip) is not in this release."

@@ -352,6 +352,7 @@ test_aliases(void **state)
 	};
 	struct desired_aliases al;
 	size_t i;
+	int changed;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -359,8 +360,15 @@ test_aliases(void **state)
 		struct strlist notes = { 0 };
 
 		want_aliases(&al, cases[i].exact, cases[i].spec);
-		aliases_edit(file, sizeof(file) - 1, &al, &out, &notes);
-		check_text(cases[i].name, out.s, cases[i].out);
+		changed = aliases_edit(file, sizeof(file) - 1, &al, &out, &notes);
+		if (strcmp(cases[i].out, file) == 0) {
+			/* No change: reported, and no copy made. */
+			assert_int_equal(changed, 0);
+			assert_int_equal(out.len, 0);
+		} else {
+			assert_int_equal(changed, 1);
+			check_text(cases[i].name, out.s, cases[i].out);
+		}
 		assert_int_equal(notes.n, cases[i].notes);
 		sbuf_free(&out);
 		strlist_clear(&notes);
