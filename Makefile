@@ -38,7 +38,8 @@ LIB_SRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c \
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= lib/libmailprov.a
 BINS		= daemon/mailprov daemon/mailprovd
-TESTS		= tests/names_test tests/desired_test tests/editors_test
+TESTS		= tests/names_test tests/desired_test tests/editors_test \
+		  tests/diff_test
 MAN5		= conf/mailprov.yaml.5
 MAN8		= daemon/mailprov.8 daemon/mailprovd.8
 

@@ -22,7 +22,9 @@
  * 3. Myers' O((N+M)D) search, in its linear-space form: the forward and
  *    backward furthest-reaching searches meet in a middle snake, which
  *    splits the problem in two, recursively.  Memory is O(N+M); ties are
- *    broken as GNU breaks them.
+ *    broken as GNU breaks them.  Like GNU, a search that passes about
+ *    sqrt(N+M) rounds, and at least DIFF_MAXCOST, splits where it got
+ *    furthest instead (a longer script, but no quadratic time).
  * 4. Each run of changes is slid over equal lines as GNU's boundary
  *    shifting does: joined to a neighbouring run where it can be, else
  *    pushed down as far as it goes, then back up to the last place where
@@ -32,13 +34,13 @@
  *    before for none) and a line without terminator is followed by
  *    "\ No newline at end of file".
  *
- * Limits: a middle-snake search gives up past an edit distance of
- * DIFF_MAXD, or once the whole diff has made DIFF_MAXWORK comparisons
- * (about a tenth of a second); the part it was given is then shown as
- * one deletion and one insertion: a correct script, not a short one.
- * GNU diff instead falls back on a heuristic there, so on such inputs
- * (hundreds of thousands of lines, thousands of edits) the output is not
- * GNU's.  A body of DIFF_MAXLINES lines or more takes the same way out.
+ * Limits: time is bounded by DIFF_MAXWORK comparisons per diff (about
+ * half a second on pathological inputs of 200,000 lines); whatever is
+ * left unsearched then is shown as deletions and insertions en bloc: a
+ * correct script, not a short one, and not GNU's.  A body of
+ * DIFF_MAXLINES lines or more takes the same way out.  Memory is linear,
+ * under 100 bytes a line.  Inputs with NUL bytes are diffed like any
+ * other, where GNU diff would only say "Binary files differ".
  */
 #include "diff.h"
 #include "lines.h"
@@ -48,7 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIFF_MAXD	4096			/* edit distance searched */
+#define DIFF_MAXCOST	4096			/* rounds before a split */
 #define DIFF_MAXWORK	((uint64_t)1 << 27)	/* comparisons per diff */
 #define DIFF_MAXLINES	((size_t)1 << 30)	/* fits int32 diagonals */
 
@@ -69,7 +71,14 @@ struct search {
 	const int32_t	*x, *y;		/* classes of the two sequences */
 	int32_t		*fd, *bd;	/* furthest x per diagonal */
 	char		*dx, *dy;	/* out: deleted, inserted */
+	int32_t		 maxcost;	/* rounds before giving up */
 	uint64_t	 work;		/* comparisons so far */
+};
+
+/* A box of the edit graph, and a band of diagonals min..max in it. */
+struct band {
+	int32_t	xoff, xlim, yoff, ylim;
+	int32_t	min, max;
 };
 
 struct slot {
@@ -254,105 +263,161 @@ discard(struct file f[2], const size_t lo[2], const size_t hi[2],
 }
 
 /*
+ * give_up - GNU diff's way out of a costly search: split at whichever of
+ * the forward and backward searches has got further, measured in x + y.
+ * The part on that search's side of the split is known to be reachable
+ * at the cost spent so far; *min says which part that is (1: the first).
+ */
+static void
+give_up(const struct search *s, const struct band *f, const struct band *b,
+    int32_t *xm, int32_t *ym, int *min)
+{
+	int64_t fbest = -1, bbest = INT64_MAX, fx = 0, bx = 0, x, y;
+	int32_t d;
+
+	for (d = f->max; d >= f->min; d -= 2) {
+		x = s->fd[d] < f->xlim ? s->fd[d] : f->xlim;
+		y = x - d;
+		if (y > f->ylim)
+			x = f->ylim + d, y = f->ylim;
+		if (x + y > fbest)
+			fbest = x + y, fx = x;
+	}
+	for (d = b->max; d >= b->min; d -= 2) {
+		x = s->bd[d] > b->xoff ? s->bd[d] : b->xoff;
+		y = x - d;
+		if (y < b->yoff)
+			x = b->yoff + d, y = b->yoff;
+		if (x + y < bbest)
+			bbest = x + y, bx = x;
+	}
+	if ((int64_t)f->xlim + f->ylim - bbest <
+	    fbest - ((int64_t)f->xoff + f->yoff)) {
+		*xm = (int32_t)fx;
+		*ym = (int32_t)(fbest - fx);
+		*min = 1;
+	} else {
+		*xm = (int32_t)bx;
+		*ym = (int32_t)(bbest - bx);
+		*min = 2;
+	}
+}
+
+/*
  * middle - the middle snake of x[xoff..xlim) against y[yoff..ylim): run
  * the furthest-reaching search forward from the top left and backward
  * from the bottom right, one edit step each in turn, until they meet.
- * Ties go as in GNU diff, so the split, and the script, are GNU's.
- * Returns 0 with the meeting point in *xm, *ym, or -1 when the search
- * passes an edit distance of DIFF_MAXD or the work budget.
+ * Ties go as in GNU diff, so the split, and the script, are GNU's.  Past
+ * s->maxcost rounds, unless minimal, split as give_up() says.  Returns 0
+ * with the split in *xm, *ym and in *min which parts are to be searched
+ * to the end (3: both), or -1 once the work budget is spent.
  */
 static int
-middle(struct search *s, int32_t xoff, int32_t xlim, int32_t yoff,
-    int32_t ylim, int32_t *xm, int32_t *ym)
+middle(struct search *s, const struct band *box, int minimal, int32_t *xm,
+    int32_t *ym, int *min)
 {
 	int32_t *fd = s->fd, *bd = s->bd;
-	const int32_t dmin = xoff - ylim, dmax = xlim - yoff;
-	const int32_t fmid = xoff - yoff, bmid = xlim - ylim;
-	int32_t fmin = fmid, fmax = fmid, bmin = bmid, bmax = bmid;
+	const int32_t dmin = box->xoff - box->ylim, dmax = box->xlim - box->yoff;
+	struct band f, b;
 	int32_t c, d, x, y, x0, lo, hi;
-	int odd = (fmid - bmid) & 1;
+	int odd;
 
 	/* fd[d], bd[d]: furthest x on diagonal d (x - y) each way. */
-	fd[fmid] = xoff;
-	bd[bmid] = xlim;
-	/* Each round is two edit steps, one forward and one backward. */
-	for (c = 1; c <= DIFF_MAXD / 2 && s->work <= DIFF_MAXWORK; c++) {
+	f = b = *box;
+	f.min = f.max = box->xoff - box->yoff;
+	b.min = b.max = box->xlim - box->ylim;
+	odd = (f.min - b.min) & 1;
+	fd[f.min] = box->xoff;
+	bd[b.min] = box->xlim;
+	*min = 3;
+	for (c = 1; s->work <= DIFF_MAXWORK; c++) {
 		/* Widen each band by a diagonal a side, inside the box. */
-		if (fmin > dmin)
-			fd[--fmin - 1] = -1;
+		if (f.min > dmin)
+			fd[--f.min - 1] = -1;
 		else
-			fmin++;
-		if (fmax < dmax)
-			fd[++fmax + 1] = -1;
+			f.min++;
+		if (f.max < dmax)
+			fd[++f.max + 1] = -1;
 		else
-			fmax--;
-		for (d = fmax; d >= fmin; d -= 2) {
+			f.max--;
+		for (d = f.max; d >= f.min; d -= 2) {
 			lo = fd[d - 1];
 			hi = fd[d + 1];
 			x = x0 = lo < hi ? hi : lo + 1;
-			for (y = x - d; x < xlim && y < ylim &&
+			for (y = x - d; x < box->xlim && y < box->ylim &&
 			    s->x[x] == s->y[y]; x++, y++)
 				continue;
 			s->work += (uint64_t)(x - x0) + 1;
 			fd[d] = x;
-			if (odd && bmin <= d && d <= bmax && bd[d] <= x) {
+			if (odd && b.min <= d && d <= b.max && bd[d] <= x) {
 				*xm = x;
 				*ym = y;
 				return 0;
 			}
 		}
-		if (bmin > dmin)
-			bd[--bmin - 1] = INT32_MAX;
+		if (b.min > dmin)
+			bd[--b.min - 1] = INT32_MAX;
 		else
-			bmin++;
-		if (bmax < dmax)
-			bd[++bmax + 1] = INT32_MAX;
+			b.min++;
+		if (b.max < dmax)
+			bd[++b.max + 1] = INT32_MAX;
 		else
-			bmax--;
-		for (d = bmax; d >= bmin; d -= 2) {
+			b.max--;
+		for (d = b.max; d >= b.min; d -= 2) {
 			lo = bd[d - 1];
 			hi = bd[d + 1];
 			x = x0 = lo < hi ? lo : hi - 1;
-			for (y = x - d; x > xoff && y > yoff &&
+			for (y = x - d; x > box->xoff && y > box->yoff &&
 			    s->x[x - 1] == s->y[y - 1]; x--, y--)
 				continue;
 			s->work += (uint64_t)(x0 - x) + 1;
 			bd[d] = x;
-			if (!odd && fmin <= d && d <= fmax && x <= fd[d]) {
+			if (!odd && f.min <= d && d <= f.max && x <= fd[d]) {
 				*xm = x;
 				*ym = y;
 				return 0;
 			}
+		}
+		if (!minimal && c >= s->maxcost) {
+			give_up(s, &f, &b, xm, ym, min);
+			return 0;
 		}
 	}
 	return -1;
 }
 
 /*
- * compare - mark in dx, dy what a shortest script deletes from
+ * compare - mark in dx, dy what a short script deletes from
  * x[xoff..xlim) and inserts from y[yoff..ylim), splitting at the middle
- * snake; a part too costly to search is marked all deleted and inserted.
+ * snake; shortest if minimal or if the search never gives up.  A part
+ * left when the work budget is spent is marked all deleted and inserted.
  */
 static void
 compare(struct search *s, int32_t xoff, int32_t xlim, int32_t yoff,
-    int32_t ylim)
+    int32_t ylim, int minimal)
 {
+	struct band box;
 	int32_t xm, ym;
+	int min;
 
 	while (xoff < xlim && yoff < ylim && s->x[xoff] == s->y[yoff])
 		xoff++, yoff++;
 	while (xoff < xlim && yoff < ylim &&
 	    s->x[xlim - 1] == s->y[ylim - 1])
 		xlim--, ylim--;
+	box.xoff = xoff;
+	box.xlim = xlim;
+	box.yoff = yoff;
+	box.ylim = ylim;
 	if (xoff == xlim || yoff == ylim ||
-	    middle(s, xoff, xlim, yoff, ylim, &xm, &ym) == -1 ||
+	    middle(s, &box, minimal, &xm, &ym, &min) == -1 ||
 	    xm < xoff || xm > xlim || ym < yoff || ym > ylim) {
 		memset(s->dx + xoff, 1, (size_t)(xlim - xoff));
 		memset(s->dy + yoff, 1, (size_t)(ylim - yoff));
 		return;
 	}
-	compare(s, xoff, xm, yoff, ym);
-	compare(s, xm, xlim, ym, ylim);
+	compare(s, xoff, xm, yoff, ym, min & 1);
+	compare(s, xm, xlim, ym, ylim, (min & 2) != 0);
 }
 
 /* search - mark the changed lines of the body lo[k]..hi[k]-1. */
@@ -361,7 +426,7 @@ search(struct file f[2], const size_t lo[2], const size_t hi[2])
 {
 	struct search s;
 	int32_t *fdv, *bdv, *count[2], n, m;
-	size_t i, k;
+	size_t i, k, q;
 
 	if (hi[0] - lo[0] >= DIFF_MAXLINES || hi[1] - lo[1] >= DIFF_MAXLINES) {
 		for (k = 0; k < 2; k++)
@@ -383,8 +448,13 @@ search(struct file f[2], const size_t lo[2], const size_t hi[2])
 	s.bd = bdv + m + 1;
 	s.dx = xcalloc(f[0].nseq, 1);
 	s.dy = xcalloc(f[1].nseq, 1);
+	/* GNU's bound: about sqrt(n + m), and at least DIFF_MAXCOST. */
+	for (s.maxcost = 1, q = (size_t)n + (size_t)m + 3; q != 0; q >>= 2)
+		s.maxcost *= 2;
+	if (s.maxcost < DIFF_MAXCOST)
+		s.maxcost = DIFF_MAXCOST;
 	s.work = 0;
-	compare(&s, 0, n, 0, m);
+	compare(&s, 0, n, 0, m, 0);
 	for (i = 0; i < f[0].nseq; i++)
 		if (s.dx[i])
 			f[0].chg[f[0].real[i]] = 1;
@@ -581,10 +651,10 @@ diff_unified(struct sbuf *out, const char *label_a, const char *label_b,
 		goto done;
 
 	search(f, lo, hi);
-	slide(f[0].chg + lo[0], f[1].chg + lo[1], f[0].l.v + lo[0],
-	    hi[0] - lo[0]);
-	slide(f[1].chg + lo[1], f[0].chg + lo[0], f[1].l.v + lo[1],
-	    hi[1] - lo[1]);
+	for (k = 0; k < 2; k++)
+		if (hi[k] > lo[k])	/* else l.v may be NULL */
+			slide(f[k].chg + lo[k], f[1 - k].chg + lo[1 - k],
+			    f[k].l.v + lo[k], hi[k] - lo[k]);
 	c = changes(f, &nc);
 	if (nc == 0)
 		goto done;

@@ -4,9 +4,11 @@
  * Lines are whole byte strings with their terminator ("\n" or "\r\n"),
  * so a change of line ending is a change; the last line of a buffer may
  * lack one and is then followed by "\ No newline at end of file".  The
- * script is a shortest one unless the inputs are too different for the
- * search bounds (see diff.c), in which case the differing middle is shown
- * as one deletion and one insertion: longer, but still exact.
+ * output is byte for byte what GNU diff -u prints after its two header
+ * lines, heuristics included (so not always the shortest script), except
+ * past a work bound on very large, very different inputs (see diff.c),
+ * where the rest is shown as deletions and insertions en bloc: longer,
+ * but still exact.
  */
 #ifndef MAILPROV_DIFF_H
 #define MAILPROV_DIFF_H
