@@ -28,11 +28,25 @@ unquote_push(struct strlist *out, const char *s, size_t n)
 }
 
 void
-aliases_split_targets(const char *s, size_t n, struct strlist *out)
+aliases_split_targets(const char *s0, size_t n0, struct strlist *out)
 {
-	size_t i, start = 0;
+	char *s = xmalloc(n0 + 1);
+	size_t i, n = 0, start = 0;
 	int quoted = 0;
 
+	/* A backslash before a newline only joins lines: drop the pair. */
+	for (i = 0; i < n0; i++) {
+		if (s0[i] == '\\' && i + 1 < n0 && s0[i + 1] == '\n') {
+			i++;
+			continue;
+		}
+		if (s0[i] == '\\' && i + 2 < n0 && s0[i + 1] == '\r' &&
+		    s0[i + 2] == '\n') {
+			i += 2;
+			continue;
+		}
+		s[n++] = s0[i];
+	}
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')
 			quoted = !quoted;
@@ -44,6 +58,7 @@ aliases_split_targets(const char *s, size_t n, struct strlist *out)
 		}
 	}
 	unquote_push(out, s + start, n - start);
+	free(s);
 }
 
 /* line_end - offset just past the line starting at pos. */
@@ -53,6 +68,19 @@ line_end(const char *buf, size_t len, size_t pos)
 	const char *nl = memchr(buf + pos, '\n', len - pos);
 
 	return nl ? (size_t)(nl - buf) + 1 : len;
+}
+
+/* ends_in_backslash - the line [start, end) ends with "\\" + newline. */
+static int
+ends_in_backslash(const char *buf, size_t start, size_t end)
+{
+	size_t n = end;
+
+	if (n > start && buf[n - 1] == '\n')
+		n--;
+	if (n > start && buf[n - 1] == '\r')
+		n--;
+	return n > start && n < end && buf[n - 1] == '\\';
 }
 
 /* blank_from - the line at pos holds only blanks (or nothing). */
@@ -88,13 +116,16 @@ aliases_next(const char *buf, size_t len, size_t *pos, struct alias_span *sp)
 			;
 		sp->value = (size_t)(colon - buf) + 1;
 		sp->first_end = e;
-		/* Continuation lines: start with a blank and hold something. */
-		while (e < len && (buf[e] == ' ' || buf[e] == '\t')) {
-			size_t ne = line_end(buf, len, e);
-
-			if (blank_from(buf, e, ne))
-				break;
-			e = ne;
+		/*
+		 * sendmail's continuation rules: a line ending in a backslash
+		 * joins the next line, whatever it holds; a line starting
+		 * with a blank or tab continues the entry, even if it holds
+		 * nothing else.
+		 */
+		while (e < len && (ends_in_backslash(buf, p, e) ||
+		    buf[e] == ' ' || buf[e] == '\t')) {
+			p = e;
+			e = line_end(buf, len, e);
 		}
 		sp->end = e;
 		*pos = e;

@@ -146,6 +146,15 @@ is_cont(const struct cf *cf, size_t i)
 	    cf->v[i].p[0] == '\t');
 }
 
+/* logical_end - the last line of the logical line that starts at i. */
+static size_t
+logical_end(const struct cf *cf, size_t i)
+{
+	while (i + 1 < cf->n && is_cont(cf, i + 1))
+		i++;
+	return i;
+}
+
 /* drop_continuations - delete the continuation lines after line i. */
 static void
 drop_continuations(struct cf *cf, size_t i)
@@ -164,6 +173,16 @@ comment_out(struct cf *cf, size_t i)
 	set_line(cf, i, b.s);
 	sbuf_free(&b);
 	free(t);
+}
+
+/* comment_logical - comment out line i and its continuation lines. */
+static void
+comment_logical(struct cf *cf, size_t i)
+{
+	size_t j, end = logical_end(cf, i);
+
+	for (j = i; j <= end; j++)
+		comment_out(cf, j);
 }
 
 static void
@@ -289,13 +308,17 @@ cf_set_macro(struct cf *cf, const char *name, const char *value)
 		note(cf, "D%s was defined more than once: kept line %u, "
 		    "commented out line %u", name, lineno(cf, keep),
 		    lineno(cf, i));
-		comment_out(cf, i);
-		drop_continuations(cf, i);
+		comment_logical(cf, i);
 		changed = 1;
 	}
 	if (ndef == 0) {
+		/*
+		 * A commented example is reused, unless continuation lines
+		 * follow it: uncommented, they would join the definition.
+		 */
 		for (i = 0; i < cf->n; i++)
-			if ((off = macro_at(cf, i, name, 1)) != 0)
+			if ((off = macro_at(cf, i, name, 1)) != 0 &&
+			    logical_end(cf, i) == i)
 				break;
 		if (i < cf->n)
 			set_line(cf, i, want.s);	/* the commented example */
@@ -372,12 +395,12 @@ place_for_class(const struct cf *cf, char c)
 		if (class_at(cf, i, "C", c, 0) || class_at(cf, i, "F", c, 0))
 			last = i;
 	if (last < cf->n)
-		return last + 1;
+		return logical_end(cf, last) + 1;
 	for (i = 0; i < cf->n; i++)
 		if (cf->v[i].len > 1 && cf->v[i].p[0] == 'F')
 			last = i;
 	if (last < cf->n)
-		return last + 1;
+		return logical_end(cf, last) + 1;
 	return anchor(cf);
 }
 
@@ -400,9 +423,10 @@ cf_ensure_class_file(struct cf *cf, char c, const char *default_path,
 			note(cf, "F%c was given more than once: kept line %u, "
 			    "commented out line %u", c, lineno(cf, first),
 			    lineno(cf, i));
-			comment_out(cf, i);
+			comment_logical(cf, i);
 			changed = 1;
-		} else if (commented == cf->n && class_at(cf, i, "F", c, 1))
+		} else if (commented == cf->n && class_at(cf, i, "F", c, 1) &&
+		    logical_end(cf, i) == i)
 			commented = i;
 	}
 	i = first < cf->n ? first : commented;
@@ -441,43 +465,47 @@ int
 cf_restrict_class(struct cf *cf, char c, const struct strlist *allowed)
 {
 	struct sbuf kept = { 0 }, dropped = { 0 };
-	size_t i, n;
+	size_t i, j, end, n;
 	char *t, *s;
 	int changed = 0;
 
 	for (i = 0; i < cf->n; i++) {
 		if (!class_at(cf, i, "C", c, 0))
 			continue;
-		t = body(cf, i);
 		kept.len = dropped.len = 0;
 		sbuf_addf(&kept, "C%c", c);
 		sbuf_add(&dropped, "", 0);
-		for (s = t + 2; *s != '\0'; s += n) {
-			s += strspn(s, " \t");
-			n = strcspn(s, " \t");
-			if (n == 0)
-				break;
-			char *name = xstrndup(s, n);
+		/* The names of the whole logical line, continuations included. */
+		end = logical_end(cf, i);
+		for (j = i; j <= end; j++) {
+			t = body(cf, j);
+			for (s = t + (j == i ? 2 : 0); *s != '\0'; s += n) {
+				s += strspn(s, " \t");
+				n = strcspn(s, " \t");
+				if (n == 0)
+					break;
+				char *name = xstrndup(s, n);
 
-			if (strlist_find(allowed, name, 1) >= 0)
-				sbuf_addf(&kept, "%s%s", kept.len > 2 ? " " :
-				    "", name);
-			else
-				sbuf_addf(&dropped, " %s", name);
-			free(name);
+				if (strlist_find(allowed, name, 1) >= 0)
+					sbuf_addf(&kept, "%s%s", kept.len > 2 ?
+					    " " : "", name);
+				else
+					sbuf_addf(&dropped, " %s", name);
+				free(name);
+			}
+			free(t);
 		}
-		if (dropped.len > 0) {
-			note(cf, "line %u: C%c also named%s, which "
-			    "accept_names does not list; %s", lineno(cf, i), c,
-			    dropped.s, kept.len > 2 ? "removed them" :
-			    "commented out the line");
-			if (kept.len > 2)
-				set_line(cf, i, kept.s);
-			else
-				comment_out(cf, i);
-			changed = 1;
-		}
-		free(t);
+		if (dropped.len == 0)
+			continue;
+		note(cf, "line %u: C%c also named%s, which accept_names does "
+		    "not list; %s", lineno(cf, i), c, dropped.s, kept.len > 2 ?
+		    "removed them" : "commented out the line");
+		if (kept.len > 2) {
+			set_line(cf, i, kept.s);
+			drop_continuations(cf, i);
+		} else
+			comment_logical(cf, i);
+		changed = 1;
 	}
 	sbuf_free(&kept);
 	sbuf_free(&dropped);
@@ -512,7 +540,8 @@ cf_alias_file(const struct cf *cf)
 
 	for (i = 0; i < cf->n && res == NULL; i++) {
 		t = body(cf, i);
-		if (strncmp(t, "O AliasFile", 11) == 0 &&
+		/* Option names are not case-sensitive to sendmail. */
+		if (strncasecmp(t, "O AliasFile", 11) == 0 &&
 		    (v = strchr(t, '=')) != NULL)
 			v++;
 		else if (strncmp(t, "OA", 2) == 0)
@@ -640,20 +669,22 @@ cf_relay_all(struct cf *cf, int on, enum cf_relay_shape *shape)
 		k = rule_kind(cf, i, &commented);
 		if (k == RULE_FORWARD && !commented)
 			fwd_on = 1;
-		else if (k == RULE_FORWARD && fwd_off == cf->n)
+		else if (k == RULE_FORWARD && fwd_off == cf->n &&
+		    logical_end(cf, i) == i)
 			fwd_off = i;
 		else if (k == RULE_TRIPLE && !commented)
 			triple = 1;
 		else if (k == RULE_AIX_LOCAL && !commented && aix_on == cf->n)
 			aix_on = i;
-		else if (k == RULE_AIX_LOCAL && commented && aix_off == cf->n)
+		else if (k == RULE_AIX_LOCAL && commented && aix_off == cf->n &&
+		    logical_end(cf, i) == i)
 			aix_off = i;
 	}
 	if (!on) {
 		for (i = 0; i < cf->n; i++)
 			if (rule_kind(cf, i, &commented) == RULE_FORWARD &&
 			    !commented) {
-				comment_out(cf, i);
+				comment_logical(cf, i);
 				changed = 1;
 			}
 		if (aix_on == cf->n && aix_off < cf->n) {
@@ -681,7 +712,7 @@ cf_relay_all(struct cf *cf, int on, enum cf_relay_shape *shape)
 	for (i = 0; i < cf->n; i++)
 		if (rule_kind(cf, i, &commented) == RULE_AIX_LOCAL &&
 		    !commented) {
-			comment_out(cf, i);
+			comment_logical(cf, i);
 			note(cf, "line %u: commented out the rule that sends "
 			    "local-domain ($=m) mail around the smart host",
 			    lineno(cf, i));

@@ -961,9 +961,13 @@ desired_load_file(const char *path, struct diags *d)
 	char *buf;
 	size_t len;
 
-	if (fileio_read(path, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &buf,
-	    &len) < 0) {
-		if (errno == EFBIG)
+	if (fileio_read(path, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
+	    FILEIO_TRUSTED, &buf, &len) < 0) {
+		if (errno == EPERM)
+			diags_add(d, 0, 0, "is not safe to trust: it and its "
+			    "directory must be owned by root and writable by "
+			    "nobody else");
+		else if (errno == EFBIG)
 			diags_add(d, 0, 0, "file is larger than %d bytes; "
 			    "refusing it", DESIRED_MAX_BYTES);
 		else if (errno == ELOOP)

@@ -20,6 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/* trusted - owned by root or us, writable by nobody else. */
+static int
+trusted(const struct stat *st)
+{
+	return (st->st_uid == 0 || st->st_uid == geteuid()) &&
+	    (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+static char *dir_of(const char *path);
+
 int
 fileio_read(const char *path, size_t max, int flags, char **bufp,
     size_t *lenp)
@@ -40,6 +50,17 @@ fileio_read(const char *path, size_t max, int flags, char **bufp,
 	if (!S_ISREG(st.st_mode)) {
 		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		goto fail;
+	}
+	if (flags & FILEIO_TRUSTED) {
+		struct stat dst;
+		char *dir = dir_of(path);
+		int ok = trusted(&st) && stat(dir, &dst) == 0 && trusted(&dst);
+
+		free(dir);
+		if (!ok) {
+			errno = EPERM;
+			goto fail;
+		}
 	}
 	if ((size_t)st.st_size > max) {
 		errno = EFBIG;
@@ -166,41 +187,65 @@ normalize(char *path)
 char *
 fileio_resolve(const char *root, const char *path)
 {
-	struct sbuf inner = { 0 }, full = { 0 };
+	struct sbuf inner = { 0 }, full = { 0 }, next = { 0 };
 	char link[4096], *dir;
+	size_t at, end;
 	ssize_t n;
-	int hops;
+	int hops = 0;
 
 	sbuf_addf(&inner, "/%s", path);
 	normalize(inner.s);
-	for (hops = 0; hops <= 16; hops++) {
+	inner.len = strlen(inner.s);
+restart:
+	/*
+	 * Every component, not only the last: a directory that is a link
+	 * must not lead out of root either.
+	 */
+	for (at = 1; at < inner.len; at = end + 1) {
+		end = at + strcspn(inner.s + at, "/");
 		full.len = 0;
-		sbuf_addf(&full, "%s%s", root, inner.s);
+		sbuf_adds(&full, root);
+		sbuf_add(&full, inner.s, end);
 		n = readlink(full.s, link, sizeof(link) - 1);
 		if (n < 0) {
-			if (errno != EINVAL && errno != ENOENT)
-				break;
-			sbuf_free(&inner);
-			return full.s;	/* not a link, or absent */
+			if (errno == EINVAL)
+				continue;	/* not a link */
+			if (errno == ENOENT)
+				break;		/* nothing below can be a link */
+			goto fail;
 		}
 		if ((size_t)n == sizeof(link) - 1) {
 			errno = ENAMETOOLONG;
-			break;
+			goto fail;
+		}
+		if (++hops > 40) {
+			errno = ELOOP;
+			goto fail;
 		}
 		link[n] = '\0';
-		dir = dir_of(inner.s);
-		inner.len = 0;
+		next.len = 0;
 		if (link[0] == '/')
-			sbuf_adds(&inner, link);
-		else
-			sbuf_addf(&inner, "%s/%s", dir, link);
-		free(dir);
-		normalize(inner.s);
-		if (hops == 16)
-			errno = ELOOP;
+			sbuf_adds(&next, link);
+		else {
+			dir = xstrndup(inner.s, at - 1);
+			sbuf_addf(&next, "%s/%s", dir, link);
+			free(dir);
+		}
+		sbuf_addf(&next, "/%s", inner.s + end + (inner.s[end] == '/'));
+		normalize(next.s);
+		inner.len = 0;
+		sbuf_adds(&inner, next.s);
+		goto restart;
 	}
+	full.len = 0;
+	sbuf_addf(&full, "%s%s", root, inner.s);
+	sbuf_free(&inner);
+	sbuf_free(&next);
+	return full.s;
+fail:
 	sbuf_free(&inner);
 	sbuf_free(&full);
+	sbuf_free(&next);
 	return NULL;
 }
 
@@ -241,8 +286,12 @@ fileio_replace(const char *path, const char *buf, size_t len,
 	fd = -1;
 	if (rename(tmp.s, path) < 0)
 		goto fail;
-	if (fsync_dir(dir) < 0)
-		goto fail_renamed;
+	/*
+	 * The new file is in place from here on: a failed directory fsync
+	 * cannot be undone by reporting failure (the caller would then not
+	 * know to restore it), so it is not an error.
+	 */
+	(void)fsync_dir(dir);
 	free(dir);
 	sbuf_free(&tmp);
 	return 0;
@@ -253,7 +302,6 @@ fail:
 	unlink(tmp.s);
 	errno = saved;
 fail_nofd:
-fail_renamed:
 	saved = errno;
 	free(dir);
 	sbuf_free(&tmp);

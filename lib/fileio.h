@@ -18,6 +18,11 @@
 #include <sys/types.h>
 
 #define FILEIO_NOFOLLOW	0x1	/* refuse a symbolic link (errno ELOOP) */
+/*
+ * FILEIO_TRUSTED: the file and the directory holding it must be owned by
+ * root (or by the caller) and writable by nobody else (errno EPERM).
+ */
+#define FILEIO_TRUSTED	0x2
 
 /*
  * fileio_read - read the whole regular file at path into a new buffer

@@ -24,6 +24,17 @@ first_word(const struct line *ln, size_t *off)
 	return i - *off;
 }
 
+/* only_comment_after - from i on, the line holds blanks or a comment. */
+static int
+only_comment_after(const struct line *ln, size_t i)
+{
+	size_t b = line_body(ln);
+
+	while (i < b && (ln->p[i] == ' ' || ln->p[i] == '\t'))
+		i++;
+	return i == b || ln->p[i] == '#';
+}
+
 void
 listfile_entries(const char *buf, size_t len, struct strlist *out)
 {
@@ -57,8 +68,12 @@ listfile_edit(const char *buf, size_t len, const struct strlist *want,
 		}
 		if (k == want->n)
 			continue;			/* an extra entry */
+		/*
+		 * Kept as it is only if it holds nothing else: with a scanf
+		 * format on the F line sendmail may read further words.
+		 */
 		if (n == strlen(want->v[k]) && memcmp(ln->p + off, want->v[k],
-		    n) == 0)
+		    n) == 0 && only_comment_after(ln, off + n))
 			sbuf_add(out, ln->p, ln->len);
 		else
 			sbuf_addf(out, "%s%s", want->v[k],

@@ -4,7 +4,7 @@
  * sendmail reads the first word of each line that is not blank and does
  * not start with '#'.  The editor keeps comment and blank lines where they
  * are, keeps an entry line byte for byte when its first word is already
- * the wanted one, rewrites entry lines in order, drops the extra ones and
+ * the wanted one and nothing but a comment follows it, rewrites entry lines in order, drops the extra ones and
  * appends the missing ones.
  */
 #ifndef MAILPROV_LISTFILE_H

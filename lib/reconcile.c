@@ -18,6 +18,7 @@
 #include "smcheck.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,34 @@ finish(struct rc_plan *p, struct rc_file *f, int same)
 	p->nchanged += f->changed;
 }
 
+/*
+ * same_file - two managed roles on one file (Fw and FR naming the same
+ * list, AliasFile naming sendmail.cf) would be written twice, each time
+ * with the other's content: refuse.
+ */
+static int
+same_file(const struct rc_plan *p, char **err)
+{
+	static const char *const role[RC_NKINDS] = { "local-host-names (Fw)",
+	    "relay-domains (FR)", "aliases (AliasFile)", "sendmail.cf" };
+	const struct rc_file *a, *b;
+	size_t i, j;
+
+	for (i = 0; i < RC_NKINDS; i++)
+		for (j = i + 1; j < RC_NKINDS; j++) {
+			a = &p->f[i], b = &p->f[j];
+			if (!a->managed || !b->managed)
+				continue;
+			if (strcmp(a->path, b->path) == 0 || (a->exists &&
+			    b->exists && a->st.st_dev == b->st.st_dev &&
+			    a->st.st_ino == b->st.st_ino))
+				return fail(err, "%s and %s are the same file, "
+				    "%s; give each its own file", role[i],
+				    role[j], a->label);
+		}
+	return 0;
+}
+
 /* edit_cf - every sendmail.cf edit the desired state asks for. */
 static int
 edit_cf(const struct desired *ds, struct cf *cf, struct rc_plan *p,
@@ -145,7 +174,7 @@ rc_plan_build(const struct desired *ds, const char *root, struct rc_plan *p,
 	struct cf *cf;
 	char *lhn = NULL, *relay = NULL, *afile;
 	size_t i;
-	int r = -1, same = 0;
+	int r = -1, same = 0, loaded;
 
 	memset(p, 0, sizeof(*p));
 	*err = NULL;
@@ -179,13 +208,15 @@ rc_plan_build(const struct desired *ds, const char *root, struct rc_plan *p,
 	if (sm->aliases.entries_sect.set) {
 		f = &p->f[RC_ALIASES];
 		afile = cf_alias_file(cf);
-		r = load_file(f, root, afile ? afile : DEFAULT_ALIASES, err);
+		loaded = load_file(f, root, afile ? afile : DEFAULT_ALIASES, err);
 		free(afile);
-		if (r < 0)
+		if (loaded < 0)
 			goto out;
 		same = !aliases_edit(f->old, f->oldlen, &sm->aliases,
 		    &f->new, &p->notes);
 	}
+	if (same_file(p, err) < 0)
+		goto out;
 	for (i = 0; i < RC_NKINDS; i++)
 		if (p->f[i].managed)
 			finish(p, &p->f[i], i == RC_ALIASES && same);
@@ -482,7 +513,8 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	char stamp[32];
 	time_t now = time(NULL);
 	long holder = 0;
-	int fd, i, r = -1;
+	sigset_t crit, oldmask;
+	int fd, i, r = -1, masked = 0;
 
 	*err = NULL;
 	memset(p, 0, sizeof(*p));
@@ -525,6 +557,17 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 		    "configuration and routes as desired\n");
 	}
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+	/*
+	 * From the first replacement to the end of a rollback, a SIGTERM or
+	 * ^C waits: the set of files is never left half-applied by us.
+	 */
+	sigemptyset(&crit);
+	sigaddset(&crit, SIGINT);
+	sigaddset(&crit, SIGTERM);
+	sigaddset(&crit, SIGHUP);
+	sigaddset(&crit, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &crit, &oldmask);
+	masked = 1;
 	for (i = 0; i < RC_NKINDS; i++) {
 		struct rc_file *f = &p->f[order[i]];
 
@@ -556,6 +599,8 @@ undo:
 		free(e2);
 	}
 out:
+	if (masked)
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	close(fd);
 	sbuf_free(&lock);
 	return r;

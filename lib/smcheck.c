@@ -114,6 +114,10 @@ split_output(const char *out, struct smcheck_seen *seen, size_t ncmd,
 		if (strncmp(p, "> ", 2) != 0)
 			return -1;
 		p += 2;
+		if (strncmp(p, "> ", 2) == 0) {
+			segs[k] = xstrdup("");	/* no output at all ($=w empty) */
+			continue;
+		}
 		next = strstr(p, "\n> ");
 		if (next == NULL)
 			return -1;

@@ -248,13 +248,38 @@ expect "concurrent apply: the first still succeeds" "$?" 0
 # Backups: only the newest backups.keep are kept.
 R=$(mkroot keep m4)
 for i in 1 2 3 4; do
-	desired "$S/keep.yaml" /etc/mail/sendmail.cf "backups:
-  keep: 2"
-	sed -i "s/^      ops: \[alice, bob\]/      ops: [alice, bob, u$i]/" "$S/keep.yaml"
+	desired "$S/keep.yaml" /etc/mail/sendmail.cf
+	sed -i -e "s/^      ops: \[alice, bob\]/      ops: [alice, bob, u$i]/" \
+	    -e 's/^  keep: 10$/  keep: 2/' "$S/keep.yaml"
 	$MP apply -f "$S/keep.yaml" --root "$R" --sendmail "$SBX" >/dev/null 2>&1 || fail "keep: apply $i"
 	sleep 1
 done
 expect "backups.keep 2: two aliases backups left" "$(ls "$R/etc/mail" | grep -c '^aliases\.[0-9]')" 2
+
+# A directory link pointing out of the root is followed inside the root.
+R=$S/escape
+mkdir -p "$R/etc" "$S/outside/mail"
+cp tests/fixtures/aix-sendmail.cf "$S/outside/mail/sendmail.cf"
+ln -s "$S/outside/mail" "$R/etc/mail"
+desired "$S/escape.yaml" /etc/mail/sendmail.cf
+before=$(cksum "$S/outside/mail/sendmail.cf")
+$MP apply -f "$S/escape.yaml" --root "$R" --sendmail "$SBX" >"$S/escape.out" 2>&1
+expect "link out of the root: exit 1" "$?" 1
+grep -q "cannot read" "$S/escape.out" && pass "link out of the root: the file is looked for inside" ||
+    fail "link out of the root: the file is looked for inside" "$(cat "$S/escape.out")"
+expect "link out of the root: the outside file is untouched" "$(cksum "$S/outside/mail/sendmail.cf")" "$before"
+expect "link out of the root: nothing created outside" "$(ls "$S/outside/mail")" "sendmail.cf"
+
+# Fw and FR naming one file: refused, not written twice.
+R=$(mkroot samefile aix)
+sed -i 's#^FR-o /etc/mail/relay-domains#FR-o /etc/mail/local-host-names#' "$R/etc/mail/sendmail.cf"
+desired "$S/samefile.yaml" /etc/mail/sendmail.cf
+before=$(snapshot "$R")
+$MP plan -f "$S/samefile.yaml" --root "$R" >"$S/samefile.out" 2>&1
+expect "Fw and FR on one file: exit 1" "$?" 1
+grep -q "are the same file, /etc/mail/local-host-names" "$S/samefile.out" &&
+    pass "Fw and FR on one file: says so" || fail "Fw and FR on one file: says so" "$(cat "$S/samefile.out")"
+expect "Fw and FR on one file: nothing changed" "$(snapshot "$R")" "$before"
 
 rm -rf "$S"
 exit $((fails > 0))

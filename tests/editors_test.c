@@ -55,6 +55,11 @@ test_set_macro(void **state)
 		{ "no final newline", "V10\nDwold", "w", "new", "V10\nDwnew", 1,
 		    0 },
 		{ "long macro name", "D{x}a\n", "{x}", "b", "D{x}b\n", 1, 0 },
+		{ "commented example with a continuation is not reused",
+		    "V10\n#Dwold\n\tname\nCwlocalhost\n", "w", "dm",
+		    "V10\n#Dwold\n\tname\nDwdm\nCwlocalhost\n", 1, 0 },
+		{ "duplicate with a continuation: both commented",
+		    "DSa\nDSb\n\tc\n", "S", "a", "DSa\n#DSb\n#\tc\n", 1, 1 },
 	};
 	size_t i;
 
@@ -93,6 +98,9 @@ test_class_file(void **state)
 		    "Cwlocalhost\nFw-o /etc/mail/x\n", "/etc/mail/x", 1 },
 		{ "insert after Cw", "V10\nCwlocalhost\nDS\n",
 		    "V10\nCwlocalhost\nFw-o /etc/mail/local-host-names\nDS\n",
+		    "/etc/mail/local-host-names", 1 },
+		{ "insert after Cw's continuation", "Cwlocalhost\n\tx\nDS\n",
+		    "Cwlocalhost\n\tx\nFw-o /etc/mail/local-host-names\nDS\n",
 		    "/etc/mail/local-host-names", 1 },
 		{ "second Fw commented", "Fw-o /a\nFw-o /b\n",
 		    "Fw-o /a\n#Fw-o /b\n", "/a", 1 },
@@ -144,6 +152,13 @@ test_restrict_class(void **state)
 	cf_free(cf);
 	cf = CF("CwLOCALHOST\n");
 	assert_int_equal(cf_restrict_class(cf, 'w', &allowed), 0);
+	cf_free(cf);
+	/* Names on a continuation line belong to the class too. */
+	cf = CF("Cwlocalhost\n\tevil.example\nDS\n");
+	assert_int_equal(cf_restrict_class(cf, 'w', &allowed), 1);
+	got = cf_text(cf);
+	check_text("restrict continuation", got, "Cwlocalhost\nDS\n");
+	free(got);
 	cf_free(cf);
 	strlist_clear(&allowed);
 }
@@ -220,6 +235,7 @@ test_alias_file(void **state)
 		{ "O AliasFile=hash:/etc/mail/a, /etc/mail/b\n", "/etc/mail/a" },
 		{ "O AliasFile=nis:mail.aliases,/etc/x\n", "/etc/x" },
 		{ "#O AliasFile=/etc/y\n", NULL },
+		{ "O aliasfile=/etc/alt/aliases\n", "/etc/alt/aliases" },
 	};
 	size_t i;
 	char *got;
@@ -254,6 +270,8 @@ test_listfile(void **state)
 		    { "a", "b", NULL }, "ab\n" },
 		{ "CRLF", "a\r\n", { "a", "b", NULL }, "a\r\nb\r\n" },
 		{ "empty list keeps comments", "# c\na\n", { NULL }, "# c\n" },
+		{ "a second word is rewritten", "example.net evil.org\n",
+		    { "example.net", NULL }, "example.net\n" },
 	};
 	size_t i, k;
 
@@ -377,6 +395,37 @@ test_aliases(void **state)
 }
 
 static void
+test_aliases_continuations(void **state)
+{
+	static const char *const spec[] = { "ops=carol", NULL };
+	/* A blank-only line starting with a space still continues. */
+	static const char f1[] = "ops: carol,\n \n\tmallory\nx: y\n";
+	/* A backslash at the end of a line joins the next one. */
+	static const char f2[] = "ops: carol, \\\nmallory\nx: y\n";
+	static const char f3[] = "ops: carol, \\\nbob\n";
+	struct desired_aliases al;
+	struct sbuf out = { 0 };
+	struct strlist notes = { 0 };
+	struct aliases a;
+
+	(void)state;
+	want_aliases(&al, 0, spec);
+	assert_int_equal(aliases_edit(f1, sizeof(f1) - 1, &al, &out, &notes), 1);
+	check_text("blank continuation", out.s, "ops: carol\nx: y\n");
+	sbuf_free(&out);
+	assert_int_equal(aliases_edit(f2, sizeof(f2) - 1, &al, &out, &notes), 1);
+	check_text("backslash continuation", out.s, "ops: carol\nx: y\n");
+	sbuf_free(&out);
+	aliases_parse(f3, sizeof(f3) - 1, &a);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.v[0].targets.n, 2);
+	assert_string_equal(a.v[0].targets.v[1], "bob");
+	aliases_free(&a);
+	strlist_clear(&notes);
+	free_aliases(&al);
+}
+
+static void
 test_aliases_duplicates(void **state)
 {
 	static const char *const spec[] = { "root=admin", NULL };
@@ -414,6 +463,7 @@ main(void)
 		cmocka_unit_test(test_alias_file),
 		cmocka_unit_test(test_listfile),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_aliases_continuations),
 		cmocka_unit_test(test_aliases_duplicates),
 	};
 
