@@ -155,7 +155,8 @@ fsync_dir(const char *dir)
 static void
 normalize(char *path)
 {
-	char *out = path, *p = path, *seg;
+	char *res = xmalloc(strlen(path) + 2), *out = res;
+	const char *p = path, *seg;
 	size_t n;
 
 	*out++ = '/';
@@ -168,20 +169,22 @@ normalize(char *path)
 		if (n == 0 || (n == 1 && seg[0] == '.'))
 			continue;
 		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-			if (out > path + 1) {
+			if (out > res + 1) {
 				out--;			/* the '/' after the last part */
-				while (out > path + 1 && out[-1] != '/')
+				while (out > res + 1 && out[-1] != '/')
 					out--;
 			}
 			continue;
 		}
-		memmove(out, seg, n);
+		memcpy(out, seg, n);
 		out += n;
 		*out++ = '/';
 	}
-	if (out > path + 1)
+	if (out > res + 1)
 		out--;
 	*out = '\0';
+	memcpy(path, res, (size_t)(out - res) + 1);	/* never longer */
+	free(res);
 }
 
 char *
