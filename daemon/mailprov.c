@@ -16,12 +16,17 @@
 #include "desired.h"
 #include "diag.h"
 #include "reconcile.h"
+#include "service.h"
+#include "src.h"
 #include "util.h"
 #include "version.h"
 
 #define DEFAULT_DESIRED		"/etc/mailprov/desired.yaml"
 #define DEFAULT_SENDMAIL	"/usr/sbin/sendmail"
 #define LOCK_WAIT_S		30
+#ifndef MAILPROV_SRC_DEFAULT
+#define MAILPROV_SRC_DEFAULT	"mock"	/* the Makefile says exec on AIX */
+#endif
 
 struct opts {
 	const char	*cmd;
@@ -30,6 +35,11 @@ struct opts {
 	const char	*sendmail;	/* --sendmail */
 	int		 validate;	/* --no-validate clears it */
 	int		 lock_wait;	/* --lock-wait seconds */
+	const char	*src_backend;	/* --src-backend exec|mock */
+	const char	*src_state;	/* --src-state DIR */
+	const char	*src_bindir;	/* --src-bindir DIR (exec) */
+	const char	*verify_port;	/* --verify-port HOST:PORT|none */
+	const char	*verify_bv;	/* --verify-bv yes|no */
 };
 
 static void
@@ -39,6 +49,10 @@ usage(FILE *fp)
 	    "[-f desired.yaml] [--root DIR]\n"
 	    "                [--sendmail PATH] [--no-validate] "
 	    "[--lock-wait SECONDS]\n"
+	    "                [--src-backend exec|mock] [--src-state DIR] "
+	    "[--src-bindir DIR]\n"
+	    "                [--verify-port HOST:PORT|none] "
+	    "[--verify-bv yes|no]\n"
 	    "       mailprov --version | --help\n");
 }
 
@@ -65,13 +79,29 @@ parse_args(int argc, char **argv, struct opts *o)
 		}
 		if (strcmp(a, "-f") == 0 || strcmp(a, "--file") == 0 ||
 		    strcmp(a, "--root") == 0 || strcmp(a, "--sendmail") == 0 ||
-		    strcmp(a, "--lock-wait") == 0) {
+		    strcmp(a, "--lock-wait") == 0 || strncmp(a, "--src-", 6) ==
+		    0 || strncmp(a, "--verify-", 9) == 0) {
 			if (i + 1 == argc) {
 				fprintf(stderr, "mailprov: %s needs a value\n",
 				    a);
 				return 2;
 			}
-			if (strcmp(a, "--root") == 0)
+			if (strcmp(a, "--src-backend") == 0)
+				o->src_backend = argv[++i];
+			else if (strcmp(a, "--src-state") == 0)
+				o->src_state = argv[++i];
+			else if (strcmp(a, "--src-bindir") == 0)
+				o->src_bindir = argv[++i];
+			else if (strcmp(a, "--verify-port") == 0)
+				o->verify_port = argv[++i];
+			else if (strcmp(a, "--verify-bv") == 0)
+				o->verify_bv = argv[++i];
+			else if (strncmp(a, "--src-", 6) == 0 ||
+			    strncmp(a, "--verify-", 9) == 0) {
+				fprintf(stderr, "mailprov: unknown option "
+				    "'%s'\n", a);
+				return 2;
+			} else if (strcmp(a, "--root") == 0)
 				o->root = argv[++i];
 			else if (strcmp(a, "--sendmail") == 0)
 				o->sendmail = argv[++i];
@@ -197,6 +227,72 @@ cmd_validate(const char *path)
 	return 0;
 }
 
+static char *verify_host;	/* the HOST of --verify-port, owned */
+
+/* open_src - the SRC backend the options name, or NULL after a message. */
+static struct src *
+open_src(const struct opts *o)
+{
+	struct src_config c;
+	struct sbuf state = { 0 };
+	struct src *s;
+
+	memset(&c, 0, sizeof(c));
+	c.root = o->root;
+	c.bindir = o->src_bindir;
+	c.rc_tcpip = "/etc/rc.tcpip";
+	if (o->src_state != NULL)
+		sbuf_adds(&state, o->src_state);
+	else
+		sbuf_addf(&state, "%s/var/mailprov/src", o->root);
+	c.state_dir = state.s;
+	s = src_open(o->src_backend, &c);
+	if (s == NULL)
+		fprintf(stderr, "mailprov: --src-backend must be exec or mock, "
+		    "not '%s'\n", o->src_backend);
+	sbuf_free(&state);
+	return s;
+}
+
+/*
+ * verify_opts - the checks after the service steps.  exec (a real SRC):
+ * lssrc, port 25 on 127.0.0.1 and sendmail -bv; mock: lssrc only, unless
+ * --verify-port / --verify-bv ask for more.
+ */
+static int
+verify_opts(const struct opts *o, struct rc_opts *ro)
+{
+	int real = strcmp(o->src_backend, "exec") == 0;
+	const char *vp = o->verify_port ? o->verify_port : real ?
+	    "127.0.0.1:25" : "none";
+	const char *bv = o->verify_bv ? o->verify_bv : real ? "yes" : "no";
+	const char *colon = strrchr(vp, ':');
+
+	if (strcmp(vp, "none") != 0) {
+		if (colon == NULL || colon == vp || atoi(colon + 1) <= 0 ||
+		    atoi(colon + 1) > 65535) {
+			fprintf(stderr, "mailprov: --verify-port takes "
+			    "HOST:PORT or none, not '%s'\n", vp);
+			return -1;
+		}
+		verify_host = xstrndup(vp, (size_t)(colon - vp));
+		ro->verify.host = verify_host;
+		ro->verify.port = atoi(colon + 1);
+	}
+	if (strcmp(bv, "yes") == 0) {
+		ro->verify.sendmail = o->sendmail;
+		ro->verify.cf = NULL;	/* set by rc_apply from the plan */
+	} else if (strcmp(bv, "no") != 0) {
+		fprintf(stderr, "mailprov: --verify-bv takes yes or no\n");
+		return -1;
+	}
+	if (!real) {
+		ro->verify.tries = 1;	/* the mock answers at once */
+		ro->verify.interval_ms = 1;
+	}
+	return 0;
+}
+
 /* cmd_plan - diffs and actions; writes nothing.  0 none, 2 changes. */
 static int
 cmd_plan(const char *path, const struct opts *o)
@@ -208,16 +304,37 @@ cmd_plan(const char *path, const struct opts *o)
 
 	if (ds == NULL)
 		return 1;
+	struct svc_plan sp;
+	struct sbuf d = { 0 };
+	struct src *src = NULL;
+	size_t i;
+
+	memset(&sp, 0, sizeof(sp));
 	if (rc_plan_build(ds, o->root, &p, &err) < 0) {
 		report("plan", path, &p, err);
 		r = 1;
-	} else if (p.nchanged == 0) {
+	} else if (ds->service.sect.set && ((src = open_src(o)) == NULL ||
+	    svc_plan(src, ds, rc_mail_changed(&p), &sp, &err) < 0)) {
+		if (src != NULL)
+			report("plan", path, &p, err);
+		r = 1;
+	} else if (p.nchanged == 0 && sp.n == 0) {
 		printf("mailprov: no changes\n");
 		r = 0;
 	} else {
 		rc_plan_print(&p, stdout);
+		for (i = 0; i < sp.n; i++) {
+			d.len = 0;
+			svc_describe(&sp, ds, i, &d);
+			printf("action: %s\n", d.s);
+		}
+		if (!sp.managed && rc_mail_changed(&p))
+			printf("action: none for SRC (no service section): "
+			    "run refresh -s sendmail by hand\n");
 		r = 2;
 	}
+	sbuf_free(&d);
+	src_close(src);
 	free(err);
 	rc_plan_free(&p);
 	desired_free(ds);
@@ -241,10 +358,19 @@ cmd_apply(const char *path, const struct opts *o)
 	ro.keep = ds->backups.keep.v;
 	ro.lock_wait = o->lock_wait;
 	ro.out = stdout;
-	if (rc_apply(ds, &ro, &p, &err) < 0) {
+	ro.src = NULL;
+	memset(&ro.verify, 0, sizeof(ro.verify));
+	memset(&p, 0, sizeof(p));
+	if (ds->service.sect.set && ((ro.src = open_src(o)) == NULL ||
+	    verify_opts(o, &ro) < 0)) {
+		r = 1;
+	} else if (rc_apply(ds, &ro, &p, &err) < 0) {
 		report("apply", path, &p, err);
 		r = 1;
 	}
+	src_close(ro.src);
+	free(verify_host);
+	verify_host = NULL;
 	free(err);
 	rc_plan_free(&p);
 	desired_free(ds);
@@ -254,7 +380,8 @@ cmd_apply(const char *path, const struct opts *o)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { NULL, NULL, "", DEFAULT_SENDMAIL, 1, LOCK_WAIT_S };
+	struct opts o = { NULL, NULL, "", DEFAULT_SENDMAIL, 1, LOCK_WAIT_S,
+	    MAILPROV_SRC_DEFAULT, NULL, "/usr/bin", NULL, NULL };
 	struct sbuf path = { 0 };
 	char *realroot = NULL;
 	int r;

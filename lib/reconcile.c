@@ -254,13 +254,16 @@ rc_plan_print(const struct rc_plan *p, FILE *out)
 	if (p->f[RC_ALIASES].changed)
 		fprintf(out, "action: rebuild the alias database "
 		    "(sendmail -bi)\n");
-	if (p->f[RC_CF].changed || p->f[RC_LHN].changed ||
-	    p->f[RC_RELAY].changed)
-		fprintf(out, "action: refresh -s sendmail (planned: SRC "
-		    "control is not in this release; run it by hand)\n");
 	sbuf_free(&d);
 	sbuf_free(&a);
 	sbuf_free(&b);
+}
+
+int
+rc_mail_changed(const struct rc_plan *p)
+{
+	return p->f[RC_CF].changed || p->f[RC_LHN].changed ||
+	    p->f[RC_RELAY].changed;
 }
 
 void
@@ -513,11 +516,13 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	char stamp[32];
 	time_t now = time(NULL);
 	long holder = 0;
+	struct svc_plan sp;
 	sigset_t crit, oldmask;
 	int fd, i, r = -1, masked = 0;
 
 	*err = NULL;
 	memset(p, 0, sizeof(*p));
+	memset(&sp, 0, sizeof(sp));
 	sbuf_addf(&lock, "%s/var/mailprov", o->root);
 	if (fileio_mkdirs(lock.s, 0700) < 0) {
 		r = fail(err, "%s: %s", lock.s, strerror(errno));
@@ -537,13 +542,16 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	}
 	if (rc_plan_build(ds, o->root, p, err) < 0)
 		goto out;
-	if (p->nchanged == 0) {
+	/* SRC is only read here: a missing subsystem stops us before writing. */
+	if (ds->service.sect.set && svc_plan(o->src, ds, rc_mail_changed(p),
+	    &sp, err) < 0)
+		goto out;
+	if (p->nchanged == 0 && sp.n == 0) {
 		fprintf(o->out, "mailprov: no changes\n");
 		r = 0;
 		goto out;
 	}
-	if (o->validate && (p->f[RC_CF].changed || p->f[RC_LHN].changed ||
-	    p->f[RC_RELAY].changed)) {
+	if (o->validate && rc_mail_changed(p)) {
 		if (access(o->sendmail, X_OK) < 0) {
 			fail(err, "%s is not there to check the new "
 			    "sendmail.cf (%s); nothing was changed (use "
@@ -576,18 +584,29 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	}
 	if (p->f[RC_ALIASES].changed && rebuild_aliases(o, p, err) < 0)
 		goto undo;
+	if (sp.managed) {
+		if (svc_apply(o->src, ds, &sp, o->out, err) < 0)
+			goto undo;
+		struct svc_verify v = o->verify;
+
+		v.cf = p->f[RC_CF].path;	/* -bv reads the cf under root */
+		if (ds->service.state.v == SERVICE_RUNNING &&
+		    (sp.n > 0 || rc_mail_changed(p)) &&
+		    svc_verify(o->src, ds, &v, o->out, err) < 0)
+			goto undo;
+	} else if (rc_mail_changed(p))
+		fprintf(o->out, "mailprov: no service section: sendmail must "
+		    "now re-read its configuration (refresh -s sendmail)\n");
 	for (i = 0; i < RC_NKINDS; i++)
 		if (p->f[i].changed && p->f[i].exists)
 			fileio_prune_backups(p->f[i].path, (size_t)o->keep);
-	if (p->f[RC_CF].changed || p->f[RC_LHN].changed ||
-	    p->f[RC_RELAY].changed)
-		fprintf(o->out, "mailprov: sendmail must now re-read its "
-		    "configuration: run refresh -s sendmail (SRC control is "
-		    "not in this release)\n");
 	r = 0;
 	goto out;
 undo:
 	fprintf(o->out, "mailprov: %s\n", *err);
+	if (p->nchanged > 0)
+		fprintf(o->out, "mailprov: rolling back the files this run "
+		    "changed\n");
 	if (rollback(p, o->out) == 0 && p->f[RC_ALIASES].changed &&
 	    p->f[RC_ALIASES].exists && !p->f[RC_ALIASES].replaced) {
 		char *e2 = NULL;
@@ -595,6 +614,14 @@ undo:
 		/* The database may have been rebuilt from the new file. */
 		if (p->f[RC_ALIASES].backup != NULL &&
 		    rebuild_aliases(o, p, &e2) < 0)
+			fprintf(o->out, "mailprov: %s\n", e2);
+		free(e2);
+	}
+	if (sp.managed && rc_mail_changed(p)) {
+		char *e2 = NULL;
+
+		/* sendmail may hold the new files: make it read the old. */
+		if (svc_restore(o->src, ds, o->out, &e2) < 0)
 			fprintf(o->out, "mailprov: %s\n", e2);
 		free(e2);
 	}

@@ -18,6 +18,8 @@
 
 #include "cf.h"
 #include "desired.h"
+#include "service.h"
+#include "src.h"
 #include "util.h"
 
 enum rc_kind {
@@ -57,6 +59,8 @@ struct rc_opts {
 	int		 keep;		/* backups kept per file */
 	int		 lock_wait;	/* seconds */
 	FILE		*out;		/* progress and results */
+	struct src	*src;		/* SRC backend (service section) */
+	struct svc_verify verify;	/* checks after the service steps */
 };
 
 #define RC_MAX_FILE	(64 * 1024 * 1024)
@@ -65,8 +69,15 @@ int	rc_plan_build(const struct desired *ds, const char *root,
 	    struct rc_plan *p, char **err);
 /* rc_plan_print - unified diffs, notes and follow-up actions. */
 void	rc_plan_print(const struct rc_plan *p, FILE *out);
+/*
+ * rc_apply - as above, then the service steps (svc_plan/svc_apply) and
+ * their verification; a failed step or verification puts the files back
+ * and refreshes (or restarts) the subsystem again.
+ */
 int	rc_apply(const struct desired *ds, const struct rc_opts *o,
 	    struct rc_plan *p, char **err);
+/* rc_mail_changed - sendmail.cf or a list file changes (not aliases). */
+int	rc_mail_changed(const struct rc_plan *p);
 void	rc_plan_free(struct rc_plan *p);
 
 #endif

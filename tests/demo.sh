@@ -25,10 +25,15 @@ fi
 ln -s mail/sendmail.cf "$R/etc/sendmail.cf"
 printf '# local aliases\npostmaster: root\nMAILER-DAEMON: postmaster\nold: x\n' >"$R/etc/mail/aliases"
 cp conf/desired.yaml "$R/etc/mailprov/desired.yaml"
+# The mock SRC (lib/src_mock.c): sendmail defined but stopped, no boot line.
+mkdir -p "$R/var/mailprov/src"
+printf 'defined=1\nstate=inoperative\npid=0\ngroup=mail\npath=/usr/lib/sendmail\nargs=\ncontact=-K\nboot=0\n' \
+    >"$R/var/mailprov/src/sendmail.rec"
 
 echo "== sandbox root: $R"
 echo "   etc/mail/sendmail.cf: $src"
 echo "   etc/sendmail.cf -> mail/sendmail.cf (as on AIX)"
+echo "   SRC: the mock backend, sendmail defined and inoperative (var/mailprov/src)"
 echo
 echo "== mailprov validate --root $R"
 $MP validate --root "$R"
@@ -73,8 +78,10 @@ echo "   \$=w = $(sm_class "$CF" w | tr '\n' ' ')"
 echo "   someone@remote.example    -> $(sm_parse "$CF" someone@remote.example)"
 echo "   root@dmspar02.example.net -> $(sm_parse "$CF" root@dmspar02.example.net)"
 echo
-echo "== mailprov apply again: nothing to do, nothing touched"
-$MP apply --root "$R" --sendmail "$SBX"
-echo "   exit $?"
+echo "== the SRC calls apply made (the mock's journal, var/mailprov/src/journal)"
+sed 's/^/   /' "$R/var/mailprov/src/journal"
 echo
-echo "SRC control (refresh -s sendmail, chssys, rc.tcpip) is not in this release."
+echo "== mailprov apply again: nothing to do, nothing touched, no SRC call"
+: >"$R/var/mailprov/src/journal"
+$MP apply --root "$R" --sendmail "$SBX"
+echo "   exit $?; journal lines: $(wc -l <"$R/var/mailprov/src/journal")"

@@ -1,0 +1,308 @@
+/*
+ * service.c - the service steps and their verification.
+ *
+ * Contract: see service.h.  Everything goes through the src wrappers, so
+ * the same code drives AIX (exec) and the mock.
+ */
+#include "service.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* fail - *err printf-style; -1. */
+static int __attribute__((format(printf, 2, 3)))
+fail(char **err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	free(*err);
+	*err = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(*err, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void
+add(struct svc_plan *sp, enum svc_kind k)
+{
+	sp->step[sp->n++] = k;
+}
+
+int
+svc_plan(struct src *s, const struct desired *ds, int files_changed,
+    struct svc_plan *sp, char **err)
+{
+	const struct desired_service *sv = &ds->service;
+	int running = sv->state.v == SERVICE_RUNNING, persist = sv->persist.v;
+	int args_differ;
+
+	memset(sp, 0, sizeof(*sp));
+	if (!sv->sect.set)
+		return 0;
+	sp->managed = 1;
+	sp->sub = sv->subsystem.v;
+	if (src_status(s, sp->sub, &sp->st) < 0 ||
+	    src_definition(s, sp->sub, &sp->def) < 0)
+		return fail(err, "%s", s->err);
+	if (sp->st.state == SRC_NOTDEF || !sp->def.defined)
+		return fail(err, "SRC has no subsystem '%s' (lssrc -s %s): "
+		    "nothing can start it", sp->sub, sp->sub);
+	if (sp->st.state == SRC_STOPPING)
+		return fail(err, "the %s subsystem is stopping; run mailprov "
+		    "again once it has stopped", sp->sub);
+	if (persist && src_boot_enabled(s, sp->sub, &sp->boot) < 0)
+		return fail(err, "%s", s->err);
+	args_differ = strcmp(sp->def.args, sv->args.v) != 0;
+	if (persist && args_differ)
+		add(sp, SVC_CHSSYS);
+	if (running && sp->st.state == SRC_ACTIVE && files_changed)
+		add(sp, SVC_REFRESH);
+	else if (running && sp->st.state != SRC_ACTIVE) {
+		add(sp, SVC_START);
+		/* Stored arguments right (or about to be): start with them. */
+		sp->start_with_args = !persist && args_differ;
+	} else if (!running && sp->st.state == SRC_ACTIVE)
+		add(sp, SVC_STOP);
+	if (persist && running && !sp->boot)
+		add(sp, SVC_BOOT_ON);
+	else if (persist && !running && sp->boot)
+		add(sp, SVC_BOOT_OFF);
+	return 0;
+}
+
+void
+svc_describe(const struct svc_plan *sp, const struct desired *ds, size_t i,
+    struct sbuf *out)
+{
+	const char *args = ds->service.args.v;
+
+	switch (sp->step[i]) {
+	case SVC_CHSSYS:
+		sbuf_addf(out, "chssys -s %s -a \"%s\"", sp->sub, args);
+		break;
+	case SVC_START:
+		if (sp->start_with_args)
+			sbuf_addf(out, "startsrc -s %s -a \"%s\"", sp->sub,
+			    args);
+		else
+			sbuf_addf(out, "startsrc -s %s", sp->sub);
+		break;
+	case SVC_REFRESH:
+		if (sp->def.contact == SRC_SIGNALS)
+			sbuf_addf(out, "stopsrc -s %s; startsrc -s %s (a "
+			    "signals-only subsystem cannot be refreshed)",
+			    sp->sub, sp->sub);
+		else
+			sbuf_addf(out, "refresh -s %s", sp->sub);
+		break;
+	case SVC_STOP:
+		sbuf_addf(out, "stopsrc -s %s", sp->sub);
+		break;
+	case SVC_BOOT_ON:
+		sbuf_addf(out, "chrctcp -a %s (start line of /etc/rc.tcpip "
+		    "enabled)", sp->sub);
+		break;
+	case SVC_BOOT_OFF:
+		sbuf_addf(out, "chrctcp -d %s (start line of /etc/rc.tcpip "
+		    "commented out)", sp->sub);
+		break;
+	}
+}
+
+int
+svc_apply(struct src *s, const struct desired *ds, const struct svc_plan *sp,
+    FILE *out, char **err)
+{
+	struct sbuf d = { 0 };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sp->n && rc == 0; i++) {
+		const char *args = ds->service.args.v;
+
+		switch (sp->step[i]) {
+		case SVC_CHSSYS:
+			rc = src_set_args(s, sp->sub, args);
+			break;
+		case SVC_START:
+			rc = src_start(s, sp->sub, sp->start_with_args ? args :
+			    "");
+			break;
+		case SVC_REFRESH:
+			rc = src_refresh(s, sp->sub);
+			break;
+		case SVC_STOP:
+			rc = src_stop(s, sp->sub);
+			break;
+		case SVC_BOOT_ON:
+		case SVC_BOOT_OFF:
+			rc = src_set_boot(s, sp->sub, sp->step[i] ==
+			    SVC_BOOT_ON);
+			break;
+		}
+		d.len = 0;
+		svc_describe(sp, ds, i, &d);
+		if (rc == 0)
+			fprintf(out, "mailprov: ran %s\n", d.s);
+		else
+			fail(err, "%s: %s", d.s, s->err);
+	}
+	sbuf_free(&d);
+	return rc;
+}
+
+/* greets - something on host:port answers with a 220 line in time. */
+static int
+greets(const char *host, int port, char *why, size_t n)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	struct pollfd pf;
+	char serv[16], buf[256];
+	ssize_t got;
+	int fd = -1, ok = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(serv, sizeof(serv), "%d", port);
+	if (getaddrinfo(host, serv, &hints, &res) != 0) {
+		snprintf(why, n, "cannot resolve %s", host);
+		return 0;
+	}
+	snprintf(why, n, "nothing accepts on %s:%d", host, port);
+	for (ai = res; ai != NULL && !ok; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype,
+		    ai->ai_protocol)) < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			pf.fd = fd;
+			pf.events = POLLIN;
+			if (poll(&pf, 1, 5000) == 1 &&
+			    (got = read(fd, buf, sizeof(buf) - 1)) > 0) {
+				buf[got] = '\0';
+				ok = strncmp(buf, "220", 3) == 0;
+				if (!ok)
+					snprintf(why, n, "%s:%d greets with "
+					    "'%.40s', not 220", host, port,
+					    strtok(buf, "\r\n"));
+			} else
+				snprintf(why, n, "%s:%d sends no greeting",
+				    host, port);
+		}
+		close(fd);
+	}
+	freeaddrinfo(res);
+	return ok;
+}
+
+/* resolves - sendmail -bv postmaster says it is deliverable. */
+static int
+resolves(const struct svc_verify *v, char *why, size_t n)
+{
+	char *argv[] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct proc_result r;
+	int ok;
+
+	argv[0] = (char *)(uintptr_t)v->sendmail;
+	argv[1] = (char *)(uintptr_t)"-C";
+	argv[2] = (char *)(uintptr_t)v->cf;
+	argv[3] = (char *)(uintptr_t)"-bv";
+	argv[4] = (char *)(uintptr_t)"postmaster";
+	if (proc_run(argv, NULL, 0, 30000, &r) < 0) {
+		snprintf(why, n, "cannot run %s: %s", v->sendmail,
+		    strerror(errno));
+		return 0;
+	}
+	ok = r.status == 0 && strstr(r.out.s, "deliverable") != NULL &&
+	    strstr(r.out.s, "undeliverable") == NULL;
+	if (!ok)
+		snprintf(why, n, "sendmail -bv postmaster: %.80s", r.out.len ?
+		    strtok(r.out.s, "\n") : "no answer");
+	proc_result_free(&r);
+	return ok;
+}
+
+int
+svc_verify(struct src *s, const struct desired *ds, const struct svc_verify *v,
+    FILE *out, char **err)
+{
+	const char *sub = ds->service.subsystem.v;
+	struct timespec nap;
+	struct src_status st;
+	char why[200];
+	int i, tries = v->tries ? v->tries : 10;
+	int ms = v->interval_ms ? v->interval_ms : 500;
+
+	memset(&st, 0, sizeof(st));
+
+	nap.tv_sec = ms / 1000;
+	nap.tv_nsec = (long)(ms % 1000) * 1000000;
+	for (i = 0; i < tries; i++) {
+		if (src_status(s, sub, &st) < 0)
+			return fail(err, "verify: %s", s->err);
+		if (st.state == SRC_ACTIVE)
+			break;
+		if (i + 1 < tries)
+			nanosleep(&nap, NULL);
+	}
+	if (st.state != SRC_ACTIVE)
+		return fail(err, "verify: lssrc says %s is %s, not active", sub,
+		    src_state_name(st.state));
+	fprintf(out, "mailprov: verify: lssrc says %s is active", sub);
+	if (st.pid > 0)
+		fprintf(out, " (pid %ld)", st.pid);
+	if (v->host != NULL) {
+		if (!greets(v->host, v->port, why, sizeof(why))) {
+			fprintf(out, "\n");
+			return fail(err, "verify: %s", why);
+		}
+		fprintf(out, "; %s:%d greets with 220", v->host, v->port);
+	}
+	if (v->sendmail != NULL) {
+		if (!resolves(v, why, sizeof(why))) {
+			fprintf(out, "\n");
+			return fail(err, "verify: %s", why);
+		}
+		fprintf(out, "; sendmail -bv postmaster resolves");
+	}
+	if (v->host == NULL && v->sendmail == NULL)
+		fprintf(out, "; port and -bv checks not run (the %s SRC "
+		    "backend starts nothing)", s->be->name);
+	fprintf(out, "\n");
+	return 0;
+}
+
+int
+svc_restore(struct src *s, const struct desired *ds, FILE *out, char **err)
+{
+	const char *sub = ds->service.subsystem.v;
+	struct src_status st;
+	int rc;
+
+	if (src_status(s, sub, &st) < 0)
+		return fail(err, "%s", s->err);
+	if (st.state == SRC_ACTIVE) {
+		rc = src_refresh(s, sub);
+		fprintf(out, "mailprov: %s refresh -s %s after the rollback\n",
+		    rc == 0 ? "ran" : "FAILED:", sub);
+	} else if (ds->service.state.v == SERVICE_RUNNING) {
+		rc = src_start(s, sub, "");
+		fprintf(out, "mailprov: %s startsrc -s %s after the rollback\n",
+		    rc == 0 ? "ran" : "FAILED:", sub);
+	} else
+		return 0;
+	return rc < 0 ? fail(err, "%s", s->err) : 0;
+}

@@ -1,0 +1,180 @@
+#!/bin/bash
+# service_test.sh - the SRC steps after apply, with the exact journal of
+# SRC calls asserted for each scenario, once with the mock backend and
+# once with the exec backend driving fake AIX commands (tests/fakeaix)
+# that keep the same state.  Mail files are real (m4-built sendmail.cf,
+# checked by the real sendmail before each write).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+. tests/testenv.sh
+MP=$PWD/daemon/mailprov
+SBX=$PWD/tests/sendmail-sandbox
+S=$(mp_scratch service) || { echo "FAIL: no scratch directory"; exit 1; }
+
+fails=0
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1${2:+ ($2)}"; fails=$((fails + 1)); }
+expect() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi; }
+
+# host BACKEND NAME STATE ARGS CONTACT BOOT: a root with a real cf, the
+# subsystem seeded in SRC, and (exec) fake AIX commands and rc.tcpip.
+host() {
+	local r=$S/$1-$2
+	mkdir -p "$r/etc/mail" "$r/var/mailprov/src"
+	sh tests/mkcf.sh tests/fixtures/m4-aix.mc "$r/etc/mail/sendmail.cf"
+	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$r/etc/mail/aliases"
+	printf 'defined=1\nstate=%s\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=%s\ncontact=%s\nboot=%s\n' \
+	    "$3" "$4" "$5" "$6" >"$r/var/mailprov/src/sendmail.rec"
+	if [ "$1" = exec ]; then
+		sh tests/fakeaix/mkfake.sh "$r/bin" "$r/var/mailprov/src"
+		{
+			echo '# rc.tcpip (test copy)'
+			echo 'qpi=30m'
+			[ "$6" = 1 ] && echo 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"' ||
+			    echo '#start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"'
+			echo 'start /usr/sbin/syslogd "$src_running"'
+		} >"$r/etc/rc.tcpip"
+	fi
+	echo "$r"
+}
+
+# run BACKEND ROOT DESIRED [options]: apply; output in $R/out.
+run() {
+	local b=$1 r=$2 d=$3
+	shift 3
+	: >"$r/var/mailprov/src/journal"
+	if [ "$b" = exec ]; then
+		$MP apply -f "$d" --root "$r" --sendmail "$SBX" --src-backend exec \
+		    --src-bindir "$r/bin" --verify-port none --verify-bv no "$@" >"$r/out" 2>&1
+	else
+		$MP apply -f "$d" --root "$r" --sendmail "$SBX" --src-backend mock "$@" >"$r/out" 2>&1
+	fi
+}
+journal() { tr '\n' ';' <"$1/var/mailprov/src/journal"; }
+
+D=$S/desired.yaml
+cp conf/desired.yaml "$D"
+sed 's/^  smart_host: .*/  smart_host: "[relay2.example.net]"/' "$D" >"$S/relay2.yaml"
+sed 's/^      ops: \[alice, bob\]/      ops: [alice, bob, carol]/' "$D" >"$S/aliases2.yaml"
+sed 's/^  state: running/  state: stopped/' "$D" >"$S/stopped.yaml"
+sed 's/^  subsystem: sendmail/  subsystem: nosuch/' "$D" >"$S/nosuch.yaml"
+# Same as $D but with args that keep -bd: the exec fakes treat args as text.
+
+for B in mock exec; do
+	# 1. First apply on a stopped host.
+	R=$(host $B first inoperative "" -K 0)
+	run $B "$R" "$D"
+	expect "$B: first apply on a stopped host exits 0" "$?" 0
+	expect "$B: first apply: chssys, then startsrc, then the boot line" "$(journal "$R")" \
+	    "chssys -s sendmail -a -bd -q30m;startsrc -s sendmail;chrctcp -a sendmail;"
+	grep -q '^mailprov: verify: lssrc says sendmail is active' "$R/out" &&
+	    pass "$B: first apply verified with lssrc" || fail "$B: first apply verified with lssrc" "$(cat "$R/out")"
+	if [ $B = exec ]; then
+		grep -qx 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"' "$R/etc/rc.tcpip" &&
+		    pass "exec: rc.tcpip start line enabled" || fail "exec: rc.tcpip start line enabled" "$(cat "$R/etc/rc.tcpip")"
+		grep -qx 'startsrc -s sendmail' "$R/var/mailprov/src/calls" &&
+		    grep -qx 'chssys -s sendmail -a -bd -q30m' "$R/var/mailprov/src/calls" &&
+		    pass "exec: the AIX commands got the exact argv" || fail "exec: the AIX commands got the exact argv" "$(cat "$R/var/mailprov/src/calls")"
+		ls "$R/etc" | grep -q '^rc.tcpip\.[0-9]\{8\}-[0-9]\{6\}$' &&
+		    pass "exec: rc.tcpip backed up before its edit" || fail "exec: rc.tcpip backed up before its edit"
+	fi
+
+	# 5. No-op: no SRC call, no file written.
+	run $B "$R" "$D"
+	expect "$B: no-op exits 0" "$?" 0
+	expect "$B: no-op says so" "$(cat "$R/out")" "mailprov: no changes"
+	expect "$B: no-op journal is empty" "$(journal "$R")" ""
+
+	# 2. Only the aliases change: rebuild, no refresh.
+	run $B "$R" "$S/aliases2.yaml"
+	expect "$B: aliases only exits 0" "$?" 0
+	expect "$B: aliases only: no SRC call" "$(journal "$R")" ""
+	grep -q '^mailprov: wrote /etc/mail/aliases' "$R/out" && pass "$B: aliases only: aliases written" ||
+	    fail "$B: aliases only: aliases written" "$(cat "$R/out")"
+
+	# 3. sendmail.cf changes on a running host: refresh, no restart.
+	run $B "$R" "$S/relay2.yaml"
+	expect "$B: cf change exits 0" "$?" 0
+	expect "$B: cf change on a running host: refresh only" "$(journal "$R")" "refresh -s sendmail;"
+
+	# 4. Stored arguments drifted: chssys only.
+	sed -i 's/^args=.*/args=-bd -q1h/' "$R/var/mailprov/src/sendmail.rec"
+	run $B "$R" "$S/relay2.yaml"
+	expect "$B: args drift exits 0" "$?" 0
+	expect "$B: args drift: chssys only" "$(journal "$R")" "chssys -s sendmail -a -bd -q30m;"
+
+	# 6. Verify fails (nothing greets on the port): files back, refresh again.
+	cp "$R/etc/mail/sendmail.cf" "$S/before.cf"
+	run $B "$R" "$D" --verify-port 127.0.0.1:1
+	expect "$B: verify failure exits 1" "$?" 1
+	expect "$B: verify failure: refresh, then refresh after the rollback" "$(journal "$R")" \
+	    "refresh -s sendmail;refresh -s sendmail;"
+	cmp -s "$R/etc/mail/sendmail.cf" "$S/before.cf" && pass "$B: verify failure: sendmail.cf restored" ||
+	    fail "$B: verify failure: sendmail.cf restored"
+	grep -q 'rolling back the files this run changed' "$R/out" && grep -q 'nothing accepts on 127.0.0.1:1' "$R/out" &&
+	    pass "$B: verify failure: says why and that it rolled back" || fail "$B: verify failure: says why and that it rolled back" "$(cat "$R/out")"
+
+	# 6b. Verify passes with a real listener on the port.
+	rm -f "$S/port"
+	./tests/greeter >"$S/port" &
+	g=$!
+	for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$S/port" ] && break; sleep 0.1; done
+	run $B "$R" "$D" --verify-port "127.0.0.1:$(cat "$S/port")"
+	expect "$B: verify with a greeting on the port exits 0" "$?" 0
+	grep -q "127.0.0.1:$(cat "$S/port") greets with 220" "$R/out" && pass "$B: verify reports the 220 greeting" ||
+	    fail "$B: verify reports the 220 greeting" "$(cat "$R/out")"
+	kill $g 2>/dev/null; wait $g 2>/dev/null
+
+	# 6c. sendmail dies on refresh: files back, started again.
+	cp "$R/etc/mail/sendmail.cf" "$S/before.cf"
+	echo dies >"$R/var/mailprov/src/fail"
+	run $B "$R" "$S/relay2.yaml"
+	expect "$B: subsystem dies exits 1" "$?" 1
+	expect "$B: subsystem dies: refresh, then startsrc after the rollback" "$(journal "$R")" \
+	    "refresh -s sendmail;startsrc -s sendmail;"
+	cmp -s "$R/etc/mail/sendmail.cf" "$S/before.cf" && pass "$B: subsystem dies: sendmail.cf restored" ||
+	    fail "$B: subsystem dies: sendmail.cf restored"
+	rm -f "$R/var/mailprov/src/fail"
+
+	# 7. A signals-only subsystem cannot be refreshed: stop and start.
+	R=$(host $B signals active "-bd -q30m" -S 1)
+	run $B "$R" "$D"
+	expect "$B: signals-only exits 0" "$?" 0
+	expect "$B: signals-only: stop and start instead of refresh" "$(journal "$R")" \
+	    "stopsrc -s sendmail;startsrc -s sendmail;"
+
+	# 8. Wanted stopped, running now: stop, boot line off.
+	R=$(host $B stop active "-bd -q30m" -K 1)
+	run $B "$R" "$S/stopped.yaml"
+	expect "$B: stopped exits 0" "$?" 0
+	expect "$B: stopped: stopsrc and the boot line off" "$(journal "$R")" \
+	    "stopsrc -s sendmail;chrctcp -d sendmail;"
+	[ $B = exec ] && { grep -qx '#start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"' "$R/etc/rc.tcpip" &&
+	    pass "exec: rc.tcpip start line commented out" || fail "exec: rc.tcpip start line commented out" "$(cat "$R/etc/rc.tcpip")"; }
+
+	# 9. No such subsystem: refused before any file is written.
+	R=$(host $B nosuch inoperative "" -K 0)
+	cp "$R/etc/mail/sendmail.cf" "$S/before.cf"
+	run $B "$R" "$S/nosuch.yaml"
+	expect "$B: undefined subsystem exits 1" "$?" 1
+	grep -q "SRC has no subsystem 'nosuch'" "$R/out" && pass "$B: undefined subsystem: says so" ||
+	    fail "$B: undefined subsystem: says so" "$(cat "$R/out")"
+	cmp -s "$R/etc/mail/sendmail.cf" "$S/before.cf" && [ ! -e "$R/etc/mail/local-host-names" ] &&
+	    pass "$B: undefined subsystem: nothing written" || fail "$B: undefined subsystem: nothing written"
+
+	# 10. plan lists the SRC steps and runs none.
+	R=$(host $B plan inoperative "" -K 0)
+	: >"$R/var/mailprov/src/journal"
+	if [ $B = exec ]; then
+		$MP plan -f "$D" --root "$R" --src-backend exec --src-bindir "$R/bin" >"$R/out" 2>&1
+	else
+		$MP plan -f "$D" --root "$R" --src-backend mock >"$R/out" 2>&1
+	fi
+	expect "$B: plan exits 2" "$?" 2
+	expect "$B: plan lists the SRC steps" "$(grep '^action: [cs]' "$R/out" | tr '\n' ';')" \
+	    'action: chssys -s sendmail -a "-bd -q30m";action: startsrc -s sendmail;action: chrctcp -a sendmail (start line of /etc/rc.tcpip enabled);'
+	expect "$B: plan makes no SRC call" "$(journal "$R")" ""
+done
+
+rm -rf "$S"
+exit $((fails > 0))
