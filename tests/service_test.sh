@@ -136,6 +136,17 @@ for B in mock exec; do
 	    fail "$B: subsystem dies: sendmail.cf restored"
 	rm -f "$R/var/mailprov/src/fail"
 
+	# 6d. startsrc fails with an AIX message: the run fails, files back.
+	R=$(host $B startfail inoperative "-bd -q30m" -K 1)
+	echo startsrc >"$R/var/mailprov/src/fail"
+	cp "$R/etc/mail/sendmail.cf" "$S/before.cf"
+	run $B "$R" "$D"
+	expect "$B: startsrc failure exits 1" "$?" 1
+	grep -q '^mailprov: startsrc -s sendmail: .*0513-059' "$R/out" &&
+	    pass "$B: startsrc failure: the AIX message is shown" || fail "$B: startsrc failure: the AIX message is shown" "$(cat "$R/out")"
+	cmp -s "$R/etc/mail/sendmail.cf" "$S/before.cf" && pass "$B: startsrc failure: sendmail.cf restored" ||
+	    fail "$B: startsrc failure: sendmail.cf restored"
+
 	# 7. A signals-only subsystem cannot be refreshed: stop and start.
 	R=$(host $B signals active "-bd -q30m" -S 1)
 	run $B "$R" "$D"
@@ -175,6 +186,32 @@ for B in mock exec; do
 	    'action: chssys -s sendmail -a "-bd -q30m";action: startsrc -s sendmail;action: chrctcp -a sendmail (start line of /etc/rc.tcpip enabled);'
 	expect "$B: plan makes no SRC call" "$(journal "$R")" ""
 done
+
+# sendmail -bv postmaster as part of verify (exec: a real SRC would have
+# started the real sendmail): the real binary says it resolves; a binary
+# that says "User unknown" fails the run and the files go back.
+R=$(host exec bv active "-bd -q30m" -K 1)
+run exec "$R" "$D" --verify-bv yes
+expect "exec: verify with sendmail -bv exits 0" "$?" 0
+grep -q 'sendmail -bv postmaster resolves' "$R/out" && pass "exec: verify ran sendmail -bv" ||
+    fail "exec: verify ran sendmail -bv" "$(cat "$R/out")"
+cat >"$S/sm-bv-fails" <<EOF2
+#!/bin/sh
+for a in "\$@"; do [ "\$a" = -bv ] && { echo "postmaster... User unknown"; exit 67; }; done
+exec '$SBX' "\$@"
+EOF2
+chmod +x "$S/sm-bv-fails"
+cp "$R/etc/mail/sendmail.cf" "$S/before.cf"
+: >"$R/var/mailprov/src/journal"
+$MP apply -f "$S/relay2.yaml" --root "$R" --sendmail "$S/sm-bv-fails" --src-backend exec \
+    --src-bindir "$R/bin" --verify-port none --verify-bv yes >"$R/out" 2>&1
+expect "exec: -bv failure exits 1" "$?" 1
+grep -q 'verify: sendmail -bv postmaster: postmaster... User unknown' "$R/out" &&
+    pass "exec: -bv failure: says what sendmail said" || fail "exec: -bv failure: says what sendmail said" "$(cat "$R/out")"
+cmp -s "$R/etc/mail/sendmail.cf" "$S/before.cf" && pass "exec: -bv failure: sendmail.cf restored" ||
+    fail "exec: -bv failure: sendmail.cf restored"
+expect "exec: -bv failure: refresh, then refresh after the rollback" "$(journal "$R")" \
+    "refresh -s sendmail;refresh -s sendmail;"
 
 rm -rf "$S"
 exit $((fails > 0))
