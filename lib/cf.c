@@ -204,18 +204,11 @@ lineno(const struct cf *cf, size_t i)
 static void __attribute__((format(printf, 2, 3)))
 note(struct cf *cf, const char *fmt, ...)
 {
-	struct sbuf b = { 0 };
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	strlist_take(&cf->notes, xvasprintf(fmt, ap));
 	va_end(ap);
-	b.s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	strlist_take(&cf->notes, b.s);
 }
 
 /* ------------------------------------------------------------- macros */

@@ -22,30 +22,22 @@ diags_init(struct diags *d, const char *path)
 void
 diags_add(struct diags *d, unsigned line, unsigned col, const char *fmt, ...)
 {
-	struct sbuf b = { 0 };
 	va_list ap;
-	char *p;
-	int n;
+	char *msg, *p;
 
 	if (d->n == DIAG_MAX) {
 		d->dropped++;
 		return;
 	}
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	b.s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	for (p = b.s; *p != '\0'; p++)
+	for (p = msg; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
 	d->v[d->n].line = line;
 	d->v[d->n].col = col;
-	d->v[d->n].msg = b.s;
+	d->v[d->n].msg = msg;
 	d->n++;
 }
 

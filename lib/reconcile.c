@@ -31,23 +31,6 @@
 #define DEFAULT_ALIASES	"/etc/mail/aliases"
 #define REBUILD_TIMEOUT_MS	120000
 
-/* fail - set *err printf-style; returns -1. */
-static int __attribute__((format(printf, 2, 3)))
-fail(char **err, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	free(*err);
-	*err = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(*err, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /*
  * load_file - resolve path inside root and read it; a missing file is
@@ -59,16 +42,16 @@ load_file(struct rc_file *f, const char *root, const char *inner, char **err)
 	const char *why;
 
 	if ((why = names_check_abspath(inner)) != NULL)
-		return fail(err, "%s: path %s", inner, why);
+		return seterr(err, "%s: path %s", inner, why);
 	if ((f->path = fileio_resolve(root, inner)) == NULL)
-		return fail(err, "%s: cannot follow links: %s", inner,
+		return seterr(err, "%s: cannot follow links: %s", inner,
 		    strerror(errno));
 	f->label = f->path + strlen(root);
 	f->managed = 1;
 	if (fileio_read(f->path, RC_MAX_FILE, FILEIO_NOFOLLOW, &f->old,
 	    &f->oldlen) < 0) {
 		if (errno != ENOENT)
-			return fail(err, "%s: cannot read: %s", f->label,
+			return seterr(err, "%s: cannot read: %s", f->label,
 			    strerror(errno));
 		f->old = xstrdup("");
 		f->oldlen = 0;
@@ -76,7 +59,7 @@ load_file(struct rc_file *f, const char *root, const char *inner, char **err)
 	}
 	f->exists = 1;
 	if (stat(f->path, &f->st) < 0)
-		return fail(err, "%s: %s", f->label, strerror(errno));
+		return seterr(err, "%s: %s", f->label, strerror(errno));
 	return 0;
 }
 
@@ -114,7 +97,7 @@ same_file(const struct rc_plan *p, char **err)
 			if (strcmp(a->path, b->path) == 0 || (a->exists &&
 			    b->exists && a->st.st_dev == b->st.st_dev &&
 			    a->st.st_ino == b->st.st_ino))
-				return fail(err, "%s and %s are the same file, "
+				return seterr(err, "%s and %s are the same file, "
 				    "%s; give each its own file", role[i],
 				    role[j], a->label);
 		}
@@ -140,24 +123,24 @@ edit_cf(const struct desired *ds, struct cf *cf, struct rc_plan *p,
 	if (sm->accept_names.set) {
 		p->errpos = sm->accept_names.at;
 		if (cf_ensure_class_file(cf, 'w', DEFAULT_LHN, lhn) < 0)
-			return fail(err, "%s %s", p->f[RC_CF].label, cf->err);
+			return seterr(err, "%s %s", p->f[RC_CF].label, cf->err);
 		cf_restrict_class(cf, 'w', &sm->accept_names.l);
 	}
 	p->errpos = sm->relay_domains.at;
 	if (sm->relay_domains.set &&
 	    cf_ensure_class_file(cf, 'R', DEFAULT_RELAY, relay) < 0)
-		return fail(err, "%s %s", p->f[RC_CF].label, cf->err);
+		return seterr(err, "%s %s", p->f[RC_CF].label, cf->err);
 	if (sm->relay_all.set) {
 		r = cf_relay_all(cf, sm->relay_all.v, &p->shape);
 		p->errpos = sm->relay_all.at;
 		if (r < 0)
-			return fail(err, "sendmail.relay_all is true, but in %s "
+			return seterr(err, "sendmail.relay_all is true, but in %s "
 			    "%s", p->f[RC_CF].label, cf->err);
 		p->errpos = sm->smart_host.at;
 		if (sm->relay_all.v && p->shape == CF_RELAY_DIRECT &&
 		    strchr(sm->smart_host.v, ':') != NULL &&
 		    sm->smart_host.v[0] != '[')
-			return fail(err, "smart_host '%s' names a mailer, but "
+			return seterr(err, "smart_host '%s' names a mailer, but "
 			    "this sendmail.cf forwards all mail with a rule "
 			    "that takes $S as a host name; write the host "
 			    "alone, as [host]", sm->smart_host.v);
@@ -184,7 +167,7 @@ rc_plan_build(const struct desired *ds, const char *root, struct rc_plan *p,
 	if (load_file(f, root, sm->config.v, err) < 0)
 		return -1;
 	if (!f->exists)
-		return fail(err, "%s: cannot read: %s", f->label,
+		return seterr(err, "%s: cannot read: %s", f->label,
 		    strerror(ENOENT));
 	cf = cf_parse(f->old, f->oldlen);
 	if (edit_cf(ds, cf, p, &lhn, &relay, err) < 0)
@@ -316,10 +299,10 @@ check_candidate(const struct desired *ds, const struct rc_opts *o,
 
 	sbuf_addf(&dir, "%s/var/mailprov", o->root);
 	if (fileio_mkdirs(dir.s, 0700) < 0)
-		return fail(err, "%s: %s", dir.s, strerror(errno));
+		return seterr(err, "%s: %s", dir.s, strerror(errno));
 	sbuf_adds(&dir, "/check.XXXXXX");
 	if (mkdtemp(dir.s) == NULL) {
-		r = fail(err, "cannot make a check directory: %s",
+		r = seterr(err, "cannot make a check directory: %s",
 		    strerror(errno));
 		sbuf_free(&dir);
 		return r;
@@ -333,7 +316,7 @@ check_candidate(const struct desired *ds, const struct rc_opts *o,
 		    p->f[RC_RELAY].new.s, p->f[RC_RELAY].new.len);
 	if ((p->f[RC_LHN].managed && lpath == NULL) ||
 	    (p->f[RC_RELAY].managed && rpath == NULL)) {
-		r = fail(err, "cannot write the check copies: %s",
+		r = seterr(err, "cannot write the check copies: %s",
 		    strerror(errno));
 		goto out;
 	}
@@ -344,7 +327,7 @@ check_candidate(const struct desired *ds, const struct rc_opts *o,
 	cf_serialize(cf, &cfbuf);
 	if ((cpath = write_check_file(dir.s, "sendmail.cf", cfbuf.s,
 	    cfbuf.len)) == NULL) {
-		r = fail(err, "cannot write the check copy: %s",
+		r = seterr(err, "cannot write the check copy: %s",
 		    strerror(errno));
 		goto out;
 	}
@@ -362,7 +345,7 @@ check_candidate(const struct desired *ds, const struct rc_opts *o,
 		w.domain_addr = domain.s;
 	}
 	if (smcheck_run(o->sendmail, cpath, &w, &seen, &why) < 0)
-		r = fail(err, "%s: %s", p->f[RC_CF].label, why);
+		r = seterr(err, "%s: %s", p->f[RC_CF].label, why);
 	else
 		r = 0;
 	smcheck_seen_free(&seen);
@@ -452,7 +435,7 @@ rebuild_aliases(const struct rc_opts *o, const struct rc_plan *p, char **err)
 	argv[4] = oa.s;
 	argv[5] = NULL;
 	if (proc_run(argv, NULL, 0, REBUILD_TIMEOUT_MS, &r) < 0)
-		rc = fail(err, "rebuilding the alias database: cannot run "
+		rc = seterr(err, "rebuilding the alias database: cannot run "
 		    "%s: %s", o->sendmail, strerror(errno));
 	else {
 		/*
@@ -465,7 +448,7 @@ rebuild_aliases(const struct rc_opts *o, const struct rc_plan *p, char **err)
 			char *line = r.err.len ? r.err.s : r.out.s;
 
 			line[strcspn(line, "\n")] = '\0';
-			rc = fail(err, "rebuilding the alias database (sendmail "
+			rc = seterr(err, "rebuilding the alias database (sendmail "
 			    "-bi) failed, %s: %s", proc_describe(&r, desc,
 			    sizeof(desc)), *line ? line : "no report of the "
 			    "aliases file");
@@ -488,7 +471,7 @@ replace_one(const struct rc_opts *o, struct rc_plan *p, struct rc_file *f,
 	struct stat newst;
 
 	if (f->exists && fileio_backup(f->path, stamp, &f->backup) < 0)
-		return fail(err, "backing up %s: %s", f->label,
+		return seterr(err, "backing up %s: %s", f->label,
 		    strerror(errno));
 	if (!f->exists) {
 		/* A new file takes the owner of sendmail.cf, mode 0644. */
@@ -497,7 +480,7 @@ replace_one(const struct rc_opts *o, struct rc_plan *p, struct rc_file *f,
 		like = &newst;
 	}
 	if (fileio_replace(f->path, f->new.s, f->new.len, like) < 0)
-		return fail(err, "writing %s: %s", f->label, strerror(errno));
+		return seterr(err, "writing %s: %s", f->label, strerror(errno));
 	f->replaced = 1;
 	if (f->backup)
 		fprintf(o->out, "mailprov: wrote %s (backup %s)\n", f->label,
@@ -525,17 +508,17 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	memset(&sp, 0, sizeof(sp));
 	sbuf_addf(&lock, "%s/var/mailprov", o->root);
 	if (fileio_mkdirs(lock.s, 0700) < 0) {
-		r = fail(err, "%s: %s", lock.s, strerror(errno));
+		r = seterr(err, "%s: %s", lock.s, strerror(errno));
 		sbuf_free(&lock);
 		return r;
 	}
 	sbuf_adds(&lock, "/lock");
 	if ((fd = fileio_lock(lock.s, o->lock_wait, &holder)) < 0) {
 		if (errno == EWOULDBLOCK)
-			r = fail(err, "another mailprov (pid %ld) holds %s; "
+			r = seterr(err, "another mailprov (pid %ld) holds %s; "
 			    "nothing was changed", holder, lock.s);
 		else
-			r = fail(err, "cannot lock %s: %s", lock.s,
+			r = seterr(err, "cannot lock %s: %s", lock.s,
 			    strerror(errno));
 		sbuf_free(&lock);
 		return r;
@@ -553,7 +536,7 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	}
 	if (o->validate && rc_mail_changed(p)) {
 		if (access(o->sendmail, X_OK) < 0) {
-			fail(err, "%s is not there to check the new "
+			seterr(err, "%s is not there to check the new "
 			    "sendmail.cf (%s); nothing was changed (use "
 			    "--no-validate to apply unchecked)", o->sendmail,
 			    strerror(errno));

@@ -18,23 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* fail - *err printf-style; -1. */
-static int __attribute__((format(printf, 2, 3)))
-fail(char **err, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	free(*err);
-	*err = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(*err, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static void
 add(struct svc_plan *sp, enum svc_kind k)
@@ -57,15 +40,15 @@ svc_plan(struct src *s, const struct desired *ds, int files_changed,
 	sp->sub = sv->subsystem.v;
 	if (src_status(s, sp->sub, &sp->st) < 0 ||
 	    src_definition(s, sp->sub, &sp->def) < 0)
-		return fail(err, "%s", s->err);
+		return seterr(err, "%s", s->err);
 	if (sp->st.state == SRC_NOTDEF || !sp->def.defined)
-		return fail(err, "SRC has no subsystem '%s' (lssrc -s %s): "
+		return seterr(err, "SRC has no subsystem '%s' (lssrc -s %s): "
 		    "nothing can start it", sp->sub, sp->sub);
 	if (sp->st.state == SRC_STOPPING)
-		return fail(err, "the %s subsystem is stopping; run mailprov "
+		return seterr(err, "the %s subsystem is stopping; run mailprov "
 		    "again once it has stopped", sp->sub);
 	if (persist && src_boot_enabled(s, sp->sub, &sp->boot) < 0)
-		return fail(err, "%s", s->err);
+		return seterr(err, "%s", s->err);
 	args_differ = strcmp(sp->def.args, sv->args.v) != 0;
 	if (persist && args_differ)
 		add(sp, SVC_CHSSYS);
@@ -159,7 +142,7 @@ svc_apply(struct src *s, const struct desired *ds, const struct svc_plan *sp,
 		if (rc == 0)
 			fprintf(out, "mailprov: ran %s\n", d.s);
 		else
-			fail(err, "%s: %s", d.s, s->err);
+			seterr(err, "%s: %s", d.s, s->err);
 	}
 	sbuf_free(&d);
 	return rc;
@@ -252,14 +235,14 @@ svc_verify(struct src *s, const struct desired *ds, const struct svc_verify *v,
 	nap.tv_nsec = (long)(ms % 1000) * 1000000;
 	for (i = 0; i < tries; i++) {
 		if (src_status(s, sub, &st) < 0)
-			return fail(err, "verify: %s", s->err);
+			return seterr(err, "verify: %s", s->err);
 		if (st.state == SRC_ACTIVE)
 			break;
 		if (i + 1 < tries)
 			nanosleep(&nap, NULL);
 	}
 	if (st.state != SRC_ACTIVE)
-		return fail(err, "verify: lssrc says %s is %s, not active", sub,
+		return seterr(err, "verify: lssrc says %s is %s, not active", sub,
 		    src_state_name(st.state));
 	fprintf(out, "mailprov: verify: lssrc says %s is active", sub);
 	if (st.pid > 0)
@@ -267,14 +250,14 @@ svc_verify(struct src *s, const struct desired *ds, const struct svc_verify *v,
 	if (v->host != NULL) {
 		if (!greets(v->host, v->port, why, sizeof(why))) {
 			fprintf(out, "\n");
-			return fail(err, "verify: %s", why);
+			return seterr(err, "verify: %s", why);
 		}
 		fprintf(out, "; %s:%d greets with 220", v->host, v->port);
 	}
 	if (v->sendmail != NULL) {
 		if (!resolves(v, why, sizeof(why))) {
 			fprintf(out, "\n");
-			return fail(err, "verify: %s", why);
+			return seterr(err, "verify: %s", why);
 		}
 		fprintf(out, "; sendmail -bv postmaster resolves");
 	}
@@ -293,7 +276,7 @@ svc_restore(struct src *s, const struct desired *ds, FILE *out, char **err)
 	int rc;
 
 	if (src_status(s, sub, &st) < 0)
-		return fail(err, "%s", s->err);
+		return seterr(err, "%s", s->err);
 	if (st.state == SRC_ACTIVE) {
 		rc = src_refresh(s, sub);
 		fprintf(out, "mailprov: %s refresh -s %s after the rollback\n",
@@ -304,5 +287,5 @@ svc_restore(struct src *s, const struct desired *ds, FILE *out, char **err)
 		    rc == 0 ? "ran" : "FAILED:", sub);
 	} else
 		return 0;
-	return rc < 0 ? fail(err, "%s", s->err) : 0;
+	return rc < 0 ? seterr(err, "%s", s->err) : 0;
 }

@@ -67,28 +67,28 @@ src_seterr(struct src *s, const char *fmt, ...)
 void
 src_journal(struct src *s, const char *fmt, ...)
 {
-	struct sbuf path = { 0 }, line = { 0 };
+	struct sbuf path = { 0 };
 	va_list ap;
-	int fd, n;
+	char *text, *line;
+	size_t n;
+	int fd;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	line.s = xmalloc((size_t)n + 2);
-	va_start(ap, fmt);
-	vsnprintf(line.s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	line.s[n] = '\n';
+	line = xasprintf("%s\n", text);
+	n = strlen(text);
+	free(text);
 	sbuf_addf(&path, "%s/journal", s->state_dir);
 	fileio_mkdirs(s->state_dir, 0700);
 	/* One write of a whole line with O_APPEND: lines never interleave. */
 	fd = open(path.s, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0600);
 	if (fd >= 0) {
-		if (write(fd, line.s, (size_t)n + 1) < 0)
+		if (write(fd, line, n + 1) < 0)
 			(void)0;	/* the journal is a record, not a step */
 		close(fd);
 	}
-	free(line.s);
+	free(line);
 	sbuf_free(&path);
 }
 

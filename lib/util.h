@@ -8,6 +8,7 @@
 #ifndef MAILPROV_UTIL_H
 #define MAILPROV_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -17,6 +18,13 @@ void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* xasprintf - a new string, printf-style; xvasprintf with a va_list. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+/* seterr - replace *err with a new message; returns -1 (the error value). */
+int   seterr(char **err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* strlist - an owned, growable array of owned strings. */
 struct strlist {

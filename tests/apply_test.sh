@@ -10,12 +10,6 @@ MP=$PWD/daemon/mailprov
 SBX=$PWD/tests/sendmail-sandbox
 S=$(mp_scratch apply) || { echo "FAIL: no scratch directory"; exit 1; }
 
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1${2:+ ($2)}"; fails=$((fails + 1)); }
-expect() {	# expect NAME GOT WANT
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
-}
 
 # mkroot NAME KIND: a root with /etc/mail/sendmail.cf of KIND (m4, nocw,
 # aix) and a small aliases file; prints its path.

@@ -8,9 +8,7 @@ MPD=./daemon/mailprovd
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1${2:+ ($2)}"; fails=$((fails + 1)); }
+. tests/testenv.sh
 # check NAME WANT_RC CMD...: run, keep stdout/stderr in $T/out $T/err.
 check() {
 	local name=$1 want=$2

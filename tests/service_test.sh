@@ -11,10 +11,6 @@ MP=$PWD/daemon/mailprov
 SBX=$PWD/tests/sendmail-sandbox
 S=$(mp_scratch service) || { echo "FAIL: no scratch directory"; exit 1; }
 
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1${2:+ ($2)}"; fails=$((fails + 1)); }
-expect() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi; }
 
 # host BACKEND NAME STATE ARGS CONTACT BOOT: a root with a real cf, the
 # subsystem seeded in SRC, and (exec) fake AIX commands and rc.tcpip.

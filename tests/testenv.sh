@@ -1,5 +1,8 @@
 # testenv.sh - sourced by the shell tests and the demo.
 #
+# pass NAME / fail NAME [WHY] / expect NAME GOT WANT: one "PASS: " or
+# "FAIL: " line each (tests/run.sh counts them); $fails counts failures.
+#
 # mp_scratch NAME: print a new empty directory for sandbox roots, in a
 # path sendmail considers safe (every directory above it owned by root and
 # neither group- nor world-writable): tests/out when the checkout lies in
@@ -29,4 +32,11 @@ mp_scratch() {
 	_d="$_base/$1"
 	rm -rf "$_d"
 	mkdir -p "$_d" && echo "$_d"
+}
+
+fails=0
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1${2:+ ($2)}"; fails=$((fails + 1)); }
+expect() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
 }
