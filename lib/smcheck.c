@@ -127,18 +127,6 @@ split_output(const char *out, struct smcheck_seen *seen, size_t ncmd,
 	return 0;
 }
 
-/* reason - a new string, printf-style. */
-static char * __attribute__((format(printf, 1, 2)))
-reason(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 /* compare - the wanted answers against what sendmail said. */
 static char *
@@ -148,31 +136,31 @@ compare(const struct smcheck_want *w, const struct smcheck_seen *s)
 	size_t i;
 
 	if (w->hostname && strcmp(s->w, w->hostname) != 0)
-		return reason("sendmail says $w is '%s', want '%s'", s->w,
+		return xasprintf("sendmail says $w is '%s', want '%s'", s->w,
 		    w->hostname);
 	if (w->domain && strcmp(s->m, w->domain) != 0)
-		return reason("sendmail says $m is '%s', want '%s'", s->m,
+		return xasprintf("sendmail says $m is '%s', want '%s'", s->m,
 		    w->domain);
 	if (w->fqdn && strcmp(s->j, w->fqdn) != 0)
-		return reason("sendmail says $j is '%s', want '%s'", s->j,
+		return xasprintf("sendmail says $j is '%s', want '%s'", s->j,
 		    w->fqdn);
 	if (w->smart_host && strcmp(s->S, w->smart_host) != 0)
-		return reason("sendmail says $S is '%s', want '%s'", s->S,
+		return xasprintf("sendmail says $S is '%s', want '%s'", s->S,
 		    w->smart_host);
 	for (i = 0; w->accept_names && i < w->accept_names->n; i++)
 		if (strlist_find(&s->class_w, w->accept_names->v[i], 1) < 0)
-			return reason("sendmail's class w lacks '%s' (a "
+			return xasprintf("sendmail's class w lacks '%s' (a "
 			    "class file in a group- or world-writable "
 			    "directory is skipped by sendmail)",
 			    w->accept_names->v[i]);
 	if (s->remote_mailer == NULL || strcmp(s->remote_mailer, "*error*") ==
 	    0)
-		return reason("sendmail cannot route %s", SMCHECK_REMOTE);
+		return xasprintf("sendmail cannot route %s", SMCHECK_REMOTE);
 	if (w->relay_all && w->smart_host && *w->smart_host) {
 		want = bare_host(w->smart_host);
 		got = bare_host(s->remote_host ? s->remote_host : "");
 		if (strcasecmp(want, got) != 0) {
-			char *r = reason("sendmail routes " SMCHECK_REMOTE
+			char *r = xasprintf("sendmail routes " SMCHECK_REMOTE
 			    " to '%s', not to the smart host '%s'", got, want);
 
 			free(want), free(got);
@@ -184,7 +172,7 @@ compare(const struct smcheck_want *w, const struct smcheck_seen *s)
 		want = bare_host(w->smart_host);
 		got = bare_host(s->domain_host ? s->domain_host : "");
 		if (strcasecmp(want, got) != 0) {
-			char *r = reason("sendmail routes %s to '%s', not to the "
+			char *r = xasprintf("sendmail routes %s to '%s', not to the "
 			    "smart host '%s'", w->domain_addr, got, want);
 
 			free(want), free(got);
@@ -194,7 +182,7 @@ compare(const struct smcheck_want *w, const struct smcheck_seen *s)
 	}
 	if (w->local_addr && (s->local_mailer == NULL ||
 	    strcmp(s->local_mailer, "local") != 0))
-		return reason("sendmail does not deliver %s locally (mailer "
+		return xasprintf("sendmail does not deliver %s locally (mailer "
 		    "'%s')", w->local_addr, s->local_mailer ? s->local_mailer :
 		    "none");
 	return NULL;
@@ -228,7 +216,7 @@ smcheck_run(const char *sendmail, const char *cf, const struct smcheck_want *w,
 	argv[2] = xstrdup(cf);
 	argv[3] = xstrdup("-bt");
 	if (proc_run(argv, in.s, in.len, SMCHECK_TIMEOUT_MS, &r) < 0) {
-		*why = reason("cannot run %s: %s", sendmail, strerror(errno));
+		*why = xasprintf("cannot run %s: %s", sendmail, strerror(errno));
 		goto out_noresult;
 	}
 	if (split_output(r.out.s, seen, ncmd, segs) < 0 || r.status != 0) {
@@ -243,7 +231,7 @@ smcheck_run(const char *sendmail, const char *cf, const struct smcheck_want *w,
 	}
 	for (i = 0; i < seen->warnings.n; i++)
 		if (strstr(seen->warnings.v[i], ": line ") != NULL) {
-			*why = reason("sendmail reports an error in the new "
+			*why = xasprintf("sendmail reports an error in the new "
 			    "configuration: %s", seen->warnings.v[i]);
 			goto out;
 		}
