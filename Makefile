@@ -34,7 +34,7 @@ ALL_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 $(WARN) -Ilib \
 		  $(YAML_CFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c \
+LIB_SRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c lib/schema.c \
 		  lib/yamltree.c lib/desired.c lib/lines.c lib/diff.c lib/cf.c \
 		  lib/listfile.c lib/aliases.c lib/proc.c lib/smcheck.c \
 		  lib/reconcile.c lib/rctcpip.c lib/src.c lib/src_mock.c \

@@ -15,6 +15,7 @@
 #include "desired.h"
 #include "fileio.h"
 #include "names.h"
+#include "schema.h"
 #include "yamltree.h"
 
 #include <errno.h>
@@ -25,27 +26,8 @@
 
 /* ------------------------------------------------------------- schema */
 
-enum ktype {
-	K_INT,
-	K_BOOL,
-	K_ENUM,
-	K_STR,
-	K_LIST,
-	K_SECTION,
-	K_ALIASES,
-	K_REFUSED
-};
-
-struct key {
-	const char		 *name;
-	enum ktype		  type;
-	size_t			  off;		/* field offset in struct desired */
-	const struct key	 *sub;		/* K_SECTION: its keys */
-	const char		*(*check)(const char *);
-	const char *const	 *choices;	/* K_ENUM, NULL-terminated */
-	const char		 *why;		/* K_REFUSED: the reason */
-	int			  required;
-};
+static void load_aliases(struct schema_loader *L, const struct key *k,
+    const struct ynode *v, const char *name);
 
 #define OFF(m)	offsetof(struct desired, m)
 
@@ -54,342 +36,75 @@ static const char *const state_choices[] = { "running", "stopped", NULL };
 
 static const struct key aliases_keys[] = {
 	{ "mode", K_ENUM, OFF(sendmail.aliases.mode), NULL, NULL,
-	    mode_choices, NULL, 0 },
+	    mode_choices, NULL, 0, NULL },
 	{ "allow_programs", K_BOOL, OFF(sendmail.aliases.allow_programs),
-	    NULL, NULL, NULL, NULL, 0 },
+	    NULL, NULL, NULL, NULL, 0, NULL },
 	{ "allow_files", K_BOOL, OFF(sendmail.aliases.allow_files), NULL,
-	    NULL, NULL, NULL, 0 },
-	{ "entries", K_ALIASES, OFF(sendmail.aliases), NULL, NULL, NULL,
-	    NULL, 0 },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+	    NULL, NULL, NULL, 0, NULL },
+	{ "entries", K_CUSTOM, OFF(sendmail.aliases), NULL, NULL, NULL,
+	    NULL, 0, load_aliases },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
 static const struct key sendmail_keys[] = {
 	{ "config", K_STR, OFF(sendmail.config), NULL, names_check_abspath,
-	    NULL, NULL, 0 },
+	    NULL, NULL, 0, NULL },
 	{ "hostname", K_STR, OFF(sendmail.hostname), NULL,
-	    names_check_short_host, NULL, NULL, 0 },
+	    names_check_short_host, NULL, NULL, 0, NULL },
 	{ "domain", K_STR, OFF(sendmail.domain), NULL, names_check_domain,
-	    NULL, NULL, 0 },
+	    NULL, NULL, 0, NULL },
 	{ "fqdn", K_STR, OFF(sendmail.fqdn), NULL, names_check_domain, NULL,
-	    NULL, 0 },
+	    NULL, 0, NULL },
 	{ "accept_names", K_LIST, OFF(sendmail.accept_names), NULL,
-	    names_check_dns, NULL, NULL, 0 },
+	    names_check_dns, NULL, NULL, 0, NULL },
 	{ "smart_host", K_STR, OFF(sendmail.smart_host), NULL,
-	    names_check_smart_host, NULL, NULL, 0 },
+	    names_check_smart_host, NULL, NULL, 0, NULL },
 	{ "relay_all", K_BOOL, OFF(sendmail.relay_all), NULL, NULL, NULL,
-	    NULL, 0 },
+	    NULL, 0, NULL },
 	{ "relay_domains", K_LIST, OFF(sendmail.relay_domains), NULL,
-	    names_check_relay_entry, NULL, NULL, 0 },
+	    names_check_relay_entry, NULL, NULL, 0, NULL },
 	{ "aliases", K_SECTION, OFF(sendmail.aliases.sect), aliases_keys,
-	    NULL, NULL, NULL, 0 },
+	    NULL, NULL, NULL, 0, NULL },
 	{ "auth", K_REFUSED, OFF(sendmail.auth), NULL, NULL, NULL,
 	    "is not supported: AIX sendmail up to 7.2 is built without SASL, "
-	    "so SMTP AUTH cannot be configured", 0 },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+	    "so SMTP AUTH cannot be configured", 0, NULL },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
 static const struct key service_keys[] = {
 	{ "subsystem", K_STR, OFF(service.subsystem), NULL,
-	    names_check_src_name, NULL, NULL, 0 },
+	    names_check_src_name, NULL, NULL, 0, NULL },
 	{ "state", K_ENUM, OFF(service.state), NULL, NULL, state_choices,
-	    NULL, 0 },
+	    NULL, 0, NULL },
 	{ "args", K_STR, OFF(service.args), NULL, names_check_src_args, NULL,
-	    NULL, 0 },
-	{ "persist", K_BOOL, OFF(service.persist), NULL, NULL, NULL, NULL, 0 },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+	    NULL, 0, NULL },
+	{ "persist", K_BOOL, OFF(service.persist), NULL, NULL, NULL, NULL, 0, NULL },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
 static const struct key backups_keys[] = {
-	{ "keep", K_INT, OFF(backups.keep), NULL, NULL, NULL, NULL, 0 },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+	{ "keep", K_INT, OFF(backups.keep), NULL, NULL, NULL, NULL, 0, NULL },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
 static const struct key top_keys[] = {
-	{ "version", K_INT, OFF(version), NULL, NULL, NULL, NULL, 1 },
+	{ "version", K_INT, OFF(version), NULL, NULL, NULL, NULL, 1, NULL },
 	{ "sendmail", K_SECTION, OFF(sendmail.sect), sendmail_keys, NULL,
-	    NULL, NULL, 0 },
+	    NULL, NULL, 0, NULL },
 	{ "service", K_SECTION, OFF(service.sect), service_keys, NULL, NULL,
-	    NULL, 0 },
+	    NULL, 0, NULL },
 	{ "backups", K_SECTION, OFF(backups.sect), backups_keys, NULL, NULL,
-	    NULL, 0 },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0 }
+	    NULL, 0, NULL },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
-#define FIELD(ds, k, type)	((type *)(void *)((char *)(ds) + (k)->off))
-
+/* The loader of the desired state: the walker's, plus the model. */
 struct loader {
-	struct diags	*d;
-	struct desired	*ds;
+	struct schema_loader	 s;
+	struct desired		*ds;
 };
 
-/* ------------------------------------------------------------ helpers */
-
-static struct dpos
-pos_of(const struct ynode *n)
-{
-	struct dpos p = { n->line, n->col };
-
-	return p;
-}
-
-/* describe - what a node is, for "must be X, not Y". */
-static const char *
-describe(const struct ynode *n)
-{
-	if (n->kind == YN_SCALAR && !n->plain)
-		return "a quoted string";
-	return ynode_kind_name(n);
-}
-
-static void
-type_error(struct loader *L, const struct ynode *v, const char *name,
-    const char *want)
-{
-	diags_add(L->d, v->line, v->col, "%s must be %s, not %s", name, want,
-	    describe(v));
-}
-
-/* scalar_text - the string of a non-null scalar, or NULL after an error. */
-static const char *
-scalar_text(struct loader *L, const struct ynode *v, const char *name,
-    const char *want)
-{
-	if (v->kind != YN_SCALAR) {
-		type_error(L, v, name, want);
-		return NULL;
-	}
-	if (ynode_is_null(v)) {
-		diags_add(L->d, v->line, v->col, "%s has no value", name);
-		return NULL;
-	}
-	return v->str;
-}
-
-/* closest - the table key nearest to name, if near enough to suggest. */
-static const char *
-closest(const struct key *tab, const char *name)
-{
-	const char *best = NULL;
-	size_t d, bestd = (size_t)-1;
-
-	for (; tab->name != NULL; tab++) {
-		d = names_distance(name, tab->name);
-		if (d < bestd)
-			bestd = d, best = tab->name;
-	}
-	if (bestd <= 2 && bestd < strlen(name))
-		return best;
-	return NULL;
-}
-
-static void
-unknown_key(struct loader *L, const struct ynode *k, const struct key *tab,
-    const char *prefix)
-{
-	struct sbuf list = { 0 };
-	const struct key *t;
-	const char *hint = closest(tab, k->str);
-
-	if (hint != NULL) {
-		diags_add(L->d, k->line, k->col, "unknown key '%.60s'%s%s; "
-		    "did you mean '%s'?", k->str, *prefix ? " in " : "",
-		    prefix, hint);
-		return;
-	}
-	for (t = tab; t->name != NULL; t++)
-		sbuf_addf(&list, "%s%s", t == tab ? "" : ", ", t->name);
-	diags_add(L->d, k->line, k->col, "unknown key '%.60s'%s%s; valid keys "
-	    "are: %s", k->str, *prefix ? " in " : "", prefix, list.s);
-	sbuf_free(&list);
-}
-
-/* ------------------------------------------------------ duplicate lists */
-
-struct entry {
-	const char	*s;
-	struct dpos	 at;
-};
-
-/* entrycmp - by name ignoring case, then by position. */
-static int
-entrycmp(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-	int c = strcasecmp(x->s, y->s);
-
-	if (c != 0)
-		return c;
-	if (x->at.line != y->at.line)
-		return x->at.line < y->at.line ? -1 : 1;
-	return x->at.col < y->at.col ? -1 : x->at.col > y->at.col;
-}
-
-/*
- * report_dups - entries equal ignoring case, in O(n log n).  With
- * skip_exact, byte-identical pairs are left alone (yamltree has already
- * reported duplicate mapping keys).
- */
-static void
-report_dups(struct loader *L, struct entry *e, size_t n, const char *what,
-    int skip_exact)
-{
-	size_t i;
-
-	qsort(e, n, sizeof(*e), entrycmp);
-	for (i = 1; i < n; i++) {
-		if (strcasecmp(e[i - 1].s, e[i].s) != 0)
-			continue;
-		if (skip_exact && strcmp(e[i - 1].s, e[i].s) == 0)
-			continue;
-		diags_add(L->d, e[i].at.line, e[i].at.col, "%s '%.60s' is "
-		    "given twice (first at line %u, column %u; names are "
-		    "compared without case)", what, e[i].s, e[i - 1].at.line,
-		    e[i - 1].at.col);
-	}
-}
-
-/* ------------------------------------------------------------- values */
-
-static void load_map(struct loader *L, const struct ynode *map,
-    const struct key *tab, const char *prefix);
-
-static void
-load_int(struct loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
-{
-	struct dint *f = FIELD(L->ds, k, struct dint);
-
-	if (v->kind != YN_SCALAR || !v->plain || v->len == 0 || v->len > 9 ||
-	    strspn(v->str, "0123456789") != v->len) {
-		type_error(L, v, name, "a whole number");
-		return;
-	}
-	f->v = atoi(v->str);
-	f->set = 1;
-	f->at = pos_of(v);
-}
-
-static void
-load_bool(struct loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
-{
-	static const char *const yes[] = { "true", "True", "TRUE", NULL };
-	static const char *const no[] = { "false", "False", "FALSE", NULL };
-	static const char *const vague[] = { "yes", "Yes", "YES", "no", "No",
-	    "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
-	    NULL };
-	struct dint *f = FIELD(L->ds, k, struct dint);
-	size_t i;
-
-	if (v->kind == YN_SCALAR && v->plain) {
-		for (i = 0; yes[i] != NULL; i++)
-			if (strcmp(v->str, yes[i]) == 0 || strcmp(v->str,
-			    no[i]) == 0) {
-				f->v = strcmp(v->str, yes[i]) == 0;
-				f->set = 1;
-				f->at = pos_of(v);
-				return;
-			}
-		for (i = 0; vague[i] != NULL; i++)
-			if (strcmp(v->str, vague[i]) == 0) {
-				diags_add(L->d, v->line, v->col, "%s must be "
-				    "true or false; '%s' means different "
-				    "things to different YAML readers", name,
-				    v->str);
-				return;
-			}
-	}
-	type_error(L, v, name, "true or false");
-}
-
-static void
-load_enum(struct loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
-{
-	struct dint *f = FIELD(L->ds, k, struct dint);
-	struct sbuf list = { 0 };
-	const char *s = scalar_text(L, v, name, "one word");
-	size_t i;
-
-	if (s == NULL)
-		return;
-	for (i = 0; k->choices[i] != NULL; i++)
-		if (strcmp(s, k->choices[i]) == 0) {
-			f->v = (int)i;
-			f->set = 1;
-			f->at = pos_of(v);
-			return;
-		}
-	for (i = 0; k->choices[i] != NULL; i++)
-		sbuf_addf(&list, "%s%s", i ? ", " : "", k->choices[i]);
-	for (i = 0; k->choices[i] != NULL; i++)
-		if (names_distance(s, k->choices[i]) <= 2)
-			break;
-	diags_add(L->d, v->line, v->col, "%s '%.60s' is not one of: %s%s%s%s",
-	    name, s, list.s, k->choices[i] ? "; did you mean '" : "",
-	    k->choices[i] ? k->choices[i] : "", k->choices[i] ? "'?" : "");
-	sbuf_free(&list);
-}
-
-static void
-load_str(struct loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
-{
-	struct dstr *f = FIELD(L->ds, k, struct dstr);
-	const char *s = scalar_text(L, v, name, "a string");
-	const char *why;
-
-	if (s == NULL) {
-		f->bad = 1;
-		f->at = pos_of(v);
-		return;
-	}
-	free(f->v);
-	f->v = xstrdup(s);
-	f->at = pos_of(v);
-	if (k->check != NULL && (why = k->check(s)) != NULL) {
-		diags_add(L->d, v->line, v->col, "%s '%.60s' %s", name, s, why);
-		f->bad = 1;
-	}
-}
-
-static void
-load_list(struct loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
-{
-	struct dlist *f = FIELD(L->ds, k, struct dlist);
-	struct entry *e;
-	const char *s, *why;
-	size_t i, ne = 0;
-
-	if (v->kind != YN_SEQ) {
-		type_error(L, v, name, "a list");
-		f->bad = 1;
-		return;
-	}
-	strlist_clear(&f->l);
-	f->set = 1;
-	f->at = pos_of(v);
-	e = xcalloc(v->n + 1, sizeof(*e));
-	for (i = 0; i < v->n; i++) {
-		if ((s = scalar_text(L, v->items[i], name, "a list of names"))
-		    == NULL) {
-			f->bad = 1;
-			continue;
-		}
-		if (k->check != NULL && (why = k->check(s)) != NULL) {
-			diags_add(L->d, v->items[i]->line, v->items[i]->col,
-			    "%s entry '%.60s' %s", name, s, why);
-			f->bad = 1;
-		}
-		strlist_push(&f->l, s);
-		e[ne].s = s;
-		e[ne++].at = pos_of(v->items[i]);
-	}
-	report_dups(L, e, ne, "entry", 0);
-	free(e);
-}
+/* -------------------------------------------------------------- aliases */
 
 /* split_targets - "a, b ,c" into trimmed pieces; 0 if none. */
 static size_t
@@ -418,21 +133,22 @@ split_targets(const char *s, struct dalias *a, struct dpos at)
 }
 
 static void
-load_one_alias(struct loader *L, const struct ynode *k, const struct ynode *v,
+load_one_alias(struct schema_loader *L, const struct ynode *k,
+    const struct ynode *v,
     struct dalias *a)
 {
 	const char *s, *why;
 	size_t i;
 
 	a->name = xstrdup(k->str);
-	a->at = pos_of(k);
+	a->at = schema_pos(k);
 	if ((why = names_check_alias_name(k->str)) != NULL)
 		diags_add(L->d, k->line, k->col, "alias name '%.60s' %s",
 		    k->str, why);
 	if (v->kind == YN_SCALAR) {
-		if ((s = scalar_text(L, v, "alias target", "a string")) == NULL)
+		if ((s = schema_scalar(L, v, "alias target", "a string")) == NULL)
 			return;
-		if (split_targets(s, a, pos_of(v)) == 0)
+		if (split_targets(s, a, schema_pos(v)) == 0)
 			diags_add(L->d, v->line, v->col, "alias '%.60s' has "
 			    "no target", a->name);
 		return;
@@ -440,35 +156,36 @@ load_one_alias(struct loader *L, const struct ynode *k, const struct ynode *v,
 	if (v->kind != YN_SEQ || v->n == 0) {
 		diags_add(L->d, v->line, v->col, "alias '%.60s' must have a "
 		    "target or a list of targets, not %s", a->name,
-		    v->kind == YN_SEQ ? "an empty list" : describe(v));
+		    v->kind == YN_SEQ ? "an empty list" : schema_describe(v));
 		return;
 	}
 	for (i = 0; i < v->n; i++) {
 		/* A list item is one target, taken as written. */
-		if ((s = scalar_text(L, v->items[i], "alias target",
+		if ((s = schema_scalar(L, v->items[i], "alias target",
 		    "a string")) == NULL)
 			continue;
 		strlist_push(&a->targets, s);
 		a->tat = xreallocarray(a->tat, a->targets.n, sizeof(*a->tat));
-		a->tat[a->targets.n - 1] = pos_of(v->items[i]);
+		a->tat[a->targets.n - 1] = schema_pos(v->items[i]);
 	}
 }
 
 static void
-load_aliases(struct loader *L, const struct ynode *v, const char *name)
+load_aliases(struct schema_loader *L, const struct key *k,
+    const struct ynode *v, const char *name)
 {
-	struct desired_aliases *al = &L->ds->sendmail.aliases;
-	struct entry *e;
+	struct desired_aliases *al = SCHEMA_FIELD(L, k, struct desired_aliases);
+	struct schema_entry *e;
 	size_t i, ne = 0;
 
 	if (v->kind != YN_MAP) {
-		type_error(L, v, name, "a mapping of alias names to targets");
+		schema_type_error(L, v, name, "a mapping of alias names to targets");
 		return;
 	}
 	if (al->entries_sect.set)
 		return;		/* a duplicate key, reported by yamltree */
 	al->entries_sect.set = 1;
-	al->entries_sect.at = pos_of(v);
+	al->entries_sect.at = schema_pos(v);
 	al->entries = xcalloc(v->n / 2 + 1, sizeof(*al->entries));
 	e = xcalloc(v->n / 2 + 1, sizeof(*e));
 	for (i = 0; i + 1 < v->n; i += 2) {
@@ -480,88 +197,8 @@ load_aliases(struct loader *L, const struct ynode *v, const char *name)
 		e[ne++].at = al->entries[al->n].at;
 		al->n++;
 	}
-	report_dups(L, e, ne, "alias", 1);
+	schema_report_dups(L, e, ne, "alias", 1);
 	free(e);
-}
-
-static void
-load_value(struct loader *L, const struct key *k, const struct ynode *key,
-    const struct ynode *v, const char *name)
-{
-	struct dsect *sect;
-
-	switch (k->type) {
-	case K_INT:
-		load_int(L, k, v, name);
-		break;
-	case K_BOOL:
-		load_bool(L, k, v, name);
-		break;
-	case K_ENUM:
-		load_enum(L, k, v, name);
-		break;
-	case K_STR:
-		load_str(L, k, v, name);
-		break;
-	case K_LIST:
-		load_list(L, k, v, name);
-		break;
-	case K_ALIASES:
-		load_aliases(L, v, name);
-		break;
-	case K_REFUSED:
-		diags_add(L->d, key->line, key->col, "%s %s", name, k->why);
-		break;
-	case K_SECTION:
-		if (v->kind != YN_MAP) {
-			type_error(L, v, name, "a mapping of keys");
-			break;
-		}
-		sect = FIELD(L->ds, k, struct dsect);
-		sect->set = 1;
-		sect->at = pos_of(v);
-		load_map(L, v, k->sub, name);
-		break;
-	}
-}
-
-/* load_map - one mapping against its table of keys. */
-static void
-load_map(struct loader *L, const struct ynode *map, const struct key *tab,
-    const char *prefix)
-{
-	const struct ynode *k;
-	const struct key *t;
-	char name[128];
-	size_t i;
-
-	for (i = 0; i + 1 < map->n; i += 2) {
-		k = map->items[i];
-		if (k->kind != YN_SCALAR)
-			continue;	/* reported by yamltree */
-		for (t = tab; t->name != NULL; t++)
-			if (strcmp(t->name, k->str) == 0)
-				break;
-		if (t->name == NULL) {
-			unknown_key(L, k, tab, prefix);
-			continue;
-		}
-		snprintf(name, sizeof(name), "%s%s%s", prefix,
-		    *prefix ? "." : "", t->name);
-		load_value(L, t, k, map->items[i + 1], name);
-	}
-	for (t = tab; t->name != NULL; t++) {
-		if (!t->required)
-			continue;
-		for (i = 0; i + 1 < map->n; i += 2)
-			if (map->items[i]->kind == YN_SCALAR &&
-			    strcmp(map->items[i]->str, t->name) == 0)
-				break;
-		if (i + 1 >= map->n)
-			diags_add(L->d, map->line, map->col, "missing required "
-			    "key '%s%s%s'", prefix, *prefix ? "." : "",
-			    t->name);
-	}
 }
 
 /* -------------------------------------------------------------- rules */
@@ -580,7 +217,7 @@ check_identity(struct loader *L)
 		const struct dstr *given = GIVEN(&sm->hostname) ?
 		    &sm->hostname : &sm->domain;
 
-		diags_add(L->d, given->at.line, given->at.col, "sendmail.%s is "
+		diags_add(L->s.d, given->at.line, given->at.col, "sendmail.%s is "
 		    "set without sendmail.%s; set both so that $w and $m "
 		    "agree", given == &sm->hostname ? "hostname" : "domain",
 		    given == &sm->hostname ? "domain" : "hostname");
@@ -592,7 +229,7 @@ check_identity(struct loader *L)
 		snprintf(fq, len, "%s.%s", sm->hostname.v, sm->domain.v);
 	}
 	if (sm->fqdn.v && !sm->fqdn.bad && strchr(sm->fqdn.v, '.') == NULL)
-		diags_add(L->d, sm->fqdn.at.line, sm->fqdn.at.col,
+		diags_add(L->s.d, sm->fqdn.at.line, sm->fqdn.at.col,
 		    "sendmail.fqdn '%.60s' must be a fully qualified name "
 		    "(host.domain)", sm->fqdn.v);
 	if (sm->accept_names.set && !sm->accept_names.bad) {
@@ -600,16 +237,16 @@ check_identity(struct loader *L)
 		const struct dpos *at = &sm->accept_names.at;
 
 		if (strlist_find(l, "localhost", 1) < 0)
-			diags_add(L->d, at->line, at->col, "sendmail."
+			diags_add(L->s.d, at->line, at->col, "sendmail."
 			    "accept_names must include 'localhost'");
 		if (fq != NULL && strlist_find(l, fq, 1) < 0)
-			diags_add(L->d, at->line, at->col, "sendmail."
+			diags_add(L->s.d, at->line, at->col, "sendmail."
 			    "accept_names must include '%s' (hostname.domain)",
 			    fq);
 		if (sm->fqdn.v && !sm->fqdn.bad &&
 		    strlist_find(l, sm->fqdn.v, 1) < 0 &&
 		    (fq == NULL || strcasecmp(fq, sm->fqdn.v) != 0))
-			diags_add(L->d, at->line, at->col, "sendmail."
+			diags_add(L->s.d, at->line, at->col, "sendmail."
 			    "accept_names must include '%s' (sendmail.fqdn)",
 			    sm->fqdn.v);
 	}
@@ -640,7 +277,7 @@ check_relay(struct loader *L)
 	char *h;
 
 	if (sm->relay_all.set && sm->relay_all.v && empty && !sm->smart_host.bad)
-		diags_add(L->d, sm->relay_all.at.line, sm->relay_all.at.col,
+		diags_add(L->s.d, sm->relay_all.at.line, sm->relay_all.at.col,
 		    "sendmail.relay_all is true but sendmail.smart_host is "
 		    "%s: there is no relay to send the mail to",
 		    sm->smart_host.v ? "empty" : "not set");
@@ -649,7 +286,7 @@ check_relay(struct loader *L)
 	h = smart_host_name(sm->smart_host.v);
 	if ((sm->accept_names.set && strlist_find(&sm->accept_names.l, h, 1)
 	    >= 0) || strcasecmp(h, "localhost") == 0)
-		diags_add(L->d, sm->smart_host.at.line, sm->smart_host.at.col,
+		diags_add(L->s.d, sm->smart_host.at.line, sm->smart_host.at.col,
 		    "sendmail.smart_host '%s' is this host (it is an accepted "
 		    "name): mail would loop back to itself", h);
 	free(h);
@@ -657,7 +294,7 @@ check_relay(struct loader *L)
 
 /* alias_index - find name among the sorted names; -1 if absent. */
 static long
-alias_index(const struct entry *sorted, size_t n, const char *name)
+alias_index(const struct schema_entry *sorted, size_t n, const char *name)
 {
 	size_t lo = 0, hi = n, mid;
 	int c;
@@ -685,7 +322,7 @@ alias_index(const struct entry *sorted, size_t n, const char *name)
 static void
 check_loops(struct loader *L, const struct desired_aliases *al)
 {
-	struct entry *byname;
+	struct schema_entry *byname;
 	long *next;			/* sorted index -> first edge */
 	long *edges, *stack, *cursor;
 	unsigned char *color;		/* 0 new, 1 on the stack, 2 done */
@@ -699,7 +336,7 @@ check_loops(struct loader *L, const struct desired_aliases *al)
 		byname[i].s = al->entries[i].name;
 		byname[i].at.line = (unsigned)i;	/* entry index */
 	}
-	qsort(byname, al->n, sizeof(*byname), entrycmp);
+	qsort(byname, al->n, sizeof(*byname), schema_entrycmp);
 	/* Edges in CSR form, indexed by sorted position. */
 	next = xcalloc(al->n + 1, sizeof(*next));
 	for (i = 0; i < al->n; i++)
@@ -758,7 +395,7 @@ check_loops(struct loader *L, const struct desired_aliases *al)
 				if (sp - from > 6)
 					sbuf_addf(&path, " (%zu aliases)",
 					    sp - from + 1);
-				diags_add(L->d, a->at.line, a->at.col,
+				diags_add(L->s.d, a->at.line, a->at.col,
 				    "alias loop: %s", path.s);
 				sbuf_free(&path);
 			}
@@ -788,7 +425,7 @@ check_aliases(struct loader *L)
 			need = NULL;
 			switch (names_alias_target(tg, &why)) {
 			case TARGET_INVALID:
-				diags_add(L->d, a->tat[t].line, a->tat[t].col,
+				diags_add(L->s.d, a->tat[t].line, a->tat[t].col,
 				    "alias '%.60s' target '%.60s' %s", a->name,
 				    tg, why);
 				break;
@@ -814,7 +451,7 @@ check_aliases(struct loader *L)
 				break;
 			}
 			if (need != NULL)
-				diags_add(L->d, a->tat[t].line, a->tat[t].col,
+				diags_add(L->s.d, a->tat[t].line, a->tat[t].col,
 				    "alias '%.60s' target '%.60s' %s", a->name,
 				    tg, need);
 		}
@@ -827,7 +464,7 @@ check_aliases(struct loader *L)
 
 		for (i = 0; i < 2; i++)
 			if (desired_alias_find(L->ds, required[i]) == NULL)
-				diags_add(L->d, at->line, at->col, "sendmail."
+				diags_add(L->s.d, at->line, at->col, "sendmail."
 				    "aliases.entries must define '%s' when "
 				    "mode is exact", required[i]);
 	}
@@ -853,7 +490,7 @@ check_service(struct loader *L)
 			bd = 1;
 	}
 	if (!bd)
-		diags_add(L->d, sv->args.at.line, sv->args.at.col, "service.args "
+		diags_add(L->s.d, sv->args.at.line, sv->args.at.col, "service.args "
 		    "'%.60s' must include -bd: sendmail under SRC runs only as a "
 		    "daemon", sv->args.v);
 }
@@ -864,12 +501,12 @@ check_rules(struct loader *L)
 	const struct dint *v = &L->ds->version;
 
 	if (v->set && v->v != DESIRED_VERSION)
-		diags_add(L->d, v->at.line, v->at.col, "version %d is not "
+		diags_add(L->s.d, v->at.line, v->at.col, "version %d is not "
 		    "supported; this mailprov reads version %d", v->v,
 		    DESIRED_VERSION);
 	if (L->ds->backups.keep.set && (L->ds->backups.keep.v < 1 ||
 	    L->ds->backups.keep.v > 1000))
-		diags_add(L->d, L->ds->backups.keep.at.line,
+		diags_add(L->s.d, L->ds->backups.keep.at.line,
 		    L->ds->backups.keep.at.col, "backups.keep %d is out of "
 		    "range: keep 1 to 1000 backups per file",
 		    L->ds->backups.keep.v);
@@ -936,13 +573,14 @@ desired_load_buffer(const char *buf, size_t len, struct diags *d)
 		diags_add(d, root->line, root->col, "the top level must be a "
 		    "mapping of keys (version, sendmail, service, backups), "
 		    "not %s",
-		    describe(root));
+		    schema_describe(root));
 		ynode_free(root);
 		return NULL;
 	}
-	L.d = d;
+	L.s.d = d;
 	L.ds = xcalloc(1, sizeof(*L.ds));
-	load_map(&L, root, top_keys, "");
+	L.s.base = L.ds;
+	schema_load_map(&L.s, root, top_keys, "");
 	check_rules(&L);
 	ynode_free(root);
 	if (diags_count(d) > before) {

@@ -20,42 +20,13 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "schema.h"
 #include "util.h"
 
 #define DESIRED_VERSION		1
 #define DESIRED_MAX_BYTES	(1024 * 1024)
 #define DESIRED_MAX_NODES	100000
 #define DESIRED_MAX_DEPTH	32
-
-struct dpos {
-	unsigned	line;
-	unsigned	col;
-};
-
-struct dstr {
-	char		*v;	/* NULL: not given */
-	struct dpos	 at;
-	int		 bad;	/* given but failed its own check */
-};
-
-struct dint {			/* booleans and enumerations */
-	int		 v;
-	int		 set;
-	struct dpos	 at;
-	int		 bad;
-};
-
-struct dlist {
-	int		 set;
-	struct strlist	 l;
-	struct dpos	 at;
-	int		 bad;
-};
-
-struct dsect {
-	int		 set;	/* the section was written */
-	struct dpos	 at;
-};
 
 enum alias_mode {
 	ALIASES_MERGE = 0,	/* ensure these entries, keep the others */
