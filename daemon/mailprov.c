@@ -15,6 +15,8 @@
 
 #include "desired.h"
 #include "diag.h"
+#include "fileio.h"
+#include "yamltree.h"
 #include "reconcile.h"
 #include "service.h"
 #include "src.h"
@@ -377,6 +379,99 @@ cmd_apply(const char *path, const struct opts *o)
 	return r;
 }
 
+/* jget - the scalar text of key in the mapping m (a.b for nested), or "". */
+static const char *
+jget(const struct ynode *m, const char *key)
+{
+	const char *dot = strchr(key, '.');
+	size_t i, kl = dot ? (size_t)(dot - key) : strlen(key);
+
+	for (i = 0; m != NULL && m->kind == YN_MAP && i + 1 < m->n; i += 2) {
+		const struct ynode *k = m->items[i], *v = m->items[i + 1];
+
+		if (k->kind != YN_SCALAR || strlen(k->str) != kl ||
+		    strncmp(k->str, key, kl) != 0)
+			continue;
+		if (dot != NULL)
+			return jget(v, dot + 1);
+		if (v->kind == YN_SCALAR)
+			return v->str;
+		if (v->kind == YN_SEQ) {
+			static struct sbuf list;
+			size_t j;
+
+			list.len = 0;
+			sbuf_add(&list, "", 0);
+			for (j = 0; j < v->n; j++)
+				if (v->items[j]->kind == YN_SCALAR)
+					sbuf_addf(&list, "%s%s", j ? "; " : "",
+					    v->items[j]->str);
+			return list.len ? list.s : "none";
+		}
+	}
+	return "";
+}
+
+/*
+ * cmd_status - what mailprovd's last run did, from status.json.  Exit 0
+ * when the last run succeeded, 1 when it failed or there is no status.
+ */
+static int
+cmd_status(const struct opts *o)
+{
+	static const struct ytree_limits lim = { 1 << 20, 100000, 8 };
+	struct sbuf path = { 0 };
+	struct diags d;
+	struct ynode *j;
+	char *buf;
+	size_t len;
+	int r;
+
+	sbuf_addf(&path, "%s/var/mailprov/status.json", o->root);
+	if (fileio_read(path.s, lim.max_bytes, FILEIO_NOFOLLOW, &buf,
+	    &len) < 0) {
+		fprintf(stderr, "mailprov: %s: %s (has mailprovd run?)\n",
+		    path.s, strerror(errno));
+		sbuf_free(&path);
+		return 1;
+	}
+	diags_init(&d, path.s);
+	j = ytree_parse(buf, len, &lim, &d);
+	free(buf);
+	if (j == NULL || j->kind != YN_MAP) {
+		fprintf(stderr, "mailprov: %s: not a status file\n", path.s);
+		diags_free(&d);
+		ynode_free(j);
+		sbuf_free(&path);
+		return 1;
+	}
+	printf("mailprovd on %s (version %s, pid %s, started %s)\n",
+	    jget(j, "host"), jget(j, "version"), jget(j, "pid"),
+	    jget(j, "started"));
+	printf("  desired state:  %s\n  sha256:         %s\n",
+	    jget(j, "desired"), jget(j, "desired_sha256"));
+	printf("  last run:       %s to %s (%s)\n", jget(j, "last_run.start"),
+	    jget(j, "last_run.end"), jget(j, "last_run.reason"));
+	printf("  outcome:        %s\n", jget(j, "last_run.outcome"));
+	printf("  files changed:  %s\n", jget(j, "last_run.files_changed"));
+	printf("  SRC actions:    %s\n", jget(j, "last_run.src_actions"));
+	printf("  runs:           %s (drift repairs %s, new-intent changes %s, "
+	    "failures %s)\n", jget(j, "runs"), jget(j, "drift_repairs"),
+	    jget(j, "intent_changes"), jget(j, "failures"));
+	printf("  incoming:       accepted %s, rejected %s (watch: %s)\n",
+	    jget(j, "incoming_accepted"), jget(j, "incoming_rejected"),
+	    jget(j, "watch"));
+	printf("  next run:       %s\n", jget(j, "next_run"));
+	printf("  last error:     %s\n", *jget(j, "last_run.error") ?
+	    jget(j, "last_run.error") : "none");
+	r = strcmp(jget(j, "last_run.outcome"), "changed") == 0 ||
+	    strcmp(jget(j, "last_run.outcome"), "converged") == 0 ? 0 : 1;
+	ynode_free(j);
+	diags_free(&d);
+	sbuf_free(&path);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -407,11 +502,9 @@ main(int argc, char **argv)
 		r = cmd_plan(path.s, &o);
 	else if (strcmp(o.cmd, "apply") == 0)
 		r = cmd_apply(path.s, &o);
-	else if (strcmp(o.cmd, "status") == 0) {
-		fprintf(stderr, "mailprov: 'status' is not implemented in %s "
-		    "yet; nothing was changed\n", MAILPROV_VERSION);
-		r = 1;
-	} else {
+	else if (strcmp(o.cmd, "status") == 0)
+		r = cmd_status(&o);
+	else {
 		fprintf(stderr, "mailprov: unknown command '%s'\n", o.cmd);
 		usage(stderr);
 		r = 1;

@@ -1,13 +1,14 @@
 /*
- * mailprovd - the SRC subsystem.
+ * mailprovd - the SRC subsystem that keeps sendmail in its desired state.
  *
- * This release parses and checks its options only; the reconcile loop and
- * the SRC request handling come with later releases (see CHANGES).  It
- * says so and exits 1 rather than pretend to run.
+ * A thin main: options, then mpd_main() (lib/mpd.c) runs the loop in the
+ * foreground, as SRC requires (never forks away, never calls setsid).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "mpd.h"
 #include "version.h"
 
 static void
@@ -21,10 +22,13 @@ usage(FILE *fp)
 int
 main(int argc, char **argv)
 {
-	const char *conf = "/etc/mailprov/mailprovd.conf", *root = "";
-	const char *backend = "exec";
-	int i, debug = 0;
+	struct mpd_opts o;
+	char *root = NULL;
+	int i;
 
+	memset(&o, 0, sizeof(o));
+	o.conf = "/etc/mailprov/mailprovd.conf";
+	o.root = "";
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -37,7 +41,7 @@ main(int argc, char **argv)
 			return 0;
 		}
 		if (strcmp(a, "-d") == 0) {
-			debug = 1;
+			o.debug = 1;
 			continue;
 		}
 		if (strcmp(a, "-c") == 0 || strcmp(a, "--root") == 0 ||
@@ -47,25 +51,31 @@ main(int argc, char **argv)
 				    a);
 				return 1;
 			}
-			if (strcmp(a, "-c") == 0)
-				conf = argv[++i];
-			else if (strcmp(a, "--root") == 0)
-				root = argv[++i];
+			if (strcmp(a, "-c") == 0) {
+				o.conf = argv[++i];
+				o.conf_given = 1;
+			} else if (strcmp(a, "--root") == 0)
+				o.root = argv[++i];
 			else
-				backend = argv[++i];
+				o.backend = argv[++i];
 			continue;
 		}
 		fprintf(stderr, "mailprovd: unknown option '%s'\n", a);
 		usage(stderr);
 		return 1;
 	}
-	if (strcmp(backend, "exec") != 0 && strcmp(backend, "mock") != 0) {
+	if (o.backend != NULL && strcmp(o.backend, "exec") != 0 &&
+	    strcmp(o.backend, "mock") != 0) {
 		fprintf(stderr, "mailprovd: --src-backend must be exec or mock, "
-		    "not '%s'\n", backend);
+		    "not '%s'\n", o.backend);
 		return 1;
 	}
-	fprintf(stderr, "mailprovd: config %s%s, backend %s%s: the subsystem "
-	    "loop is not implemented in %s yet; exiting\n", root, conf, backend,
-	    debug ? ", debug" : "", MAILPROV_VERSION);
-	return 1;
+	if (*o.root != '\0' && (o.root = root = realpath(o.root, NULL)) ==
+	    NULL) {
+		perror("mailprovd: --root");
+		return 1;
+	}
+	i = mpd_main(&o);
+	free(root);
+	return i;
 }

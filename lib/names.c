@@ -296,10 +296,11 @@ names_check_src_args(const char *s)
 		return "is longer than 199 characters, the SRC limit";
 	if (n == 0)
 		return NULL;
+	/* No ':' either: lssrc -S separates its fields with it. */
 	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789 -_./=:,+@%") != n)
-		return "may hold only letters, digits, spaces and - _ . / = : "
-		    ", + @ %; no shell characters";
+	    "0123456789 -_./=,+@%") != n)
+		return "may hold only letters, digits, spaces and - _ . / = , "
+		    "+ @ %; no shell characters, no ':'";
 	if (s[0] != '-')
 		return "must start with a flag ('-')";
 	if (strstr(s, "  ") != NULL || s[n - 1] == ' ')

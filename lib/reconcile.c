@@ -261,6 +261,7 @@ rc_plan_free(struct rc_plan *p)
 		sbuf_free(&p->f[i].new);
 	}
 	strlist_clear(&p->notes);
+	strlist_clear(&p->src_done);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -568,7 +569,8 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	if (p->f[RC_ALIASES].changed && rebuild_aliases(o, p, err) < 0)
 		goto undo;
 	if (sp.managed) {
-		if (svc_apply(o->src, ds, &sp, o->out, err) < 0)
+		if (svc_apply(o->src, ds, &sp, SVC_PHASE_RUN, o->out,
+		    &p->src_done, err) < 0)
 			goto undo;
 		struct svc_verify v = o->verify;
 
@@ -576,6 +578,10 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 		if (ds->service.state.v == SERVICE_RUNNING &&
 		    (sp.n > 0 || rc_mail_changed(p)) &&
 		    svc_verify(o->src, ds, &v, o->out, err) < 0)
+			goto undo;
+		/* Boot persistence only for a result that was verified. */
+		if (svc_apply(o->src, ds, &sp, SVC_PHASE_BOOT, o->out,
+		    &p->src_done, err) < 0)
 			goto undo;
 	} else if (rc_mail_changed(p))
 		fprintf(o->out, "mailprov: no service section: sendmail must "
@@ -600,13 +606,19 @@ undo:
 			fprintf(o->out, "mailprov: %s\n", e2);
 		free(e2);
 	}
-	if (sp.managed && rc_mail_changed(p)) {
+	if (sp.managed) {
 		char *e2 = NULL;
+		size_t k;
 
-		/* sendmail may hold the new files: make it read the old. */
-		if (svc_restore(o->src, ds, o->out, &e2) < 0)
+		/* sendmail may hold the new files: back to how it was. */
+		if (svc_restore(o->src, ds, &sp, o->out, &e2) < 0)
 			fprintf(o->out, "mailprov: %s\n", e2);
 		free(e2);
+		for (k = 0; k < p->src_done.n; k++)
+			if (strncmp(p->src_done.v[k], "chssys", 6) == 0)
+				fprintf(o->out, "mailprov: left in place: %s "
+				    "(the stored arguments are the desired "
+				    "ones)\n", p->src_done.v[k]);
 	}
 out:
 	if (masked)

@@ -50,6 +50,7 @@ struct rc_plan {
 	enum cf_relay_shape	 shape;
 	int			 nchanged;
 	struct dpos		 errpos;	/* desired key an error is about */
+	struct strlist		 src_done;	/* SRC steps apply ran */
 };
 
 struct rc_opts {

@@ -8,6 +8,7 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -47,6 +48,9 @@ svc_plan(struct src *s, const struct desired *ds, int files_changed,
 	if (sp->st.state == SRC_STOPPING)
 		return seterr(err, "the %s subsystem is stopping; run mailprov "
 		    "again once it has stopped", sp->sub);
+	if (sp->st.state == SRC_OTHER)
+		return seterr(err, "lssrc shows the %s subsystem in a state "
+		    "mailprov does not know; nothing was changed", sp->sub);
 	if (persist && src_boot_enabled(s, sp->sub, &sp->boot) < 0)
 		return seterr(err, "%s", s->err);
 	args_differ = strcmp(sp->def.args, sv->args.v) != 0;
@@ -107,16 +111,22 @@ svc_describe(const struct svc_plan *sp, const struct desired *ds, size_t i,
 }
 
 int
-svc_apply(struct src *s, const struct desired *ds, const struct svc_plan *sp,
-    FILE *out, char **err)
+svc_apply(struct src *s, const struct desired *ds, struct svc_plan *sp,
+    enum svc_phase phase, FILE *out, struct strlist *done, char **err)
 {
 	struct sbuf d = { 0 };
 	size_t i;
-	int rc = 0;
+	int rc = 0, boot;
 
 	for (i = 0; i < sp->n && rc == 0; i++) {
 		const char *args = ds->service.args.v;
 
+		boot = sp->step[i] == SVC_BOOT_ON || sp->step[i] ==
+		    SVC_BOOT_OFF;
+		if (boot != (phase == SVC_PHASE_BOOT))
+			continue;
+		if (sp->step[i] == SVC_START || sp->step[i] == SVC_REFRESH)
+			sp->touched = 1;
 		switch (sp->step[i]) {
 		case SVC_CHSSYS:
 			rc = src_set_args(s, sp->sub, args);
@@ -126,10 +136,12 @@ svc_apply(struct src *s, const struct desired *ds, const struct svc_plan *sp,
 			    "");
 			break;
 		case SVC_REFRESH:
-			rc = src_refresh(s, sp->sub);
+			rc = src_refresh(s, sp->sub, args);
 			break;
 		case SVC_STOP:
 			rc = src_stop(s, sp->sub);
+			if (rc == 0)
+				rc = src_wait_stopped(s, sp->sub, 30000);
 			break;
 		case SVC_BOOT_ON:
 		case SVC_BOOT_OFF:
@@ -139,13 +151,37 @@ svc_apply(struct src *s, const struct desired *ds, const struct svc_plan *sp,
 		}
 		d.len = 0;
 		svc_describe(sp, ds, i, &d);
-		if (rc == 0)
+		if (rc == 0) {
 			fprintf(out, "mailprov: ran %s\n", d.s);
-		else
+			if (done != NULL)
+				strlist_push(done, d.s);
+		} else
 			seterr(err, "%s: %s", d.s, s->err);
 	}
 	sbuf_free(&d);
 	return rc;
+}
+
+/* connect_within - connect, giving up after ms; 0 when connected. */
+static int
+connect_within(int fd, const struct sockaddr *sa, socklen_t len, int ms)
+{
+	struct pollfd pf;
+	socklen_t el = sizeof(int);
+	int flags = fcntl(fd, F_GETFL), e = 0;
+
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	if (connect(fd, sa, len) == 0)
+		return fcntl(fd, F_SETFL, flags), 0;
+	if (errno != EINPROGRESS)
+		return -1;
+	pf.fd = fd;
+	pf.events = POLLOUT;
+	if (poll(&pf, 1, ms) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &e,
+	    &el) < 0 || e != 0)
+		return -1;
+	fcntl(fd, F_SETFL, flags);
+	return 0;
 }
 
 /* greets - something on host:port answers with a 220 line in time. */
@@ -170,7 +206,8 @@ greets(const char *host, int port, char *why, size_t n)
 		if ((fd = socket(ai->ai_family, ai->ai_socktype,
 		    ai->ai_protocol)) < 0)
 			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		if (connect_within(fd, ai->ai_addr, ai->ai_addrlen, 5000) ==
+		    0) {
 			pf.fd = fd;
 			pf.events = POLLIN;
 			if (poll(&pf, 1, 5000) == 1 &&
@@ -244,6 +281,18 @@ svc_verify(struct src *s, const struct desired *ds, const struct svc_verify *v,
 	if (st.state != SRC_ACTIVE)
 		return seterr(err, "verify: lssrc says %s is %s, not active", sub,
 		    src_state_name(st.state));
+	if (tries > 1) {
+		/* Up is not enough: still up, the same process, a moment later. */
+		long pid = st.pid;
+
+		nanosleep(&nap, NULL);
+		if (src_status(s, sub, &st) < 0)
+			return seterr(err, "verify: %s", s->err);
+		if (st.state != SRC_ACTIVE || (pid > 0 && st.pid != pid))
+			return seterr(err, "verify: %s did not stay up (lssrc "
+			    "now says %s%s)", sub, src_state_name(st.state),
+			    st.state == SRC_ACTIVE ? ", another pid" : "");
+	}
 	fprintf(out, "mailprov: verify: lssrc says %s is active", sub);
 	if (st.pid > 0)
 		fprintf(out, " (pid %ld)", st.pid);
@@ -269,23 +318,32 @@ svc_verify(struct src *s, const struct desired *ds, const struct svc_verify *v,
 }
 
 int
-svc_restore(struct src *s, const struct desired *ds, FILE *out, char **err)
+svc_restore(struct src *s, const struct desired *ds, const struct svc_plan *sp,
+    FILE *out, char **err)
 {
 	const char *sub = ds->service.subsystem.v;
 	struct src_status st;
 	int rc;
 
+	if (!sp->touched)
+		return 0;	/* it never saw the new files */
 	if (src_status(s, sub, &st) < 0)
 		return seterr(err, "%s", s->err);
-	if (st.state == SRC_ACTIVE) {
-		rc = src_refresh(s, sub);
+	if (sp->st.state != SRC_ACTIVE) {
+		/* It was not running before this run: leave it stopped. */
+		if (st.state != SRC_ACTIVE)
+			return 0;
+		rc = src_stop(s, sub);
+		fprintf(out, "mailprov: %s stopsrc -s %s (it was not running "
+		    "before this run)\n", rc == 0 ? "ran" : "FAILED:", sub);
+	} else if (st.state == SRC_ACTIVE) {
+		rc = src_refresh(s, sub, ds->service.args.v);
 		fprintf(out, "mailprov: %s refresh -s %s after the rollback\n",
 		    rc == 0 ? "ran" : "FAILED:", sub);
-	} else if (ds->service.state.v == SERVICE_RUNNING) {
-		rc = src_start(s, sub, "");
+	} else {
+		rc = src_start_as(s, sub, ds->service.args.v);
 		fprintf(out, "mailprov: %s startsrc -s %s after the rollback\n",
 		    rc == 0 ? "ran" : "FAILED:", sub);
-	} else
-		return 0;
+	}
 	return rc < 0 ? seterr(err, "%s", s->err) : 0;
 }

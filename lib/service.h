@@ -41,6 +41,13 @@ struct svc_plan {
 	enum svc_kind		 step[8];
 	size_t			 n;
 	int			 start_with_args;
+	int			 touched;	/* apply started or refreshed it */
+};
+
+/* Phases of svc_apply: the boot line waits until the result is verified. */
+enum svc_phase {
+	SVC_PHASE_RUN,		/* chssys, startsrc, refresh, stopsrc */
+	SVC_PHASE_BOOT		/* the rc.tcpip start line */
 };
 
 struct svc_verify {
@@ -57,12 +64,17 @@ int	svc_plan(struct src *s, const struct desired *ds, int files_changed,
 /* svc_describe - step i as the command an admin would type. */
 void	svc_describe(const struct svc_plan *sp, const struct desired *ds,
 	    size_t i, struct sbuf *out);
-int	svc_apply(struct src *s, const struct desired *ds,
-	    const struct svc_plan *sp, FILE *out, char **err);
+/* svc_apply - run the steps of a phase; each one that ran goes to done. */
+int	svc_apply(struct src *s, const struct desired *ds, struct svc_plan *sp,
+	    enum svc_phase phase, FILE *out, struct strlist *done, char **err);
 int	svc_verify(struct src *s, const struct desired *ds,
 	    const struct svc_verify *v, FILE *out, char **err);
-/* svc_restore - after files were put back: refresh if active, else start. */
-int	svc_restore(struct src *s, const struct desired *ds, FILE *out,
-	    char **err);
+/*
+ * svc_restore - after the files were put back, when this run started or
+ * refreshed the subsystem: bring it back to the state it had before the
+ * run (running on the restored files, or stopped).
+ */
+int	svc_restore(struct src *s, const struct desired *ds,
+	    const struct svc_plan *sp, FILE *out, char **err);
 
 #endif

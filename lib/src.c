@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct src *
@@ -136,18 +137,54 @@ src_stop(struct src *s, const char *sub)
 }
 
 int
-src_refresh(struct src *s, const char *sub)
+src_start_as(struct src *s, const char *sub, const char *args)
 {
 	struct src_def d;
 
 	if (src_definition(s, sub, &d) < 0)
 		return -1;
-	if (d.contact == SRC_SIGNALS) {
-		/* 0513-005: SRC cannot refresh it; restart it instead. */
-		if (src_stop(s, sub) < 0)
+	return src_start(s, sub, args == NULL || strcmp(d.args, args) == 0 ?
+	    "" : args);
+}
+
+int
+src_wait_stopped(struct src *s, const char *sub, int timeout_ms)
+{
+	struct src_status st;
+	struct timespec nap = { 0, 100 * 1000 * 1000 };
+	int waited;
+
+	for (waited = 0;; waited += 100) {
+		if (src_status(s, sub, &st) < 0)
 			return -1;
-		return src_start(s, sub, "");
+		if (st.state != SRC_ACTIVE && st.state != SRC_STOPPING)
+			return 0;
+		if (waited >= timeout_ms)
+			return src_seterr(s, "%s is still %s after %d s; stop "
+			    "it with stopsrc -c -s %s", sub,
+			    src_state_name(st.state), timeout_ms / 1000, sub);
+		nanosleep(&nap, NULL);
 	}
+}
+
+int
+src_restart(struct src *s, const char *sub, const char *args)
+{
+	/* stopsrc only asks; the process may take a while to go. */
+	if (src_stop(s, sub) < 0 || src_wait_stopped(s, sub, 30000) < 0)
+		return -1;
+	return src_start_as(s, sub, args);
+}
+
+int
+src_refresh(struct src *s, const char *sub, const char *args)
+{
+	struct src_def d;
+
+	if (src_definition(s, sub, &d) < 0)
+		return -1;
+	if (d.contact == SRC_SIGNALS)	/* 0513-005: SRC would refuse */
+		return src_restart(s, sub, args);
 	return s->be->refresh(s, sub);
 }
 
@@ -176,7 +213,9 @@ src_parse_lssrc_s(const char *out, const char *sub, struct src_status *st)
 {
 	const char *p = out, *nl;
 	char line[512], *tok[8], *save, *t;
+	struct src_status one;
 	size_t n, ntok;
+	int found = 0;
 
 	memset(st, 0, sizeof(*st));
 	for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
@@ -192,19 +231,30 @@ src_parse_lssrc_s(const char *out, const char *sub, struct src_status *st)
 		if (ntok < 2 || strcmp(tok[0], sub) != 0)
 			continue;	/* the header, or another subsystem */
 		t = tok[ntok - 1];
-		st->state = strcmp(t, "active") == 0 ? SRC_ACTIVE :
+		one.state = strcmp(t, "active") == 0 ? SRC_ACTIVE :
 		    strcmp(t, "inoperative") == 0 ? SRC_INOPERATIVE :
 		    strcmp(t, "stopping") == 0 ? SRC_STOPPING : SRC_OTHER;
+		one.pid = 0;
+		one.group[0] = '\0';
 		for (n = 1; n + 1 < ntok; n++) {
 			if (strspn(tok[n], "0123456789") == strlen(tok[n]))
-				st->pid = atol(tok[n]);
+				one.pid = atol(tok[n]);
 			else
-				snprintf(st->group, sizeof(st->group), "%s",
+				snprintf(one.group, sizeof(one.group), "%s",
 				    tok[n]);
 		}
-		return 0;
+		/*
+		 * After chssys on a running subsystem lssrc can list it twice
+		 * (the running instance, the changed record inoperative): the
+		 * instance that runs is the one that counts.
+		 */
+		if (!found || (one.state == SRC_ACTIVE && st->state !=
+		    SRC_ACTIVE) || (one.state == SRC_STOPPING && st->state !=
+		    SRC_ACTIVE))
+			*st = one;
+		found = 1;
 	}
-	return -1;
+	return found ? 0 : -1;
 }
 
 int

@@ -91,9 +91,22 @@ int	src_start(struct src *s, const char *sub, const char *args);
 int	src_stop(struct src *s, const char *sub);
 /*
  * src_refresh - refresh; for a signals-only subsystem, which SRC refuses
- * to refresh, stop and start it with its stored arguments instead.
+ * to refresh, src_restart it instead.
  */
-int	src_refresh(struct src *s, const char *sub);
+int	src_refresh(struct src *s, const char *sub, const char *args);
+/*
+ * src_restart - stop, wait (bounded) until lssrc no longer says it is
+ * stopping, start again.  args as for src_start_as.
+ */
+int	src_restart(struct src *s, const char *sub, const char *args);
+/*
+ * src_start_as - start so that the subsystem runs with args: with no -a
+ * when the stored arguments already are args, with -a args otherwise
+ * (startsrc -a adds to the stored arguments).
+ */
+int	src_start_as(struct src *s, const char *sub, const char *args);
+/* src_wait_stopped - poll until not active nor stopping; -1 on timeout. */
+int	src_wait_stopped(struct src *s, const char *sub, int timeout_ms);
 int	src_set_args(struct src *s, const char *sub, const char *args);
 int	src_boot_enabled(struct src *s, const char *sub, int *on);
 int	src_set_boot(struct src *s, const char *sub, int on);

@@ -167,8 +167,15 @@ exec_boot_enabled(struct src *s, const char *sub, int *on)
 		free(path);
 		return -1;
 	}
-	*on = rctcpip_state(buf, len, sub) == 1;
+	*on = rctcpip_state(buf, len, sub);
 	free(buf);
+	if (*on < 0) {
+		src_seterr(s, "%s has no start line for %s; mailprov does not "
+		    "add one (persist needs it)", path + strlen(s->cfg.root),
+		    sub);
+		free(path);
+		return -1;
+	}
 	free(path);
 	return 0;
 }

@@ -88,8 +88,8 @@ check "--help" 0 $MP --help
 has "--help shows usage" "$T/out" "^usage: mailprov validate\|plan\|apply\|status"
 check "--version" 0 $MP --version
 has "--version" "$T/out" "^mailprov [0-9]+\.[0-9]+\.[0-9]+$"
-check "status is not there yet and says so" 1 $MP status -f conf/desired.yaml
-has "status message" "$T/err" "not implemented"
+check "status before mailprovd ever ran" 1 $MP status --root "$T/root"
+has "status says why" "$T/err" "status.json: No such file or directory \(has mailprovd run\?\)"
 check "plan with an invalid file" 1 $MP plan -f "$T/bad.yaml"
 has "plan reports the file's errors" "$T/err" "bad.yaml:3:3: unknown key"
 check "apply with an invalid file" 1 $MP apply -f "$T/bad.yaml"
@@ -103,8 +103,11 @@ check "mailprovd --help" 0 $MPD --help
 check "mailprovd bad backend" 1 $MPD --src-backend ssh
 has "mailprovd backend message" "$T/err" "must be exec or mock"
 check "mailprovd unknown option" 1 $MPD -x
-check "mailprovd says it has no loop yet" 1 $MPD --src-backend mock -d
-has "mailprovd message" "$T/err" "not implemented"
+printf 'interval: 5\nbogus: 1\n' >"$T/bad.conf"
+check "mailprovd refuses a bad configuration" 1 timeout 10 $MPD -c "$T/bad.conf" --src-backend mock
+has "mailprovd configuration error is path:line:col" "$T/err" "bad.conf:1:11: interval 5 is out of range"
+has "mailprovd reports every error" "$T/err" "bad.conf:2:1: unknown key 'bogus'"
+check "mailprovd -c of a missing file" 1 timeout 10 $MPD -c "$T/none.conf"
 
 # Install into a staging root twice: an edited desired.yaml survives.
 D="$T/dest"

@@ -177,7 +177,7 @@ test_mock(void **state)
 	assert_int_equal(src_status(s, "other", &st), 0);
 	assert_int_equal(st.state, SRC_NOTDEF);
 	/* Refreshing an inactive subsystem fails the AIX way. */
-	assert_int_equal(src_refresh(s, "sendmail"), -1);
+	assert_int_equal(src_refresh(s, "sendmail", ""), -1);
 	assert_non_null(strstr(s->err, "0513-004"));
 	assert_int_equal(src_start(s, "sendmail", "-bd -q30m"), 0);
 	assert_int_equal(src_status(s, "sendmail", &st), 0);
@@ -210,7 +210,7 @@ test_signals_refresh(void **state)
 	(void)state;
 	s = mock_with(dir, "defined=1\nstate=active\npid=10\ncontact=-S\n");
 	/* SRC cannot refresh it (0513-005): the adapter restarts it. */
-	assert_int_equal(src_refresh(s, "sendmail"), 0);
+	assert_int_equal(src_refresh(s, "sendmail", ""), 0);
 	assert_int_equal(src_status(s, "sendmail", &st), 0);
 	assert_int_equal(st.state, SRC_ACTIVE);
 	j = journal_of(dir);

@@ -1,0 +1,206 @@
+/*
+ * dconf.c - the daemon configuration: a schema table and its defaults.
+ *
+ * Contract: see dconf.h.
+ */
+#include "dconf.h"
+#include "fileio.h"
+#include "names.h"
+#include "yamltree.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#define C(m)	offsetof(struct dconf, m)
+
+static const char *const backends[] = { "exec", "mock", NULL };
+
+static const struct {
+	const char	*name;
+	int		 code;
+} facilities[] = {
+	{ "daemon", LOG_DAEMON }, { "mail", LOG_MAIL }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 }, { NULL, 0 }
+};
+
+static const char *
+check_facility(const char *s)
+{
+	size_t i;
+
+	for (i = 0; facilities[i].name != NULL; i++)
+		if (strcmp(s, facilities[i].name) == 0)
+			return NULL;
+	return "is not a syslog facility (daemon, mail, user, local0 to "
+	    "local7)";
+}
+
+static const char *
+check_port(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	long p;
+
+	if (strcmp(s, "none") == 0)
+		return NULL;
+	if (colon == NULL || colon == s)
+		return "must be HOST:PORT or none";
+	p = strtol(colon + 1, NULL, 10);
+	if (p < 1 || p > 65535 || strspn(colon + 1, "0123456789") !=
+	    strlen(colon + 1))
+		return "has no port number from 1 to 65535";
+	return NULL;
+}
+
+static const struct key verify_keys[] = {
+	{ "port", K_STR, C(verify_port), NULL, check_port, NULL, NULL, 0,
+	    NULL },
+	{ "bv", K_BOOL, C(verify_bv), NULL, NULL, NULL, NULL, 0, NULL },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+static const struct key top_keys[] = {
+	{ "desired", K_STR, C(desired), NULL, names_check_abspath, NULL, NULL,
+	    0, NULL },
+	{ "incoming", K_STR, C(incoming), NULL, names_check_abspath, NULL,
+	    NULL, 0, NULL },
+	{ "state_dir", K_STR, C(state_dir), NULL, names_check_abspath, NULL,
+	    NULL, 0, NULL },
+	{ "interval", K_INT, C(interval), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "settle", K_INT, C(settle), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "poll", K_INT, C(poll), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "history", K_INT, C(history), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "src_backend", K_ENUM, C(backend), NULL, NULL, backends, NULL, 0,
+	    NULL },
+	{ "src_bindir", K_STR, C(src_bindir), NULL, names_check_abspath, NULL,
+	    NULL, 0, NULL },
+	{ "sendmail", K_STR, C(sendmail), NULL, names_check_abspath, NULL,
+	    NULL, 0, NULL },
+	{ "verify", K_SECTION, C(verify), verify_keys, NULL, NULL, NULL, 0,
+	    NULL },
+	{ "syslog_facility", K_STR, C(facility), NULL, check_facility, NULL,
+	    NULL, 0, NULL },
+	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+/* range - an integer key within [lo, hi], or an error at it. */
+static void
+range(struct diags *d, const struct dint *f, const char *name, int lo, int hi)
+{
+	if (f->set && (f->v < lo || f->v > hi))
+		diags_add(d, f->at.line, f->at.col, "%s %d is out of range: "
+		    "%d to %d", name, f->v, lo, hi);
+}
+
+static void
+dstr_default(struct dstr *f, const char *v)
+{
+	if (f->v == NULL)
+		f->v = xstrdup(v);
+}
+
+static void
+dint_default(struct dint *f, int v)
+{
+	if (!f->set)
+		f->v = v;
+}
+
+static void
+defaults(struct dconf *c, enum dconf_backend be)
+{
+	dstr_default(&c->desired, "/etc/mailprov/desired.yaml");
+	dstr_default(&c->incoming, "/var/mailprov/incoming");
+	dstr_default(&c->state_dir, "/var/mailprov");
+	dint_default(&c->interval, 900);
+	dint_default(&c->settle, 1);
+	dint_default(&c->poll, 5);
+	dint_default(&c->history, 20);
+	dint_default(&c->backend, (int)be);
+	dstr_default(&c->sendmail, "/usr/sbin/sendmail");
+	dstr_default(&c->src_bindir, "/usr/bin");
+	/* A real SRC starts a real sendmail: check its port; a mock does not. */
+	dstr_default(&c->verify_port, c->backend.v == DCONF_EXEC ?
+	    "127.0.0.1:25" : "none");
+	dint_default(&c->verify_bv, c->backend.v == DCONF_EXEC);
+	dstr_default(&c->facility, "daemon");
+}
+
+struct dconf *
+dconf_load_file(const char *path, int missing_ok, enum dconf_backend be,
+    struct diags *d)
+{
+	static const struct ytree_limits lim = { 64 * 1024, 1000, 8 };
+	struct schema_loader L;
+	struct dconf *c = xcalloc(1, sizeof(*c));
+	struct ynode *root = NULL;
+	size_t before = diags_count(d);
+	char *buf;
+	size_t len;
+
+	if (fileio_read(path, lim.max_bytes, FILEIO_NOFOLLOW | FILEIO_TRUSTED,
+	    &buf, &len) < 0) {
+		if (errno == ENOENT && missing_ok) {
+			defaults(c, be);
+			return c;
+		}
+		diags_add(d, 0, 0, "%s", errno == EPERM ? "is not safe to "
+		    "trust: it and its directory must be owned by root and "
+		    "writable by nobody else" : strerror(errno));
+		free(c);
+		return NULL;
+	}
+	root = ytree_parse(buf, len, &lim, d);
+	free(buf);
+	if (root != NULL && !ynode_is_null(root)) {
+		if (root->kind != YN_MAP)
+			diags_add(d, root->line, root->col, "the daemon "
+			    "configuration must be a mapping of keys, not %s",
+			    schema_describe(root));
+		else {
+			L.d = d;
+			L.base = c;
+			schema_load_map(&L, root, top_keys, "");
+		}
+	}
+	ynode_free(root);
+	range(d, &c->interval, "interval", 10, 86400);
+	range(d, &c->settle, "settle", 0, 60);
+	range(d, &c->poll, "poll", 1, 3600);
+	range(d, &c->history, "history", 1, 1000);
+	if (diags_count(d) > before) {
+		diags_sort(d);
+		dconf_free(c);
+		return NULL;
+	}
+	defaults(c, be);
+	return c;
+}
+
+void
+dconf_free(struct dconf *c)
+{
+	if (c == NULL)
+		return;
+	free(c->desired.v), free(c->incoming.v), free(c->state_dir.v);
+	free(c->sendmail.v), free(c->src_bindir.v), free(c->verify_port.v);
+	free(c->facility.v);
+	free(c);
+}
+
+int
+dconf_facility(const struct dconf *c)
+{
+	size_t i;
+
+	for (i = 0; facilities[i].name != NULL; i++)
+		if (strcmp(c->facility.v, facilities[i].name) == 0)
+			return facilities[i].code;
+	return LOG_DAEMON;
+}

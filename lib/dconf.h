@@ -1,0 +1,48 @@
+/*
+ * dconf.h - the daemon configuration, /etc/mailprov/mailprovd.conf.
+ *
+ * YAML, read by the same schema walker and with the same one-line errors
+ * as the desired state.  Every key is optional; dconf_load_file() fills
+ * the defaults documented in mailprovd(8) and conf/mailprovd.conf.
+ */
+#ifndef MAILPROV_DCONF_H
+#define MAILPROV_DCONF_H
+
+#include "diag.h"
+#include "schema.h"
+
+enum dconf_backend {
+	DCONF_EXEC = 0,
+	DCONF_MOCK
+};
+
+struct dconf {
+	struct dstr	desired;	/* /etc/mailprov/desired.yaml */
+	struct dstr	incoming;	/* /var/mailprov/incoming */
+	struct dstr	state_dir;	/* /var/mailprov */
+	struct dint	interval;	/* seconds between drift checks, 900 */
+	struct dint	settle;		/* seconds a dropped file rests, 1 */
+	struct dint	poll;		/* seconds between scans w/o events, 5 */
+	struct dint	history;	/* desired states kept, 20 */
+	struct dint	backend;	/* enum dconf_backend */
+	struct dstr	sendmail;	/* /usr/sbin/sendmail */
+	struct dstr	src_bindir;	/* /usr/bin */
+	struct dsect	verify;
+	struct dstr	verify_port;	/* "127.0.0.1:25" or "none" */
+	struct dint	verify_bv;	/* boolean */
+	struct dstr	facility;	/* syslog facility name, "daemon" */
+};
+
+/*
+ * dconf_load_file - read path (trusted: root-owned, not group/world
+ * writable).  A missing file gives the defaults when missing_ok.  Returns
+ * a new config or NULL with the errors in d.  default_backend is the
+ * build's (exec on AIX, mock elsewhere).
+ */
+struct dconf	*dconf_load_file(const char *path, int missing_ok,
+		    enum dconf_backend default_backend, struct diags *d);
+void		 dconf_free(struct dconf *c);
+/* dconf_facility - the syslog facility code of c->facility. */
+int		 dconf_facility(const struct dconf *c);
+
+#endif

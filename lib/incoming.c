@@ -1,0 +1,186 @@
+/*
+ * incoming.c - take dropped desired-state files, or set them aside.
+ *
+ * Contract: see incoming.h.  Nothing here ever removes the current
+ * desired state: a bad file only ever moves to rejected/.
+ */
+#include "incoming.h"
+#include "desired.h"
+#include "fileio.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct cand {
+	char	*name;
+	time_t	 mtime;
+};
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* reject - move path to rejected/NAME and write NAME.err with why. */
+static void
+reject(const struct incoming_cfg *c, const char *name, const char *why,
+    struct incoming_result *r)
+{
+	struct sbuf dir = { 0 }, from = { 0 }, to = { 0 }, err = { 0 };
+
+	sbuf_addf(&dir, "%s/rejected", c->dir);
+	fileio_mkdirs(dir.s, 0700);
+	sbuf_addf(&from, "%s/%s", c->dir, name);
+	sbuf_addf(&to, "%s/%s", dir.s, name);
+	sbuf_addf(&err, "%s/%s.err", dir.s, name);
+	if (rename(from.s, to.s) < 0)
+		unlink(from.s);		/* never take it again */
+	fileio_replace(err.s, why, strlen(why), NULL);
+	r->rejected++;
+	strlist_take(&r->messages, xasprintf("rejected %s: %.*s", name,
+	    (int)strcspn(why, "\n"), why));
+	sbuf_free(&dir), sbuf_free(&from), sbuf_free(&to), sbuf_free(&err);
+}
+
+/* install - make buf the current desired state; keep the previous one. */
+static int
+install(const struct incoming_cfg *c, const char *buf, size_t len)
+{
+	struct stat st;
+	char stamp[32];
+	time_t now = time(NULL);
+	char *old, *bk = NULL;
+	size_t olen;
+	struct sbuf h = { 0 };
+	int rc;
+
+	fileio_mkdirs(c->history, 0700);
+	if (fileio_read(c->desired, 1 << 20, FILEIO_NOFOLLOW, &old, &olen) == 0) {
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+		sbuf_addf(&h, "%s/desired.yaml", c->history);
+		/* fileio_backup names it h.STAMP[.N], owner and mode kept. */
+		if (fileio_replace(h.s, old, olen, NULL) == 0 &&
+		    fileio_backup(h.s, stamp, &bk) == 0) {
+			unlink(h.s);
+			fileio_prune_backups(h.s, (size_t)c->keep);
+		}
+		free(old);
+		free(bk);
+		sbuf_free(&h);
+	}
+	memset(&st, 0, sizeof(st));
+	st.st_uid = 0;
+	st.st_gid = 0;
+	st.st_mode = 0600;
+	rc = fileio_replace(c->desired, buf, len, &st);
+	return rc;
+}
+
+int
+incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
+{
+	struct cand *v = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	struct stat st;
+	struct sbuf path = { 0 };
+	time_t now = time(NULL);
+	DIR *dp;
+
+	memset(r, 0, sizeof(*r));
+	if ((dp = opendir(c->dir)) == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "rejected") == 0)
+			continue;
+		path.len = 0;
+		sbuf_addf(&path, "%s/%s", c->dir, de->d_name);
+		if (lstat(path.s, &st) < 0)
+			continue;
+		if (S_ISREG(st.st_mode) && now - st.st_mtime < c->settle) {
+			int due = (int)(c->settle - (now - st.st_mtime));
+
+			if (r->wait == 0 || due < r->wait)
+				r->wait = due;
+			continue;	/* still being written, perhaps */
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].name = xstrdup(de->d_name);
+		v[n++].mtime = st.st_mtime;
+	}
+	closedir(dp);
+	qsort(v, n, sizeof(*v), cand_cmp);
+	for (i = 0; i < n; i++) {
+		struct diags d;
+		struct desired *ds;
+		char *buf, *why;
+		size_t len, k;
+
+		path.len = 0;
+		sbuf_addf(&path, "%s/%s", c->dir, v[i].name);
+		if (fileio_read(path.s, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
+		    FILEIO_TRUSTED, &buf, &len) < 0) {
+			why = xasprintf("%s: %s\n", path.s, errno == ELOOP ?
+			    "is a symbolic link; refused" : errno == EPERM ?
+			    "is not safe to trust: it and its directory must "
+			    "be owned by root and writable by nobody else" :
+			    errno == EFBIG ? "is larger than 1 MiB" :
+			    strerror(errno));
+			reject(c, v[i].name, why, r);
+			free(why);
+			continue;
+		}
+		diags_init(&d, path.s);
+		ds = desired_load_buffer(buf, len, &d);
+		if (ds == NULL) {
+			struct sbuf e = { 0 };
+
+			sbuf_add(&e, "", 0);
+			for (k = 0; k < d.n; k++) {
+				char *line = diags_format(&d, k);
+
+				sbuf_addf(&e, "%s\n", line);
+				free(line);
+			}
+			reject(c, v[i].name, e.s, r);
+			sbuf_free(&e);
+		} else if (install(c, buf, len) < 0) {
+			why = xasprintf("%s: cannot install it as %s: %s\n",
+			    path.s, c->desired, strerror(errno));
+			reject(c, v[i].name, why, r);
+			free(why);
+		} else {
+			unlink(path.s);
+			r->accepted++;
+			strlist_take(&r->messages, xasprintf("accepted %s as the "
+			    "desired state", v[i].name));
+		}
+		desired_free(ds);
+		diags_free(&d);
+		free(buf);
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	sbuf_free(&path);
+	return 0;
+}
+
+void
+incoming_result_free(struct incoming_result *r)
+{
+	strlist_clear(&r->messages);
+}

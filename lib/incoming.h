@@ -1,0 +1,41 @@
+/*
+ * incoming.h - desired-state files dropped into the incoming directory.
+ *
+ * A file is taken when it is complete (it has rested `settle` seconds
+ * since its last change; a file renamed in after being written elsewhere
+ * rests as long as any other), when it passes the trust checks (regular
+ * file, not a symbolic link, owned by root, not group- or world-writable,
+ * in a directory likewise), and when it validates.  A good file becomes
+ * the current desired state atomically, the previous one kept in the
+ * history directory (newest `keep`); a bad one goes to rejected/ with a
+ * NAME.err file holding its "path:line:col: message" lines.  Names
+ * starting with '.' are in-progress temporaries and are left alone.
+ * Files are taken oldest first, so of a burst the newest good one wins.
+ */
+#ifndef MAILPROV_INCOMING_H
+#define MAILPROV_INCOMING_H
+
+#include <stdio.h>
+
+#include "util.h"
+
+struct incoming_cfg {
+	const char	*dir;		/* the incoming directory */
+	const char	*desired;	/* the current desired-state file */
+	const char	*history;	/* where previous ones go */
+	int		 keep;		/* how many previous ones */
+	int		 settle;	/* seconds */
+};
+
+struct incoming_result {
+	int		 accepted;	/* good files installed */
+	int		 rejected;	/* bad files set aside */
+	int		 wait;		/* seconds until a resting file is due, 0 none */
+	struct strlist	 messages;	/* one line per file, for the log */
+};
+
+/* incoming_take - process the directory once.  -1 if it cannot be read. */
+int	incoming_take(const struct incoming_cfg *c, struct incoming_result *r);
+void	incoming_result_free(struct incoming_result *r);
+
+#endif

@@ -1,0 +1,197 @@
+#!/bin/bash
+# nim_test.sh - conf/nim/mailprov-push.sh, the NIM script resource, run as
+# NIM would run it on a client, but against a temporary directory: the
+# staging file is in it, MAILPROV_INCOMING points into it and REFRESH is
+# a fake that logs its argv.  Under sh, and again under ksh (AIX's
+# /bin/sh is a ksh) when one is installed.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+. tests/testenv.sh
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+PUSH=$PWD/conf/nim/mailprov-push.sh
+
+mkdir -p "$T/bin"
+cat >"$T/bin/refresh" <<EOF
+#!/bin/sh
+{ printf 'refresh'; for a in "\$@"; do printf ' [%s]' "\$a"; done; echo; } >>'$T/refresh.log'
+if [ -e '$T/refresh.fail' ]; then
+	echo "0513-004 The Subsystem or Group, mailprovd, is currently inoperative." >&2
+	exit 1
+fi
+echo "0513-095 The request for subsystem refresh was completed successfully."
+EOF
+chmod 0755 "$T/bin/refresh"
+export REFRESH=$T/bin/refresh
+# No validation unless a scenario asks for it (a mailprov installed on
+# this machine must not change the results).
+export MAILPROV=$T/no-such-mailprov
+
+ST=$T/nim/desired.yaml	# the staging file, as the file_res leaves it
+IN=$T/var/incoming	# the incoming directory, made by the script
+export MAILPROV_INCOMING=$IN
+
+# push [ARG...]: run the script under $SH; $T/out, $T/err, $rc.
+push() {
+	$SH "$PUSH" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+refreshes() { cat "$T/refresh.log" 2>/dev/null; }
+listing() { (cd "$IN" 2>/dev/null && ls -A | tr '\n' ' '); }
+has() {	# has NAME FILE FIXED-STRING
+	if grep -qF -- "$3" "$2"; then pass "$1"
+	else fail "$1" "no '$3' in: $(head -c 400 "$2")"; fi
+}
+# refused NAME MESSAGE: exit 1, one line naming why, no refresh, the
+# incoming directory as it was.
+refused() {
+	expect "$1: exits 1" "$rc" 1
+	expect "$1: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
+	has "$1: says why" "$T/err" "$2"
+	expect "$1: refresh not run" "$(refreshes)" ""
+	expect "$1: incoming directory unchanged" "$(listing)" "$before"
+	if [ -e "$IN/desired.yaml" ]; then
+		cmp -s "$IN/desired.yaml" "$T/good" && pass "$1: installed file unchanged" ||
+		    fail "$1: installed file unchanged"
+	fi
+}
+fresh() { rm -rf "${T:?}/nim" "${T:?}/var" "$T/other" "$T/refresh.log" "$T/refresh.fail"; mkdir -p "$T/nim"; }
+
+SHELLS='sh'
+for k in ksh ksh93 mksh; do
+	command -v "$k" >/dev/null 2>&1 && { SHELLS="$SHELLS $k"; break; }
+done
+
+for SH in $SHELLS; do
+	p="[$SH]"
+	fresh
+	cp conf/desired.yaml "$ST"
+	cp conf/desired.yaml "$T/good"
+
+	push "$ST"
+	expect "$p push exits 0" "$rc" 0
+	[ -f "$IN/desired.yaml" ] && pass "$p the file lands in incoming" ||
+	    fail "$p the file lands in incoming" "$(cat "$T/err")"
+	expect "$p mode 0600" "$(stat -c %a "$IN/desired.yaml" 2>/dev/null)" 600
+	expect "$p owned by root" "$(stat -c %u:%g "$IN/desired.yaml" 2>/dev/null)" 0:0
+	cmp -s "$IN/desired.yaml" "$ST" && pass "$p content identical" ||
+	    fail "$p content identical"
+	expect "$p no temporary file left" "$(listing)" "desired.yaml "
+	expect "$p refresh once with -s mailprovd" "$(refreshes)" "refresh [-s] [mailprovd]"
+	expect "$p incoming directory made 0700 root" \
+	    "$(stat -c %a:%u "$IN" 2>/dev/null)" 700:0
+	expect "$p five lines of progress" "$(wc -l <"$T/out" | tr -d ' ')" 5
+	has "$p says what it installed" "$T/out" "installed $IN/desired.yaml (root, mode 0600)"
+	has "$p says refresh answered" "$T/out" "refresh -s mailprovd: 0513-095"
+	[ -s "$T/err" ] && fail "$p nothing on stderr" "$(cat "$T/err")" ||
+	    pass "$p nothing on stderr"
+	[ -f "$ST" ] && pass "$p staging file left for the next push" ||
+	    fail "$p staging file left for the next push"
+
+	# A second push replaces the file, and so does one over a file
+	# that has the wrong owner and mode.
+	echo "# second push" >>"$ST"
+	cp "$ST" "$T/good"
+	chown nobody "$IN/desired.yaml"
+	chmod 0644 "$IN/desired.yaml"
+	push "$ST"
+	expect "$p second push exits 0" "$rc" 0
+	cmp -s "$IN/desired.yaml" "$ST" && pass "$p second push: new content" ||
+	    fail "$p second push: new content"
+	expect "$p second push: owner and mode set again" \
+	    "$(stat -c %a:%u:%g "$IN/desired.yaml")" 600:0:0
+	expect "$p second push: still one file" "$(listing)" "desired.yaml "
+	expect "$p second push: one more refresh" "$(refreshes | wc -l | tr -d ' ')" 2
+
+	# Refusals: nothing reaches the incoming directory, no refresh.
+	before=$(listing)
+	rm -f "$T/refresh.log"
+	mkdir -p "$T/other"
+	push "$T/other/none.yaml"
+	refused "$p missing staging file" "$T/other/none.yaml does not exist"
+	ln -s "$ST" "$T/other/link.yaml"
+	push "$T/other/link.yaml"
+	refused "$p symbolic link" "link.yaml is a symbolic link: refused"
+	ln -s "$T/other/none.yaml" "$T/other/dangling.yaml"
+	push "$T/other/dangling.yaml"
+	refused "$p dangling symbolic link" "dangling.yaml is a symbolic link: refused"
+	: >"$T/other/empty.yaml"
+	push "$T/other/empty.yaml"
+	refused "$p empty file" "empty.yaml is empty: refused"
+	mkdir "$T/other/dir.yaml"
+	push "$T/other/dir.yaml"
+	refused "$p directory" "dir.yaml is not a regular file: refused"
+	mkfifo "$T/other/fifo.yaml"
+	SH="timeout 10 $SH" push "$T/other/fifo.yaml"
+	refused "$p FIFO, without hanging" "fifo.yaml is not a regular file: refused"
+	head -c 1048577 /dev/zero | tr '\0' '#' >"$T/other/big.yaml"
+	push "$T/other/big.yaml"
+	refused "$p over 1 MiB" "is larger than 1048576 bytes"
+	push "$ST" extra
+	refused "$p two arguments" "usage: mailprov-push.sh [STAGING]"
+
+	# An incoming directory mailprovd would not trust.
+	chmod 0770 "$IN"
+	push "$ST"
+	refused "$p group-writable incoming" "writable by group or others"
+	chmod 0703 "$IN"
+	push "$ST"
+	refused "$p world-writable incoming" "writable by group or others"
+	chmod 0700 "$IN"
+	chown nobody "$IN"
+	push "$ST"
+	refused "$p incoming owned by another user" "is not owned by root"
+	chown 0 "$IN"
+	mv "$IN" "$T/var/real"
+	ln -s "$T/var/real" "$IN"
+	push "$ST"
+	expect "$p incoming as a symbolic link: exits 1" "$rc" 1
+	has "$p incoming as a symbolic link: says why" "$T/err" "$IN is a symbolic link: refused"
+	rm "$IN"
+	: >"$IN"
+	push "$ST"
+	expect "$p incoming as a file: exits 1" "$rc" 1
+	has "$p incoming as a file: says why" "$T/err" "$IN is not a directory: refused"
+	expect "$p bad incoming: refresh never run" "$(refreshes)" ""
+	rm "$IN"
+	mv "$T/var/real" "$IN"
+
+	# The refresh fails (mailprovd not running): exit 1, file in place.
+	echo "# third push" >>"$ST"
+	touch "$T/refresh.fail"
+	push "$ST"
+	expect "$p failing refresh exits 1" "$rc" 1
+	expect "$p failing refresh: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
+	has "$p failing refresh: its message" "$T/err" "0513-004"
+	cmp -s "$IN/desired.yaml" "$ST" && pass "$p failing refresh: file installed" ||
+	    fail "$p failing refresh: file installed"
+	rm -f "$T/refresh.fail" "$T/refresh.log"
+	cp "$ST" "$T/good"
+
+	# With mailprov at hand, an invalid desired state is refused.
+	if [ -x daemon/mailprov ]; then
+		before=$(listing)
+		printf 'version: 1\nsendmail:\n  smart_hots: x\n' >"$T/other/bad.yaml"
+		MAILPROV=$PWD/daemon/mailprov push "$T/other/bad.yaml"
+		refused "$p invalid desired state" "is not a valid desired state"
+		has "$p invalid desired state: mailprov's message" "$T/err" "unknown key 'smart_hots'"
+		MAILPROV=$PWD/daemon/mailprov push "$ST"
+		expect "$p validated push exits 0" "$rc" 0
+		has "$p validated push says valid" "$T/out" "validate: valid"
+		expect "$p validated push: one file" "$(listing)" "desired.yaml "
+	fi
+done
+
+# As another user: refused before anything.
+if command -v runuser >/dev/null 2>&1 && runuser -u nobody -- test -r "$PUSH"; then
+	rm -f "$T/refresh.log"
+	runuser -u nobody -- sh "$PUSH" /nonexistent >"$T/out" 2>"$T/err"
+	rc=$?
+	expect "as a user: exits 1" "$rc" 1
+	has "as a user: says why" "$T/err" "must be run as root"
+	expect "as a user: refresh not run" "$(refreshes)" ""
+fi
+
+sh -n "$PUSH" && pass "mailprov-push.sh parses (sh -n)" || fail "mailprov-push.sh parses (sh -n)"
+
+exit $((fails > 0))
