@@ -397,7 +397,8 @@ fileio_prune_backups(const char *path, size_t keep)
 		if (is_backup_of(de->d_name, base))
 			strlist_push(&found, de->d_name + bl + 1);
 	closedir(dp);
-	qsort(found.v, found.n, sizeof(*found.v), backup_cmp);
+	if (found.n > 1)
+		qsort(found.v, found.n, sizeof(*found.v), backup_cmp);
 	for (i = 0; i + keep < found.n; i++) {
 		victim.len = 0;
 		sbuf_addf(&victim, "%s/%s.%s", dir, base, found.v[i]);

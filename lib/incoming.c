@@ -122,7 +122,8 @@ incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
 		v[n++].mtime = st.st_mtime;
 	}
 	closedir(dp);
-	qsort(v, n, sizeof(*v), cand_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cand_cmp);
 	for (i = 0; i < n; i++) {
 		struct diags d;
 		struct desired *ds;
