@@ -131,6 +131,7 @@ aix-check:
 bench: all
 	@bash tests/bench/validate.sh
 	@bash tests/bench/apply.sh
+	@bash tests/bench/idle.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
