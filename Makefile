@@ -41,7 +41,7 @@ ifeq ($(OS),Linux)
 PLATFORM_SRCS	= lib/watch_inotify.c lib/srcsub_local.c lib/compat/srcapi.c
 PLATFORM_CFLAGS	= -Ilib/compat
 else ifeq ($(OS),AIX)
-PLATFORM_SRCS	= lib/watch_poll.c lib/srcsub_local.c lib/srcsub_aix.c
+PLATFORM_SRCS	= lib/watch_ahafs.c lib/srcsub_local.c lib/srcsub_aix.c
 SRC_LIBS	= -lsrc
 else
 PLATFORM_SRCS	= lib/watch_poll.c lib/srcsub_local.c lib/compat/srcapi.c
@@ -117,7 +117,8 @@ check-run: all $(TESTS) tests/greeter tests/srcmstr aix-check
 # see them (_AIX set, exec the default SRC backend): all of lib/ and
 # daemon/ less the Linux-only files, with srcsub_aix.c against the AIX
 # declarations in tests/aix/ (written from IBM's documentation).
-AIX_SRCS	= $(filter-out lib/watch_inotify.c, $(wildcard lib/*.c)) \
+AIX_SRCS	= $(filter-out lib/watch_inotify.c lib/watch_poll.c, \
+		    $(wildcard lib/*.c)) \
 		  daemon/mailprov.c daemon/mailprovd.c
 aix-check:
 	@for f in $(AIX_SRCS); do \
