@@ -47,7 +47,8 @@ else
 PLATFORM_SRCS	= lib/watch_poll.c lib/srcsub_local.c lib/compat/srcapi.c
 PLATFORM_CFLAGS	= -Ilib/compat
 endif
-CRYPTO_LIBS	= $(shell $(PKG_CONFIG) --libs libcrypto)
+# libcrypto is opened with dlopen() only while hashing (lib/digest.c).
+CRYPTO_LIBS	= $(if $(filter Linux,$(OS)),-ldl,)
 ALL_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 $(WARN) -Ilib \
 		  -DMAILPROV_SRC_DEFAULT=\"$(SRC_DEFAULT)\" $(PLATFORM_CFLAGS) \
 		  $(YAML_CFLAGS) $(SANFLAGS) $(CFLAGS)
@@ -58,7 +59,7 @@ LIB_SRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c lib/schema.c \
 		  lib/listfile.c lib/aliases.c lib/proc.c lib/smcheck.c \
 		  lib/reconcile.c lib/rctcpip.c lib/src.c lib/src_mock.c \
 		  lib/src_exec.c lib/service.c lib/dconf.c lib/incoming.c \
-		  lib/mpd.c $(PLATFORM_SRCS)
+		  lib/mpd.c lib/digest.c $(PLATFORM_SRCS)
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= lib/libmailprov.a
 BINS		= daemon/mailprov daemon/mailprovd

@@ -10,6 +10,7 @@
  */
 #include "mpd.h"
 #include "dconf.h"
+#include "digest.h"
 #include "desired.h"
 #include "fileio.h"
 #include "incoming.h"
@@ -21,7 +22,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -117,18 +117,6 @@ setup_signals(struct mpd *m)
 
 /* ------------------------------------------------------------ state */
 
-static void
-sha256_hex(const char *buf, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	if (EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL) != 1)
-		n = 0;
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[2 * i] = '\0';
-}
 
 static void
 iso(time_t t, char *buf, size_t n)
@@ -324,7 +312,7 @@ run_once(struct mpd *m, const char *reason)
 		snprintf(m->outcome, sizeof(m->outcome), "no desired state");
 		goto done;
 	}
-	sha256_hex(buf, len, m->sha);
+	digest_sha256_hex(buf, len, m->sha);
 	if ((ds = desired_load_buffer(buf, len, &d)) == NULL) {
 		m->last_error = d.n ? diags_format(&d, 0) : xstrdup("invalid");
 		snprintf(m->outcome, sizeof(m->outcome), "invalid desired state");
