@@ -152,6 +152,7 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/srcdef $(DESTDIR)$(DATADIR)/nim
 	$(SUBST_PATHS) srcdef/mkssys.sh >$(DESTDIR)$(DATADIR)/srcdef/mkssys.sh
 	$(SUBST_PATHS) srcdef/rmssys.sh >$(DESTDIR)$(DATADIR)/srcdef/rmssys.sh
+	$(SUBST_PATHS) srcdef/common.sh >$(DESTDIR)$(DATADIR)/srcdef/common.sh
 	$(SUBST_PATHS) srcdef/README >$(DESTDIR)$(DATADIR)/srcdef/README
 	$(SUBST_PATHS) conf/nim/mailprov-push.sh \
 	    >$(DESTDIR)$(DATADIR)/nim/mailprov-push.sh
@@ -160,6 +161,7 @@ install: all
 	    $(DESTDIR)$(DATADIR)/srcdef/rmssys.sh \
 	    $(DESTDIR)$(DATADIR)/nim/mailprov-push.sh
 	chmod 0644 $(DESTDIR)$(DATADIR)/srcdef/README \
+	    $(DESTDIR)$(DATADIR)/srcdef/common.sh \
 	    $(DESTDIR)$(DATADIR)/nim/README
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/desired.yaml ]; then \
 	    echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/desired.yaml"; \

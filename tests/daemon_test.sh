@@ -11,20 +11,9 @@ MPD=$PWD/daemon/mailprovd
 SBX=$PWD/tests/sendmail-sandbox
 S=$(mp_scratch daemon) || { echo "FAIL: no scratch directory"; exit 1; }
 
-# mkroot NAME: a host with a real cf, sendmail stopped in the mock SRC,
-# the example desired state and a daemon configuration.
+# mkroot NAME: a mailprovd host under the scratch directory.
 mkroot() {
-	local r=$S/$1
-	mkdir -p "$r/etc/mail" "$r/etc/mailprov" "$r/var/mailprov/src"
-	sh tests/mkcf.sh tests/fixtures/m4-aix.mc "$r/etc/mail/sendmail.cf"
-	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$r/etc/mail/aliases"
-	printf 'defined=1\nstate=inoperative\npid=0\ngroup=mail\npath=/usr/lib/sendmail\nargs=\ncontact=-K\nboot=0\n' \
-	    >"$r/var/mailprov/src/sendmail.rec"
-	install -m 0600 conf/desired.yaml "$r/etc/mailprov/desired.yaml"
-	printf 'interval: 60\nsettle: 1\nsrc_backend: mock\nsendmail: %s\n' "$SBX" \
-	    >"$r/etc/mailprov/mailprovd.conf"
-	chmod 0600 "$r/etc/mailprov/mailprovd.conf"
-	echo "$r"
+	mp_daemon_root "$S/$1" && echo "$S/$1"
 }
 # drop ROOT FILE NAME: the way a pusher should: write aside, rename in.
 drop() {

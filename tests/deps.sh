@@ -12,7 +12,7 @@ missing() {
 	command -v cc >/dev/null 2>&1 || return 0
 	command -v make >/dev/null 2>&1 || return 0
 	command -v pkg-config >/dev/null 2>&1 || return 0
-	pkg-config --exists yaml-0.1 libcurl cmocka libcrypto || return 0
+	pkg-config --exists yaml-0.1 libcurl cmocka || return 0
 	command -v ksh >/dev/null 2>&1 || return 0
 	command -v m4 >/dev/null 2>&1 || return 0
 	command -v groff >/dev/null 2>&1 || return 0

@@ -40,3 +40,20 @@ fail() { echo "FAIL: $1${2:+ ($2)}"; fails=$((fails + 1)); }
 expect() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
 }
+
+# mp_daemon_root DIR: a host for mailprovd under DIR: a real m4-built
+# sendmail.cf, sendmail defined and stopped in the mock SRC, the example
+# desired state, and a daemon configuration (mock backend, the sendmail
+# sandbox, interval ${MP_INTERVAL:-60} s, settle 1 s).
+mp_daemon_root() {
+	_r=$1
+	mkdir -p "$_r/etc/mail" "$_r/etc/mailprov" "$_r/var/mailprov/src"
+	sh tests/mkcf.sh tests/fixtures/m4-aix.mc "$_r/etc/mail/sendmail.cf" || return 1
+	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$_r/etc/mail/aliases"
+	printf 'defined=1\nstate=inoperative\npid=0\ngroup=mail\npath=/usr/lib/sendmail\nargs=\ncontact=-K\nboot=0\n' \
+	    >"$_r/var/mailprov/src/sendmail.rec"
+	install -m 0600 conf/desired.yaml "$_r/etc/mailprov/desired.yaml"
+	printf 'interval: %s\nsettle: 1\nsrc_backend: mock\nsendmail: %s\n' \
+	    "${MP_INTERVAL:-60}" "$PWD/tests/sendmail-sandbox" >"$_r/etc/mailprov/mailprovd.conf"
+	chmod 0600 "$_r/etc/mailprov/mailprovd.conf"
+}

@@ -8,15 +8,7 @@ cd "$(dirname "$0")/../.."
 . tests/testenv.sh
 S=$(mp_scratch idle)
 R=$S/root
-mkdir -p "$R/etc/mail" "$R/etc/mailprov" "$R/var/mailprov/src"
-sh tests/mkcf.sh tests/fixtures/m4-aix.mc "$R/etc/mail/sendmail.cf"
-printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$R/etc/mail/aliases"
-printf 'defined=1\nstate=inoperative\npid=0\ngroup=mail\npath=/usr/lib/sendmail\nargs=\ncontact=-K\nboot=0\n' \
-    >"$R/var/mailprov/src/sendmail.rec"
-install -m 0600 conf/desired.yaml "$R/etc/mailprov/desired.yaml"
-printf 'interval: 900\nsrc_backend: mock\nsendmail: %s\n' "$PWD/tests/sendmail-sandbox" \
-    >"$R/etc/mailprov/mailprovd.conf"
-chmod 0600 "$R/etc/mailprov/mailprovd.conf"
+MP_INTERVAL=900 mp_daemon_root "$R"
 ./daemon/mailprovd --root "$R" </dev/null 2>/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$S"' EXIT
