@@ -115,10 +115,15 @@ make -s install DESTDIR="$D" PREFIX=/usr >"$T/inst" 2>&1 &&
 	pass "make install" || fail "make install" "$(tail -5 "$T/inst")"
 for f in usr/sbin/mailprov usr/sbin/mailprovd etc/mailprov/desired.yaml \
     etc/mailprov/desired.yaml.example usr/share/man/man5/mailprov.yaml.5 \
-    usr/share/man/man8/mailprov.8 usr/share/man/man8/mailprovd.8; do
+    usr/share/man/man8/mailprov.8 usr/share/man/man8/mailprovd.8 \
+    etc/mailprov/mailprovd.conf usr/share/mailprov/srcdef/mkssys.sh \
+    usr/share/mailprov/srcdef/rmssys.sh usr/share/mailprov/srcdef/common.sh \
+    usr/share/mailprov/nim/mailprov-push.sh; do
 	[ -f "$D/$f" ] && pass "installed $f" || fail "installed $f"
 done
 [ -x "$D/usr/sbin/mailprov" ] && pass "mailprov is executable" || fail "mailprov is executable"
+grep -q '/usr/sbin/mailprovd' "$D/usr/share/mailprov/srcdef/mkssys.sh" &&
+    pass "installed mkssys.sh names the installed daemon" || fail "installed mkssys.sh names the installed daemon"
 [ -d "$D/var/mailprov" ] && [ "$(stat -c %a "$D/var/mailprov")" = 700 ] &&
 	pass "/var/mailprov created 0700" || fail "/var/mailprov created 0700"
 echo "# edited by the admin" >>"$D/etc/mailprov/desired.yaml"
