@@ -51,6 +51,7 @@ endif
 CRYPTO_LIBS	= $(if $(filter Linux,$(OS)),-ldl,)
 ALL_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 $(WARN) -Ilib \
 		  -DMAILPROV_SRC_DEFAULT=\"$(SRC_DEFAULT)\" $(PLATFORM_CFLAGS) \
+		  -DMAILPROV_FETCH_HELPER=\"$(SBINDIR)/mailprov-fetch\" \
 		  $(YAML_CFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 
@@ -59,10 +60,12 @@ LIB_SRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c lib/schema.c \
 		  lib/listfile.c lib/aliases.c lib/proc.c lib/smcheck.c \
 		  lib/reconcile.c lib/rctcpip.c lib/src.c lib/src_mock.c \
 		  lib/src_exec.c lib/service.c lib/dconf.c lib/incoming.c \
-		  lib/mpd.c lib/digest.c $(PLATFORM_SRCS)
+		  lib/mpd.c lib/digest.c lib/fetch.c $(PLATFORM_SRCS)
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= lib/libmailprov.a
-BINS		= daemon/mailprov daemon/mailprovd
+BINS		= daemon/mailprov daemon/mailprovd daemon/mailprov-fetch
+CURL_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libcurl)
+CURL_LIBS	= $(shell $(PKG_CONFIG) --libs libcurl)
 TESTS		= tests/names_test tests/desired_test tests/editors_test \
 		  tests/diff_test tests/src_test tests/srcsub_test
 MAN5		= conf/mailprov.yaml.5
@@ -77,6 +80,11 @@ lib/%.o: lib/%.c lib/*.h
 
 lib/compat/%.o: lib/compat/%.c lib/compat/*.h lib/*.h
 	$(CC) $(ALL_CFLAGS) -Ilib/compat -c -o $@ $<
+
+# Only this program links libcurl (see its header comment).
+daemon/mailprov-fetch: daemon/mailprov-fetch.c $(LIB) lib/*.h
+	$(CC) $(ALL_CFLAGS) $(CURL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) \
+	    $(CURL_LIBS)
 
 daemon/mailprovd: daemon/mailprovd.c $(LIB) lib/*.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(YAML_LIBS) \

@@ -12,9 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "desired.h"
 #include "diag.h"
+#include "digest.h"
+#include "fetch.h"
 #include "fileio.h"
 #include "yamltree.h"
 #include "reconcile.h"
@@ -26,6 +30,9 @@
 #define DEFAULT_DESIRED		"/etc/mailprov/desired.yaml"
 #define DEFAULT_SENDMAIL	"/usr/sbin/sendmail"
 #define LOCK_WAIT_S		30
+#ifndef MAILPROV_FETCH_HELPER
+#define MAILPROV_FETCH_HELPER	"/usr/sbin/mailprov-fetch"
+#endif
 #ifndef MAILPROV_SRC_DEFAULT
 #define MAILPROV_SRC_DEFAULT	"mock"	/* the Makefile says exec on AIX */
 #endif
@@ -42,6 +49,10 @@ struct opts {
 	const char	*src_bindir;	/* --src-bindir DIR (exec) */
 	const char	*verify_port;	/* --verify-port HOST:PORT|none */
 	const char	*verify_bv;	/* --verify-bv yes|no */
+	const char	*url;		/* --url: the desired state from here */
+	const char	*report_url;	/* --report-url */
+	struct fetch_cfg fetch;		/* TLS options of both */
+	const char	*argv0;
 };
 
 static void
@@ -55,6 +66,10 @@ usage(FILE *fp)
 	    "[--src-bindir DIR]\n"
 	    "                [--verify-port HOST:PORT|none] "
 	    "[--verify-bv yes|no]\n"
+	    "                [--url URL] [--report-url URL] [--ca-file F] "
+	    "[--ca-path D]\n"
+	    "                [--cert F] [--key F] [--sha256 HEX] "
+	    "[--insecure]\n"
 	    "       mailprov --version | --help\n");
 }
 
@@ -77,6 +92,32 @@ parse_args(int argc, char **argv, struct opts *o)
 		}
 		if (strcmp(a, "--no-validate") == 0) {
 			o->validate = 0;
+			continue;
+		}
+		if (strcmp(a, "--insecure") == 0) {
+			o->fetch.insecure = 1;
+			continue;
+		}
+		if ((strcmp(a, "--url") == 0 || strcmp(a, "--report-url") == 0 ||
+		    strcmp(a, "--ca-file") == 0 || strcmp(a, "--ca-path") == 0 ||
+		    strcmp(a, "--cert") == 0 || strcmp(a, "--key") == 0 ||
+		    strcmp(a, "--sha256") == 0) && i + 1 < argc) {
+			const char *v = argv[++i];
+
+			if (strcmp(a, "--url") == 0)
+				o->url = v;
+			else if (strcmp(a, "--report-url") == 0)
+				o->report_url = v;
+			else if (strcmp(a, "--ca-file") == 0)
+				o->fetch.ca_file = v;
+			else if (strcmp(a, "--ca-path") == 0)
+				o->fetch.ca_path = v;
+			else if (strcmp(a, "--cert") == 0)
+				o->fetch.cert = v;
+			else if (strcmp(a, "--key") == 0)
+				o->fetch.key = v;
+			else
+				o->fetch.sha256 = v;
 			continue;
 		}
 		if (strcmp(a, "-f") == 0 || strcmp(a, "--file") == 0 ||
@@ -231,6 +272,105 @@ cmd_validate(const char *path)
 
 static char *verify_host;	/* the HOST of --verify-port, owned */
 
+/* fetch_cfg_of - the helper next to this program, state under the root. */
+static void
+fetch_cfg_of(const struct opts *o, struct fetch_cfg *c, char **helper,
+    char **state)
+{
+	const char *slash = strrchr(o->argv0, '/');
+
+	*c = o->fetch;
+	*helper = slash ? xasprintf("%.*s/mailprov-fetch", (int)(slash -
+	    o->argv0), o->argv0) : xstrdup(MAILPROV_FETCH_HELPER);
+	*state = xasprintf("%s/var/mailprov", o->root);
+	c->helper = *helper;
+	c->state_dir = *state;
+}
+
+/*
+ * fetch_url - the desired state from --url: the new one, or the last good
+ * one with a warning; NULL (after a message) when there is none.
+ */
+static char *
+fetch_url(const struct opts *o)
+{
+	struct fetch_cfg c;
+	char *helper, *state, *path = NULL, *why = NULL;
+	enum fetch_outcome out;
+
+	if (o->fetch.insecure)
+		fprintf(stderr, "mailprov: WARNING: --insecure: TLS "
+		    "verification is off or plain http is allowed\n");
+	fetch_cfg_of(o, &c, &helper, &state);
+	c.log = stderr;
+	out = fetch_desired(&c, o->url, &path, &why);
+	if (out == FETCH_NEW)
+		printf("mailprov: fetched a new desired state from %s\n", o->url);
+	else if (out == FETCH_SAME)
+		printf("mailprov: %s: not modified\n", o->url);
+	else if (out == FETCH_KEPT)
+		fprintf(stderr, "mailprov: WARNING: %s; using the last good "
+		    "desired state %s\n", why, path);
+	else
+		fprintf(stderr, "mailprov: %s; no desired state fetched before: "
+		    "nothing was changed\n", why);
+	free(why), free(helper), free(state);
+	return path;
+}
+
+/* send_report - this run as JSON to --report-url (queued if it fails). */
+static void
+send_report(const struct opts *o, const char *path, const struct rc_plan *p,
+    const char *outcome, const char *err)
+{
+	struct sbuf b = { 0 };
+	struct strlist files = { 0 };
+	struct fetch_cfg c;
+	char *helper, *state, *why = NULL, *buf, host[256], hex[65];
+	size_t len, i;
+	long dropped = 0;
+
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(hex, sizeof(hex), "unknown");
+	if (fileio_read(path, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &buf,
+	    &len) == 0) {
+		digest_sha256_hex(buf, len, hex);
+		free(buf);
+	}
+	for (i = 0; i < RC_NKINDS; i++)
+		if (p->f[i].changed && p->f[i].replaced)
+			strlist_push(&files, p->f[i].label);
+	sbuf_adds(&b, "{\"host\": ");
+	sbuf_json_str(&b, host);
+	sbuf_adds(&b, ", \"root\": ");
+	sbuf_json_str(&b, o->root);
+	sbuf_adds(&b, ", \"source\": ");
+	sbuf_json_str(&b, o->url ? o->url : path);
+	sbuf_adds(&b, ", \"desired_sha256\": ");
+	sbuf_json_str(&b, hex);
+	sbuf_adds(&b, ", \"outcome\": ");
+	sbuf_json_str(&b, outcome);
+	sbuf_adds(&b, ", \"files_changed\": ");
+	sbuf_json_list(&b, &files);
+	sbuf_adds(&b, ", \"src_actions\": ");
+	sbuf_json_list(&b, &p->src_done);
+	sbuf_adds(&b, ", \"error\": ");
+	sbuf_json_str(&b, err ? err : "");
+	sbuf_addf(&b, ", \"time\": %ld}\n", (long)time(NULL));
+	fetch_cfg_of(o, &c, &helper, &state);
+	if (report_send(&c, o->report_url, b.s, b.len, &dropped, &why) < 0)
+		fprintf(stderr, "mailprov: report to %s queued: %s\n",
+		    o->report_url, why ? why : "failed");
+	if (dropped > 0)
+		fprintf(stderr, "mailprov: report queue full: dropped %ld "
+		    "oldest\n", dropped);
+	free(why), free(helper), free(state);
+	strlist_clear(&files);
+	sbuf_free(&b);
+}
+
 /* open_src - the SRC backend the options name, or NULL after a message. */
 static struct src *
 open_src(const struct opts *o)
@@ -370,6 +510,9 @@ cmd_apply(const char *path, const struct opts *o)
 		report("apply", path, &p, err);
 		r = 1;
 	}
+	if (o->report_url != NULL)
+		send_report(o, path, &p, r == 0 ? (p.nchanged || p.src_done.n ?
+		    "changed" : "converged") : "failed", err);
 	src_close(ro.src);
 	free(verify_host);
 	verify_host = NULL;
@@ -475,12 +618,20 @@ cmd_status(const struct opts *o)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { NULL, NULL, "", DEFAULT_SENDMAIL, 1, LOCK_WAIT_S,
-	    MAILPROV_SRC_DEFAULT, NULL, "/usr/bin", NULL, NULL };
+	struct opts o;
 	struct sbuf path = { 0 };
 	char *realroot = NULL;
 	int r;
 
+	memset(&o, 0, sizeof(o));
+	o.root = "";
+	o.sendmail = DEFAULT_SENDMAIL;
+	o.validate = 1;
+	o.lock_wait = LOCK_WAIT_S;
+	o.src_backend = MAILPROV_SRC_DEFAULT;
+	o.src_bindir = "/usr/bin";
+	o.fetch.retries = -1;
+	o.argv0 = argv[0];
 	/* A child that stops reading must not kill us (see proc.h). */
 	signal(SIGPIPE, SIG_IGN);
 	if ((r = parse_args(argc, argv, &o)) != 0)
@@ -496,6 +647,19 @@ main(int argc, char **argv)
 		sbuf_adds(&path, o.file);
 	else
 		sbuf_addf(&path, "%s%s", o.root, DEFAULT_DESIRED);
+	if (o.url != NULL && (strcmp(o.cmd, "plan") == 0 ||
+	    strcmp(o.cmd, "apply") == 0)) {
+		char *got = fetch_url(&o);
+
+		if (got == NULL) {
+			sbuf_free(&path);
+			free(realroot);
+			return 1;
+		}
+		path.len = 0;
+		sbuf_adds(&path, got);
+		free(got);
+	}
 	if (strcmp(o.cmd, "validate") == 0)
 		r = cmd_validate(path.s);
 	else if (strcmp(o.cmd, "plan") == 0)

@@ -127,38 +127,6 @@ iso(time_t t, char *buf, size_t n)
 		strftime(buf, n, "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
 }
 
-/* json_str - s as a JSON string literal. */
-static void
-json_str(struct sbuf *b, const char *s)
-{
-	sbuf_adds(b, "\"");
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			sbuf_addf(b, "\\%c", c);
-		else if (c < 0x20)
-			sbuf_addf(b, "\\u%04x", c);
-		else
-			sbuf_add(b, s, 1);
-	}
-	sbuf_adds(b, "\"");
-}
-
-static void
-json_list(struct sbuf *b, const struct strlist *l)
-{
-	size_t i;
-
-	sbuf_adds(b, "[");
-	for (i = 0; i < l->n; i++) {
-		if (i)
-			sbuf_adds(b, ", ");
-		json_str(b, l->v[i]);
-	}
-	sbuf_adds(b, "]");
-}
-
 static void
 write_status(struct mpd *m)
 {
@@ -173,35 +141,35 @@ write_status(struct mpd *m)
 	iso(m->last_end, t3, sizeof(t3));
 	iso(m->next_run, t4, sizeof(t4));
 	sbuf_adds(&b, "{\n  \"host\": ");
-	json_str(&b, host);
+	sbuf_json_str(&b, host);
 	sbuf_addf(&b, ",\n  \"version\": \"%s\",\n  \"pid\": %ld,\n",
 	    MAILPROV_VERSION, (long)getpid());
 	sbuf_adds(&b, "  \"started\": ");
-	json_str(&b, t1);
+	sbuf_json_str(&b, t1);
 	sbuf_adds(&b, ",\n  \"desired\": ");
-	json_str(&b, m->desired);
+	sbuf_json_str(&b, m->desired);
 	sbuf_adds(&b, ",\n  \"desired_sha256\": ");
-	json_str(&b, m->sha);
+	sbuf_json_str(&b, m->sha);
 	sbuf_adds(&b, ",\n  \"last_run\": {\n    \"reason\": ");
-	json_str(&b, m->reason ? m->reason : "");
+	sbuf_json_str(&b, m->reason ? m->reason : "");
 	sbuf_adds(&b, ",\n    \"start\": ");
-	json_str(&b, t2);
+	sbuf_json_str(&b, t2);
 	sbuf_adds(&b, ",\n    \"end\": ");
-	json_str(&b, t3);
+	sbuf_json_str(&b, t3);
 	sbuf_adds(&b, ",\n    \"outcome\": ");
-	json_str(&b, m->outcome);
+	sbuf_json_str(&b, m->outcome);
 	sbuf_adds(&b, ",\n    \"files_changed\": ");
-	json_list(&b, &m->changed);
+	sbuf_json_list(&b, &m->changed);
 	sbuf_adds(&b, ",\n    \"src_actions\": ");
-	json_list(&b, &m->actions);
+	sbuf_json_list(&b, &m->actions);
 	sbuf_adds(&b, ",\n    \"error\": ");
-	json_str(&b, m->last_error ? m->last_error : "");
+	sbuf_json_str(&b, m->last_error ? m->last_error : "");
 	sbuf_addf(&b, "\n  },\n  \"runs\": %ld,\n  \"drift_repairs\": %ld,\n"
 	    "  \"intent_changes\": %ld,\n  \"failures\": %ld,\n"
 	    "  \"incoming_accepted\": %ld,\n  \"incoming_rejected\": %ld,\n"
 	    "  \"watch\": \"%s\",\n  \"next_run\": ", m->runs, m->drift,
 	    m->intent, m->failures, m->accepted, m->rejected, watch_name());
-	json_str(&b, t4);
+	sbuf_json_str(&b, t4);
 	sbuf_adds(&b, "\n}\n");
 	if (fileio_replace(m->status_json, b.s, b.len, NULL) < 0)
 		logmsg(m, LOG_ERR, "cannot write %s: %s", m->status_json,

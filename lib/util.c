@@ -197,6 +197,37 @@ sbuf_addf(struct sbuf *b, const char *fmt, ...)
 }
 
 void
+sbuf_json_str(struct sbuf *b, const char *s)
+{
+	sbuf_adds(b, "\"");
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			sbuf_addf(b, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			sbuf_addf(b, "\\u%04x", c);
+		else
+			sbuf_add(b, s, 1);
+	}
+	sbuf_adds(b, "\"");
+}
+
+void
+sbuf_json_list(struct sbuf *b, const struct strlist *l)
+{
+	size_t i;
+
+	sbuf_adds(b, "[");
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			sbuf_adds(b, ", ");
+		sbuf_json_str(b, l->v[i]);
+	}
+	sbuf_adds(b, "]");
+}
+
+void
 sbuf_free(struct sbuf *b)
 {
 	free(b->s);

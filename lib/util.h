@@ -51,5 +51,9 @@ void	sbuf_adds(struct sbuf *b, const char *s);
 void	sbuf_addf(struct sbuf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	sbuf_free(struct sbuf *b);
+/* sbuf_json_str - s as a JSON string literal (quotes, escapes). */
+void	sbuf_json_str(struct sbuf *b, const char *s);
+/* sbuf_json_list - l as a JSON array of strings. */
+void	sbuf_json_list(struct sbuf *b, const struct strlist *l);
 
 #endif

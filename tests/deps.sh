@@ -6,7 +6,7 @@
 # Does nothing (and prints nothing) when everything is present.
 set -u
 PKGS_DEBIAN="build-essential pkg-config libyaml-dev libcurl4-openssl-dev \
-libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh libssl-dev"
+libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl"
 
 missing() {
 	command -v cc >/dev/null 2>&1 || return 0
@@ -14,6 +14,8 @@ missing() {
 	command -v pkg-config >/dev/null 2>&1 || return 0
 	pkg-config --exists yaml-0.1 libcurl cmocka || return 0
 	command -v ksh >/dev/null 2>&1 || return 0
+	command -v python3 >/dev/null 2>&1 || return 0
+	command -v openssl >/dev/null 2>&1 || return 0
 	command -v m4 >/dev/null 2>&1 || return 0
 	command -v groff >/dev/null 2>&1 || return 0
 	command -v ip >/dev/null 2>&1 || return 0
