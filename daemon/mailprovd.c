@@ -9,7 +9,12 @@
 #include <string.h>
 
 #include "mpd.h"
+#include "util.h"
 #include "version.h"
+
+#ifndef MAILPROV_FETCH_HELPER
+#define MAILPROV_FETCH_HELPER	"/usr/sbin/mailprov-fetch"
+#endif
 
 static void
 usage(FILE *fp)
@@ -23,12 +28,17 @@ int
 main(int argc, char **argv)
 {
 	struct mpd_opts o;
-	char *root = NULL;
+	char *root = NULL, *helper;
 	int i;
 
 	memset(&o, 0, sizeof(o));
 	o.conf = "/etc/mailprov/mailprovd.conf";
 	o.root = "";
+	/* mailprov-fetch beside this program, else where make install puts it. */
+	helper = strrchr(argv[0], '/') ? xasprintf("%.*s/mailprov-fetch",
+	    (int)(strrchr(argv[0], '/') - argv[0]), argv[0]) :
+	    xstrdup(MAILPROV_FETCH_HELPER);
+	o.fetch_helper = helper;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -77,5 +87,6 @@ main(int argc, char **argv)
 	}
 	i = mpd_main(&o);
 	free(root);
+	free(helper);
 	return i;
 }

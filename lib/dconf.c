@@ -58,6 +58,24 @@ check_port(const char *s)
 	return NULL;
 }
 
+static const char *
+check_url(const char *s)
+{
+	if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
+		return "must be an https:// URL";
+	if (strpbrk(s, " \t\"'<>") != NULL)
+		return "holds a character a URL cannot";
+	return NULL;
+}
+
+static const char *
+check_sha256(const char *s)
+{
+	if (strlen(s) != 64 || strspn(s, "0123456789abcdefABCDEF") != 64)
+		return "must be 64 hexadecimal digits";
+	return NULL;
+}
+
 static const struct key verify_keys[] = {
 	{ "port", K_STR, C(verify_port), NULL, check_port, NULL, NULL, 0,
 	    NULL },
@@ -86,6 +104,20 @@ static const struct key top_keys[] = {
 	    NULL },
 	{ "syslog_facility", K_STR, C(facility), NULL, check_facility, NULL,
 	    NULL, 0, NULL },
+	{ "source", K_STR, C(source), NULL, check_url, NULL, NULL, 0, NULL },
+	{ "report_url", K_STR, C(report_url), NULL, check_url, NULL, NULL, 0,
+	    NULL },
+	{ "ca_file", K_STR, C(ca_file), NULL, names_check_abspath, NULL, NULL,
+	    0, NULL },
+	{ "ca_path", K_STR, C(ca_path), NULL, names_check_abspath, NULL, NULL,
+	    0, NULL },
+	{ "cert", K_STR, C(cert), NULL, names_check_abspath, NULL, NULL, 0,
+	    NULL },
+	{ "key", K_STR, C(key), NULL, names_check_abspath, NULL, NULL, 0,
+	    NULL },
+	{ "insecure", K_BOOL, C(insecure), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "sha256", K_STR, C(sha256), NULL, check_sha256, NULL, NULL, 0,
+	    NULL },
 	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
@@ -174,6 +206,18 @@ dconf_load_file(const char *path, int missing_ok, enum dconf_backend be,
 	range(d, &c->settle, "settle", 0, 60);
 	range(d, &c->poll, "poll", 1, 3600);
 	range(d, &c->history, "history", 1, 1000);
+	/* http:// only with insecure: true, said where the URL is. */
+	if (!c->insecure.v) {
+		if (c->source.v && strncmp(c->source.v, "http://", 7) == 0)
+			diags_add(d, c->source.at.line, c->source.at.col, "source "
+			    "is plain http; only https is allowed unless "
+			    "insecure: true");
+		if (c->report_url.v && strncmp(c->report_url.v, "http://", 7) ==
+		    0)
+			diags_add(d, c->report_url.at.line, c->report_url.at.col,
+			    "report_url is plain http; only https is allowed "
+			    "unless insecure: true");
+	}
 	if (diags_count(d) > before) {
 		diags_sort(d);
 		dconf_free(c);
@@ -190,7 +234,9 @@ dconf_free(struct dconf *c)
 		return;
 	free(c->desired.v), free(c->incoming.v), free(c->state_dir.v);
 	free(c->sendmail.v), free(c->src_bindir.v), free(c->verify_port.v);
-	free(c->facility.v);
+	free(c->facility.v), free(c->source.v), free(c->report_url.v);
+	free(c->ca_file.v), free(c->ca_path.v), free(c->cert.v), free(c->key.v);
+	free(c->sha256.v);
 	free(c);
 }
 

@@ -31,6 +31,11 @@ struct dconf {
 	struct dstr	verify_port;	/* "127.0.0.1:25" or "none" */
 	struct dint	verify_bv;	/* boolean */
 	struct dstr	facility;	/* syslog facility name, "daemon" */
+	struct dstr	source;		/* https URL of the desired state */
+	struct dstr	report_url;	/* https URL of the run reports */
+	struct dstr	ca_file, ca_path, cert, key;
+	struct dint	insecure;	/* allow http / no verification */
+	struct dstr	sha256;		/* pin of the fetched body */
 };
 
 /*

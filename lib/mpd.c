@@ -10,6 +10,7 @@
  */
 #include "mpd.h"
 #include "dconf.h"
+#include "fetch.h"
 #include "digest.h"
 #include "desired.h"
 #include "fileio.h"
@@ -127,6 +128,22 @@ iso(time_t t, char *buf, size_t n)
 		strftime(buf, n, "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
 }
 
+/* fetch_cfg_of - how to reach the source and the collector. */
+static void
+fetch_cfg_of(const struct mpd *m, struct fetch_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->helper = m->o->fetch_helper;
+	c->state_dir = m->state;
+	c->ca_file = m->conf->ca_file.v;
+	c->ca_path = m->conf->ca_path.v;
+	c->cert = m->conf->cert.v;
+	c->key = m->conf->key.v;
+	c->insecure = m->conf->insecure.v;
+	c->sha256 = m->conf->sha256.v;
+	c->retries = -1;
+}
+
 static void
 write_status(struct mpd *m)
 {
@@ -174,6 +191,21 @@ write_status(struct mpd *m)
 	if (fileio_replace(m->status_json, b.s, b.len, NULL) < 0)
 		logmsg(m, LOG_ERR, "cannot write %s: %s", m->status_json,
 		    strerror(errno));
+	if (m->conf->report_url.v != NULL && m->reason != NULL) {
+		struct fetch_cfg fc;
+		char *why = NULL;
+		long dropped = 0;
+
+		fetch_cfg_of(m, &fc);
+		if (report_send(&fc, m->conf->report_url.v, b.s, b.len,
+		    &dropped, &why) < 0)
+			logmsg(m, LOG_WARNING, "report to %s queued: %s",
+			    m->conf->report_url.v, why ? why : "failed");
+		if (dropped > 0)
+			logmsg(m, LOG_WARNING, "report queue full: dropped %ld",
+			    dropped);
+		free(why);
+	}
 	sbuf_free(&b);
 }
 
@@ -261,6 +293,8 @@ run_once(struct mpd *m, const char *reason)
 	struct rc_plan p;
 	struct src_config sc;
 	char *buf = NULL, *err = NULL, *out = NULL, *line, *save;
+	char *fetched = NULL;
+	const char *dpath = m->desired;
 	size_t len, outlen = 0, i;
 	FILE *fp;
 	int rc, changed;
@@ -273,10 +307,38 @@ run_once(struct mpd *m, const char *reason)
 	free(m->last_error);
 	m->last_error = NULL;
 	memset(&p, 0, sizeof(p));
-	diags_init(&d, m->desired);
-	if (fileio_read(m->desired, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
+	if (m->conf->source.v != NULL) {
+		struct fetch_cfg fc;
+		char *got = NULL, *why = NULL;
+		enum fetch_outcome fo;
+
+		if (m->conf->insecure.v)
+			logmsg(m, LOG_WARNING, "insecure: true: TLS verification "
+			    "is off or plain http is allowed");
+		fetch_cfg_of(m, &fc);
+		fo = fetch_desired(&fc, m->conf->source.v, &got, &why);
+		if (fo == FETCH_NEW)
+			logmsg(m, LOG_NOTICE, "fetched a new desired state from "
+			    "%s", m->conf->source.v);
+		else if (fo == FETCH_KEPT || fo == FETCH_NONE)
+			logmsg(m, LOG_WARNING, "fetch: %s%s", why, fo ==
+			    FETCH_KEPT ? "; the last good state stays" : "");
+		if (got != NULL)
+			dpath = fetched = got;
+		else
+			dpath = NULL;
+		free(why);
+	}
+	diags_init(&d, dpath ? dpath : m->conf->source.v);
+	if (dpath == NULL) {
+		m->last_error = xasprintf("%s: nothing fetched yet",
+		    m->conf->source.v);
+		snprintf(m->outcome, sizeof(m->outcome), "no desired state");
+		goto done;
+	}
+	if (fileio_read(dpath, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
 	    FILEIO_TRUSTED, &buf, &len) < 0) {
-		m->last_error = xasprintf("%s: %s", m->desired, strerror(errno));
+		m->last_error = xasprintf("%s: %s", dpath, strerror(errno));
 		snprintf(m->outcome, sizeof(m->outcome), "no desired state");
 		goto done;
 	}
@@ -352,6 +414,7 @@ done:
 	free(out);
 	free(err);
 	free(buf);
+	free(fetched);
 	rc_plan_free(&p);
 	desired_free(ds);
 	diags_free(&d);

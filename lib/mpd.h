@@ -18,6 +18,7 @@ struct mpd_opts {
 	const char	*root;		/* --root, "" for none */
 	const char	*backend;	/* --src-backend, NULL: the config's */
 	int		 debug;		/* -d: log to stderr too */
+	const char	*fetch_helper;	/* mailprov-fetch */
 };
 
 /* mpd_main - the daemon; returns the process exit code. */

@@ -151,4 +151,20 @@ expect "fleet: 100 hosts converge" "$ok" 100
 expect "fleet: 100 reports arrive" "$(ls "$S/fleet/posts" | grep -c json)" 100
 echo "fleet: 100 applies with fetch and report in $(( (t1 - t0) / 1000000 )) ms" >&2
 
+# mailprovd with source: and report_url: in its configuration.
+serve dmn ok
+cp "$S/good2.yaml" "$S/dmn/doc/desired.yaml"
+D=$S/droot
+mp_daemon_root "$D"
+printf 'source: https://127.0.0.1:%s/desired.yaml\nreport_url: https://127.0.0.1:%s/report\nca_file: %s\n' \
+    "$port" "$port" "$S/ca.pem" >>"$D/etc/mailprov/mailprovd.conf"
+printf 'sleep 3000\nstatus\nstop\nwait\n' | timeout 30 ./tests/srcmstr ./daemon/mailprovd --root "$D" \
+    >"$S/d.out" 2>"$S/d.log"
+has "daemon source: the long status shows a good run" "$S/d.out" "^Outcome: changed$"
+grep -q '^DS\[relay2.example.net\]$' "$D/etc/mail/sendmail.cf" && pass "daemon source: applied the fetched state" ||
+    fail "daemon source: applied the fetched state" "$(tail -5 "$S/d.log")"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['last_run']['outcome']=='changed'" \
+    "$S/dmn/posts/000001.json" && pass "daemon report_url: the run's status arrived as JSON" ||
+    fail "daemon report_url: the run's status arrived as JSON" "$(ls "$S/dmn/posts")"
+
 exit $((fails > 0))
