@@ -147,7 +147,7 @@ do_get(const char *url, const char *out, const char *state,
 	size_t olen;
 	long status = 0;
 	CURLcode rc = CURLE_OK;
-	int try;
+	int try, ret;
 
 	if (fileio_read(state, 64 * 1024, FILEIO_NOFOLLOW, &old, &olen) == 0)
 		for (line = strtok_r(old, "\n", &save); line != NULL;
@@ -191,33 +191,34 @@ do_get(const char *url, const char *out, const char *state,
 	if (bd.over || rc == CURLE_FILESIZE_EXCEEDED) {
 		fprintf(stderr, "mailprov-fetch: %s: the answer is larger than "
 		    "%ld bytes; refused\n", url, o->max_bytes);
-		return 1;
-	}
-	if (rc != CURLE_OK) {
+		ret = 1;
+	} else if (rc != CURLE_OK) {
 		fprintf(stderr, "mailprov-fetch: %s: %s\n", url, *errbuf ? errbuf :
 		    curl_easy_strerror(rc));
-		return 1;
-	}
-	if (status == 304)
-		return 3;
-	if (status != 200) {
+		ret = 1;
+	} else if (status == 304)
+		ret = 3;
+	else if (status != 200) {
 		fprintf(stderr, "mailprov-fetch: %s: HTTP %ld\n", url, status);
-		return 1;
-	}
-	if (fileio_replace(out, bd.b.s ? bd.b.s : "", bd.b.len, NULL) < 0) {
+		ret = 1;
+	} else if (fileio_replace(out, bd.b.s ? bd.b.s : "", bd.b.len, NULL) <
+	    0) {
 		fprintf(stderr, "mailprov-fetch: %s: %s\n", out, strerror(errno));
-		return 1;
+		ret = 1;
+	} else {
+		st.len = 0;
+		sbuf_add(&st, "", 0);
+		if ((etag = header_value(hdrs.s ? hdrs.s : "", "ETag")) != NULL)
+			sbuf_addf(&st, "etag %s\n", etag);
+		if ((lm = header_value(hdrs.s ? hdrs.s : "", "Last-Modified")) !=
+		    NULL)
+			sbuf_addf(&st, "modified %s\n", lm);
+		fileio_replace(state, st.s, st.len, NULL);
+		free(etag), free(lm);
+		ret = 0;
 	}
-	st.len = 0;
-	sbuf_add(&st, "", 0);
-	if ((etag = header_value(hdrs.s ? hdrs.s : "", "ETag")) != NULL)
-		sbuf_addf(&st, "etag %s\n", etag);
-	if ((lm = header_value(hdrs.s ? hdrs.s : "", "Last-Modified")) != NULL)
-		sbuf_addf(&st, "modified %s\n", lm);
-	fileio_replace(state, st.s, st.len, NULL);
-	free(etag), free(lm);
 	sbuf_free(&bd.b), sbuf_free(&hdrs), sbuf_free(&st);
-	return 0;
+	return ret;
 }
 
 static int
