@@ -98,9 +98,11 @@ digest_sha256_hex(const void *buf, size_t len, char out[65])
 		if (n > 0)
 			got += n;
 	close(p[0]);
+	status = -1;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (got != 64 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (got != 64 || status == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
 		return -1;
 	hex[64] = '\0';
 	memcpy(out, hex, 65);

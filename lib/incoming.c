@@ -17,17 +17,20 @@
 #include <unistd.h>
 
 struct cand {
-	char	*name;
-	time_t	 mtime;
+	char		*name;
+	struct timespec	 mtime;
 };
 
+/* cand_cmp - oldest first, to the nanosecond; then by name. */
 static int
 cand_cmp(const void *a, const void *b)
 {
 	const struct cand *x = a, *y = b;
 
-	if (x->mtime != y->mtime)
-		return x->mtime < y->mtime ? -1 : 1;
+	if (x->mtime.tv_sec != y->mtime.tv_sec)
+		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
@@ -40,6 +43,19 @@ reject(const struct incoming_cfg *c, const char *name, const char *why,
 
 	sbuf_addf(&dir, "%s/rejected", c->dir);
 	fileio_mkdirs(dir.s, 0700);
+	{
+		struct stat st;
+
+		/* Only a real directory of ours, never a link to elsewhere. */
+		if (lstat(dir.s, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid()) {
+			strlist_take(&r->messages, xasprintf("%s: rejected/ is "
+			    "not a directory of ours; left %s in place", c->dir,
+			    name));
+			sbuf_free(&dir);
+			return;
+		}
+	}
 	sbuf_addf(&from, "%s/%s", c->dir, name);
 	sbuf_addf(&to, "%s/%s", dir.s, name);
 	sbuf_addf(&err, "%s/%s.err", dir.s, name);
@@ -98,6 +114,19 @@ incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
 	DIR *dp;
 
 	memset(r, 0, sizeof(*r));
+	/*
+	 * An incoming directory others can write to is not scanned at all:
+	 * moving their files about as root (into a "rejected" they made a
+	 * link) would be a hole of its own.
+	 */
+	if (lstat(c->dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return -1;
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		strlist_take(&r->messages, xasprintf("%s is writable by others "
+		    "or not owned by root: not scanned", c->dir));
+		return 0;
+	}
 	if ((dp = opendir(c->dir)) == NULL)
 		return -1;
 	while ((de = readdir(dp)) != NULL) {
@@ -107,7 +136,9 @@ incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
 		sbuf_addf(&path, "%s/%s", c->dir, de->d_name);
 		if (lstat(path.s, &st) < 0)
 			continue;
-		if (S_ISREG(st.st_mode) && now - st.st_mtime < c->settle) {
+		/* A future mtime (clock skew, a copy that kept it) is settled. */
+		if (S_ISREG(st.st_mode) && now >= st.st_mtime &&
+		    now - st.st_mtime < c->settle) {
 			int due = (int)(c->settle - (now - st.st_mtime));
 
 			if (r->wait == 0 || due < r->wait)
@@ -119,7 +150,7 @@ incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
 			v = xreallocarray(v, cap, sizeof(*v));
 		}
 		v[n].name = xstrdup(de->d_name);
-		v[n++].mtime = st.st_mtime;
+		v[n++].mtime = st.st_mtim;
 	}
 	closedir(dp);
 	if (n > 1)

@@ -99,6 +99,7 @@ static void
 setup_signals(struct mpd *m)
 {
 	struct sigaction sa;
+	sigset_t set;
 
 	if (pipe(m->sigpipe) == 0) {
 		fcntl(m->sigpipe[0], F_SETFL, O_NONBLOCK);
@@ -114,6 +115,14 @@ setup_signals(struct mpd *m)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/*
+	 * A parent that ignored SIGCHLD (or blocked signals) would make every
+	 * waitpid fail: take the defaults back.
+	 */
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
 /* ------------------------------------------------------------ state */
@@ -487,6 +496,11 @@ load_conf(struct mpd *m)
 	free(m->history), free(m->status_json), free(m->src_state);
 	m->desired = under_root(m, c->desired.v);
 	m->incoming = under_root(m, c->incoming.v);
+	/* A new incoming directory is watched at the next loop turn. */
+	watch_close(m->watch);
+	m->watch = NULL;
+	closelog();
+	openlog("mailprovd", LOG_PID, dconf_facility(c));
 	m->state = under_root(m, c->state_dir.v);
 	m->history = xasprintf("%s/history", m->state);
 	m->status_json = xasprintf("%s/status.json", m->state);
@@ -538,9 +552,9 @@ handle_request(struct mpd *m)
 	case SRCSUB_STATUS_LONG:
 	case SRCSUB_STATUS_SHORT:
 		status_lines(m, &l);
-		if (req == SRCSUB_STATUS_SHORT)
-			l.n = 2;	/* the header and the state line */
-		srcsub_reply_status(m->sub, (const char *const *)l.v, l.n);
+		/* Short: the header and the state line only. */
+		srcsub_reply_status(m->sub, (const char *const *)l.v,
+		    req == SRCSUB_STATUS_SHORT ? 2 : l.n);
 		strlist_clear(&l);
 		break;
 	case SRCSUB_TRACE_ON:
@@ -586,8 +600,8 @@ mpd_main(const struct mpd_opts *o)
 	if (m.sub == NULL)
 		logmsg(&m, LOG_NOTICE, "not started by SRC (fd 0 is not its "
 		    "socket): stop with SIGTERM, refresh with SIGHUP");
-	m.watch = watch_open(m.incoming);
 	m.started = time(NULL);
+	m.watch = watch_open(m.incoming);
 	logmsg(&m, LOG_NOTICE, "started, version %s, backend %s, watch %s",
 	    MAILPROV_VERSION, m.conf->backend.v == DCONF_EXEC ? "exec" :
 	    "mock", watch_name());
@@ -641,8 +655,10 @@ mpd_main(const struct mpd_opts *o)
 			}
 			take_incoming(&m);
 		}
-		if (time(NULL) >= m.next_run)
+		if (time(NULL) >= m.next_run) {
 			run_once(&m, "interval");
+			take_incoming(&m);	/* whatever a watch may have missed */
+		}
 	}
 	logmsg(&m, LOG_NOTICE, "stopped");
 	watch_close(m.watch);

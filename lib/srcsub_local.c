@@ -55,6 +55,7 @@ extern const char srcsub_layout_ok[
 
 struct srcsub {
 	int		fd;
+	struct sockaddr_un self;	/* our own address: never reply to it */
 	int		have_req;	/* hdr and req hold a valid request */
 	struct srchdr	hdr;		/* its return address, from srcrrqs */
 	struct subreq	req;		/* objname NUL-terminated */
@@ -104,6 +105,7 @@ srcsub_open(int fd)
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->fd = fd;
+	memcpy(&s->self, &ss, len < sizeof(s->self) ? len : sizeof(s->self));
 	return s;
 }
 
@@ -184,6 +186,14 @@ srcsub_recv(struct srcsub *s, enum srcsub_req *req)
 	h = srcrrqs(s->in.raw);
 	if (h == NULL) {
 		fail(s, "ignored an SRC packet: srcrrqs refused it");
+		return 0;
+	}
+	/* A request that asks for the reply to come back to us would make
+	 * us answer ourselves for ever. */
+	if (s->self.sun_path[0] != '\0' && strncmp(h->retaddr.sun_path,
+	    s->self.sun_path, sizeof(s->self.sun_path)) == 0) {
+		fail(s, "ignored an SRC packet whose reply address is this "
+		    "subsystem's own socket");
 		return 0;
 	}
 	s->hdr = *h;

@@ -25,8 +25,9 @@ watch_open(const char *dir)
 
 	if (fd < 0)
 		return NULL;
+	/* Written and closed, or renamed in: not merely created. */
 	if (inotify_add_watch(fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
-	    IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR) < 0) {
+	    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR) < 0) {
 		int saved = errno;
 
 		close(fd);

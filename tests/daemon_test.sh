@@ -134,5 +134,32 @@ R=$(mkroot gone)
 has "incoming removed: a later drop is still taken" "$S/gone.out" "^Incoming: accepted 1"
 has "incoming removed: clean exit" "$S/gone.out" "^exit 0$"
 
+# 13. A burst: of two drops in the same second the newer wins; an incoming
+# directory others can write to is not scanned.
+R=$(mkroot burst)
+sed 's/^  smart_host: .*/  smart_host: "[first.example.net]"/' conf/desired.yaml >"$S/first.yaml"
+sed 's/^  smart_host: .*/  smart_host: "[second.example.net]"/' conf/desired.yaml >"$S/second.yaml"
+{
+	echo "sleep 1500"
+	sleep 1.5
+	install -m 0600 "$S/first.yaml" "$R/var/mailprov/incoming/.zz.tmp"
+	install -m 0600 "$S/second.yaml" "$R/var/mailprov/incoming/.aa.tmp"
+	mv "$R/var/mailprov/incoming/.zz.tmp" "$R/var/mailprov/incoming/zz-first.yaml"
+	mv "$R/var/mailprov/incoming/.aa.tmp" "$R/var/mailprov/incoming/aa-second.yaml"
+	echo "sleep 2500"
+	sleep 2.5
+	chmod 1777 "$R/var/mailprov/incoming"
+	drop "$R" "$S/first.yaml" late.yaml
+	echo "sleep 2500"
+	echo status
+	echo stop
+	echo wait
+} | timeout 40 ./tests/srcmstr "$MPD" --root "$R" -d >"$S/burst.out" 2>"$S/burst.log"
+grep -q '^DS\[second.example.net\]$' "$R/etc/mail/sendmail.cf" &&
+    pass "burst: the newer of two drops wins" || fail "burst: the newer of two drops wins" "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
+[ -e "$R/var/mailprov/incoming/late.yaml" ] && pass "world-writable incoming: nothing taken" ||
+    fail "world-writable incoming: nothing taken"
+has "world-writable incoming: says so" "$S/burst.log" "writable by others or not owned by root: not scanned"
+
 rm -rf "$S"
 exit $((fails > 0))
