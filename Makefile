@@ -71,7 +71,7 @@ TESTS		= tests/names_test tests/desired_test tests/editors_test \
 MAN5		= conf/mailprov.yaml.5
 MAN8		= daemon/mailprov.8 daemon/mailprovd.8
 
-.PHONY: all demo check check-run bench install clean deps aix-check
+.PHONY: all demo check check-run bench install clean deps aix-check fuzz
 
 all: $(LIB) $(BINS)
 
@@ -177,6 +177,32 @@ install: all
 	    install -m 0644 conf/desired.yaml \
 	        $(DESTDIR)$(SYSCONFDIR)/desired.yaml; \
 	fi
+
+# libFuzzer targets (clang): make fuzz FUZZ_SECONDS=60 runs each for that
+# long on a copy of its seed corpus in tests/fuzz/corpus/.
+FUZZ_TARGETS	= desired cf aliases lssrc
+FUZZ_SECONDS	?= 60
+FUZZ_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 -g -O1 -Ilib $(YAML_CFLAGS) \
+		  -fsanitize=fuzzer,address,undefined
+FUZZ_LIBSRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c lib/schema.c \
+		  lib/yamltree.c lib/desired.c lib/lines.c lib/cf.c \
+		  lib/listfile.c lib/aliases.c lib/src.c lib/src_mock.c \
+		  lib/src_exec.c lib/rctcpip.c lib/proc.c
+fuzz:
+	@mkdir -p tests/out/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	    clang $(FUZZ_CFLAGS) -o tests/out/fuzz/$$t tests/fuzz/fuzz_$$t.c \
+	        $(FUZZ_LIBSRCS) $(YAML_LIBS) || exit 1; \
+	    rm -rf tests/out/fuzz/corpus-$$t; \
+	    cp -r tests/fuzz/corpus/$$t tests/out/fuzz/corpus-$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    tests/out/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -print_final_stats=1 tests/out/fuzz/corpus-$$t \
+	        >tests/out/fuzz/$$t.log 2>&1 || { tail -40 tests/out/fuzz/$$t.log; exit 1; }; \
+	    grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' \
+	        tests/out/fuzz/$$t.log; \
+	done
+	@echo "fuzz: $(words $(FUZZ_TARGETS)) targets ran $(FUZZ_SECONDS) s each without a finding"
 
 clean:
 	rm -f $(LIB_OBJS) $(LIB) $(BINS) $(TESTS) tests/greeter tests/srcmstr

@@ -361,6 +361,10 @@ aliases_edit(const char *buf, size_t len, const struct desired_aliases *want,
 				continue;
 			if (out->len > 0 && out->s[out->len - 1] != '\n')
 				sbuf_adds(out, eol);
+			/* A last line ending in a backslash would swallow ours:
+			 * give it an empty line to join instead. */
+			if (ends_in_backslash(out->s, 0, out->len))
+				sbuf_adds(out, eol);
 			render(out, d->name, wlen[i], &d->targets, eol);
 		}
 	}

@@ -97,12 +97,23 @@ set_line(struct cf *cf, size_t i, const char *text)
 	cf->v[i].len = b.len;
 }
 
+/* is_cont - line i continues the one before it. */
+static int
+is_cont(const struct cf *cf, size_t i)
+{
+	return cf->v[i].len > 0 && (cf->v[i].p[0] == ' ' ||
+	    cf->v[i].p[0] == '\t');
+}
+
 /* insert_line - a new line before index at. */
 static void
 insert_line(struct cf *cf, size_t at, const char *text)
 {
 	struct sbuf b = { 0 };
 
+	/* Never between a line and its continuation: it would join them. */
+	while (at < cf->n && is_cont(cf, at))
+		at++;
 	if (cf->n == cf->cap) {
 		cf->cap *= 2;
 		cf->v = xreallocarray(cf->v, cf->cap, sizeof(*cf->v));
@@ -136,14 +147,6 @@ delete_line(struct cf *cf, size_t i)
 	free(cf->v[i].own);
 	memmove(&cf->v[i], &cf->v[i + 1], (cf->n - i - 1) * sizeof(*cf->v));
 	cf->n--;
-}
-
-/* is_cont - line i continues the one before it. */
-static int
-is_cont(const struct cf *cf, size_t i)
-{
-	return cf->v[i].len > 0 && (cf->v[i].p[0] == ' ' ||
-	    cf->v[i].p[0] == '\t');
 }
 
 /* logical_end - the last line of the logical line that starts at i. */

@@ -58,6 +58,10 @@ load_file(struct rc_file *f, const char *root, const char *inner, char **err)
 		return 0;
 	}
 	f->exists = 1;
+	/* The editors work on text: a NUL byte means this is not the file. */
+	if (memchr(f->old, '\0', f->oldlen) != NULL)
+		return seterr(err, "%s holds NUL bytes: not a text file, not "
+		    "touched", f->label);
 	if (stat(f->path, &f->st) < 0)
 		return seterr(err, "%s: %s", f->label, strerror(errno));
 	return 0;

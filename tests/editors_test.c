@@ -55,6 +55,8 @@ test_set_macro(void **state)
 		{ "no final newline", "V10\nDwold", "w", "new", "V10\nDwnew", 1,
 		    0 },
 		{ "long macro name", "D{x}a\n", "{x}", "b", "D{x}b\n", 1, 0 },
+		{ "not glued to a stray continuation (fuzz)", " ", "w", "dm",
+		    " \nDwdm\n", 1, 0 },
 		{ "commented example with a continuation is not reused",
 		    "V10\n#Dwold\n\tname\nCwlocalhost\n", "w", "dm",
 		    "V10\n#Dwold\n\tname\nDwdm\nCwlocalhost\n", 1, 0 },
@@ -416,6 +418,22 @@ test_aliases_continuations(void **state)
 	assert_int_equal(aliases_edit(f2, sizeof(f2) - 1, &al, &out, &notes), 1);
 	check_text("backslash continuation", out.s, "ops: carol\nx: y\n");
 	sbuf_free(&out);
+	/* A last line ending in a backslash must not swallow what is
+	 * appended (found by fuzzing). */
+	{
+		static const char f4[] = "x: y, \\";
+		static const char *const spec4[] = { "ops=carol", NULL };
+		struct desired_aliases al4;
+		struct sbuf o4 = { 0 };
+
+		want_aliases(&al4, 0, spec4);
+		assert_int_equal(aliases_edit(f4, sizeof(f4) - 1, &al4, &o4,
+		    &notes), 1);
+		check_text("after a trailing backslash", o4.s,
+		    "x: y, \\\n\nops: carol\n");
+		sbuf_free(&o4);
+		free_aliases(&al4);
+	}
 	aliases_parse(f3, sizeof(f3) - 1, &a);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.v[0].targets.n, 2);
