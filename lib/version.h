@@ -2,6 +2,6 @@
 #ifndef MAILPROV_VERSION_H
 #define MAILPROV_VERSION_H
 
-#define MAILPROV_VERSION	"0.5.0"
+#define MAILPROV_VERSION	"0.5.1"
 
 #endif
