@@ -5,7 +5,7 @@
  * descriptor (fstat) and again while reading, so a file that grows
  * between the two cannot push more than max bytes into memory.  Temporary
  * files are ".NAME.mailprov.XXXXXX" beside their target, so they stay on
- * the same file system (rename is atomic only there) and are easy to spot.
+ * the same filesystem (rename is atomic only there) and are easy to spot.
  */
 #include "fileio.h"
 #include "util.h"
