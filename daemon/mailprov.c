@@ -408,19 +408,13 @@ verify_opts(const struct opts *o, struct rc_opts *ro)
 	const char *vp = o->verify_port ? o->verify_port : real ?
 	    "127.0.0.1:25" : "none";
 	const char *bv = o->verify_bv ? o->verify_bv : real ? "yes" : "no";
-	const char *colon = strrchr(vp, ':');
 
-	if (strcmp(vp, "none") != 0) {
-		if (colon == NULL || colon == vp || atoi(colon + 1) <= 0 ||
-		    atoi(colon + 1) > 65535) {
-			fprintf(stderr, "mailprov: --verify-port takes "
-			    "HOST:PORT or none, not '%s'\n", vp);
-			return -1;
-		}
-		verify_host = xstrndup(vp, (size_t)(colon - vp));
-		ro->verify.host = verify_host;
-		ro->verify.port = atoi(colon + 1);
+	if (svc_port_spec(vp, &verify_host, &ro->verify.port) < 0) {
+		fprintf(stderr, "mailprov: --verify-port takes HOST:PORT or "
+		    "none, not '%s'\n", vp);
+		return -1;
 	}
+	ro->verify.host = verify_host;
 	if (strcmp(bv, "yes") == 0) {
 		ro->verify.sendmail = o->sendmail;
 		ro->verify.cf = NULL;	/* set by rc_apply from the plan */

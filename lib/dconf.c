@@ -6,6 +6,7 @@
 #include "dconf.h"
 #include "fileio.h"
 #include "names.h"
+#include "service.h"
 #include "yamltree.h"
 
 #include <errno.h>
@@ -44,18 +45,11 @@ check_facility(const char *s)
 static const char *
 check_port(const char *s)
 {
-	const char *colon = strrchr(s, ':');
-	long p;
+	char *host;
+	int port, r = svc_port_spec(s, &host, &port);
 
-	if (strcmp(s, "none") == 0)
-		return NULL;
-	if (colon == NULL || colon == s)
-		return "must be HOST:PORT or none";
-	p = strtol(colon + 1, NULL, 10);
-	if (p < 1 || p > 65535 || strspn(colon + 1, "0123456789") !=
-	    strlen(colon + 1))
-		return "has no port number from 1 to 65535";
-	return NULL;
+	free(host);
+	return r < 0 ? "must be HOST:PORT (port 1 to 65535) or none" : NULL;
 }
 
 static const char *

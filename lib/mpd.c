@@ -153,8 +153,9 @@ fetch_cfg_of(const struct mpd *m, struct fetch_cfg *c)
 	c->retries = -1;
 }
 
+/* write_status - status.json; with report, also to report_url. */
 static void
-write_status(struct mpd *m)
+write_status(struct mpd *m, int report)
 {
 	struct sbuf b = { 0 };
 	char host[256], t1[40], t2[40], t3[40], t4[40];
@@ -200,7 +201,7 @@ write_status(struct mpd *m)
 	if (fileio_replace(m->status_json, b.s, b.len, NULL) < 0)
 		logmsg(m, LOG_ERR, "cannot write %s: %s", m->status_json,
 		    strerror(errno));
-	if (m->conf->report_url.v != NULL && m->reason != NULL) {
+	if (report && m->conf->report_url.v != NULL) {
 		struct fetch_cfg fc;
 		char *why = NULL;
 		long dropped = 0;
@@ -302,7 +303,7 @@ run_once(struct mpd *m, const char *reason)
 	struct rc_plan p;
 	struct src_config sc;
 	char *buf = NULL, *err = NULL, *out = NULL, *line, *save;
-	char *fetched = NULL;
+	char *fetched = NULL, *vhost = NULL;
 	const char *dpath = m->desired;
 	size_t len, outlen = 0, i;
 	FILE *fp;
@@ -370,13 +371,9 @@ run_once(struct mpd *m, const char *reason)
 	ro.lock_wait = 30;
 	ro.src = src_open(m->conf->backend.v == DCONF_EXEC ? "exec" : "mock",
 	    &sc);
-	if (strcmp(m->conf->verify_port.v, "none") != 0) {
-		const char *colon = strrchr(m->conf->verify_port.v, ':');
-
-		ro.verify.host = xstrndup(m->conf->verify_port.v,
-		    (size_t)(colon - m->conf->verify_port.v));
-		ro.verify.port = atoi(colon + 1);
-	}
+	/* Checked when the configuration was read: "none" or HOST:PORT. */
+	svc_port_spec(m->conf->verify_port.v, &vhost, &ro.verify.port);
+	ro.verify.host = vhost;
 	if (m->conf->verify_bv.v)
 		ro.verify.sendmail = m->conf->sendmail.v;
 	if (m->conf->backend.v == DCONF_MOCK)
@@ -390,7 +387,7 @@ run_once(struct mpd *m, const char *reason)
 	for (line = out ? strtok_r(out, "\n", &save) : NULL; line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
 		logmsg(m, LOG_INFO, "%s", line);
-	free((char *)(uintptr_t)ro.verify.host);
+	free(vhost);
 	src_close(ro.src);
 	for (i = 0; i < RC_NKINDS; i++)
 		if (p.f[i].changed && p.f[i].replaced)
@@ -419,7 +416,7 @@ done:
 	logmsg(m, m->last_error ? LOG_ERR : LOG_INFO, "run (%s): %s%s%s",
 	    reason, m->outcome, m->last_error ? ": " : "",
 	    m->last_error ? m->last_error : "");
-	write_status(m);
+	write_status(m, 1);	/* a run: the collector hears of it */
 	free(out);
 	free(err);
 	free(buf);
@@ -457,7 +454,7 @@ take_incoming(struct mpd *m)
 	if (r.accepted > 0)
 		run_once(m, "new desired state");
 	else if (r.rejected > 0)
-		write_status(m);
+		write_status(m, 0);	/* counts only: no run to report */
 	incoming_result_free(&r);
 }
 

@@ -20,6 +20,26 @@
 #include <unistd.h>
 
 
+int
+svc_port_spec(const char *spec, char **host, int *port)
+{
+	const char *colon = strrchr(spec, ':');
+	long p;
+
+	*host = NULL;
+	if (strcmp(spec, "none") == 0)
+		return 0;
+	if (colon == NULL || colon == spec || colon[1] == '\0' ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return -1;
+	p = strtol(colon + 1, NULL, 10);
+	if (p < 1 || p > 65535)
+		return -1;
+	*host = xstrndup(spec, (size_t)(colon - spec));
+	*port = (int)p;
+	return 1;
+}
+
 static void
 add(struct svc_plan *sp, enum svc_kind k)
 {

@@ -59,6 +59,12 @@ struct svc_verify {
 	const char	*cf;		/* for -bv: the cf under the root */
 };
 
+/*
+ * svc_port_spec - read "HOST:PORT" or "none": 1 with *host (caller frees)
+ * and *port set, 0 for none, -1 if it is neither.
+ */
+int	svc_port_spec(const char *spec, char **host, int *port);
+
 int	svc_plan(struct src *s, const struct desired *ds, int files_changed,
 	    struct svc_plan *sp, char **err);
 /* svc_describe - step i as the command an admin would type. */

@@ -94,6 +94,11 @@ check "plan with an invalid file" 1 $MP plan -f "$T/bad.yaml"
 has "plan reports the file's errors" "$T/err" "bad.yaml:3:3: unknown key"
 check "apply with an invalid file" 1 $MP apply -f "$T/bad.yaml"
 check "--lock-wait needs seconds" 1 $MP apply --lock-wait soon
+check "--verify-port with a bad port" 1 $MP apply -f conf/desired.yaml --root "$T/root" --verify-port 127.0.0.1:25x
+has "--verify-port message" "$T/err" "--verify-port takes HOST:PORT or none, not '127.0.0.1:25x'"
+printf 'verify:\n  port: "127.0.0.1:99999"\n' >"$T/port.conf"
+check "mailprovd refuses a bad verify port" 1 timeout 10 $MPD -c "$T/port.conf" --src-backend mock
+has "verify port error at its place" "$T/err" "port.conf:2:9: verify.port '127.0.0.1:99999' must be HOST:PORT \\(port 1 to 65535\\) or none"
 check "--root that does not exist" 1 $MP plan --root "$T/nowhere"
 has "--root message" "$T/err" "nowhere: No such file"
 check "plan without the sendmail.cf" 1 $MP plan --root "$T/root"
