@@ -44,6 +44,7 @@ struct opts {
 	const char	*sendmail;	/* --sendmail */
 	int		 validate;	/* --no-validate clears it */
 	int		 lock_wait;	/* --lock-wait seconds */
+	int		 timeout;	/* --timeout seconds, 0: defaults */
 	const char	*src_backend;	/* --src-backend exec|mock */
 	const char	*src_state;	/* --src-state DIR */
 	const char	*src_bindir;	/* --src-bindir DIR (exec) */
@@ -62,6 +63,7 @@ usage(FILE *fp)
 	    "[-f desired.yaml] [--root DIR]\n"
 	    "                [--sendmail PATH] [--no-validate] "
 	    "[--lock-wait SECONDS]\n"
+	    "                [--timeout SECONDS] "
 	    "                [--src-backend exec|mock] [--src-state DIR] "
 	    "[--src-bindir DIR]\n"
 	    "                [--verify-port HOST:PORT|none] "
@@ -122,7 +124,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		}
 		if (strcmp(a, "-f") == 0 || strcmp(a, "--file") == 0 ||
 		    strcmp(a, "--root") == 0 || strcmp(a, "--sendmail") == 0 ||
-		    strcmp(a, "--lock-wait") == 0 || strncmp(a, "--src-", 6) ==
+		    strcmp(a, "--lock-wait") == 0 || strcmp(a, "--timeout") == 0 ||
+		    strncmp(a, "--src-", 6) ==
 		    0 || strncmp(a, "--verify-", 9) == 0) {
 			if (i + 1 == argc) {
 				fprintf(stderr, "mailprov: %s needs a value\n",
@@ -148,16 +151,20 @@ parse_args(int argc, char **argv, struct opts *o)
 				o->root = argv[++i];
 			else if (strcmp(a, "--sendmail") == 0)
 				o->sendmail = argv[++i];
-			else if (strcmp(a, "--lock-wait") == 0) {
+			else if (strcmp(a, "--lock-wait") == 0 ||
+			    strcmp(a, "--timeout") == 0) {
 				const char *v = argv[++i];
+				int t = strcmp(a, "--timeout") == 0;
 
 				if (strspn(v, "0123456789") != strlen(v) ||
-				    strlen(v) == 0 || strlen(v) > 4) {
-					fprintf(stderr, "mailprov: --lock-wait "
-					    "takes seconds, not '%s'\n", v);
+				    strlen(v) == 0 || strlen(v) > 4 ||
+				    (t && (atoi(v) < 1 || atoi(v) > 3600))) {
+					fprintf(stderr, "mailprov: %s takes "
+					    "seconds%s, not '%s'\n", a, t ?
+					    " (1 to 3600)" : "", v);
 					return 2;
 				}
-				o->lock_wait = atoi(v);
+				*(t ? &o->timeout : &o->lock_wait) = atoi(v);
 			}
 			else
 				o->file = argv[++i];
@@ -383,6 +390,7 @@ open_src(const struct opts *o)
 	c.root = o->root;
 	c.bindir = o->src_bindir;
 	c.rc_tcpip = "/etc/rc.tcpip";
+	c.timeout_ms = o->timeout * 1000;
 	if (o->src_state != NULL)
 		sbuf_adds(&state, o->src_state);
 	else
@@ -418,6 +426,7 @@ verify_opts(const struct opts *o, struct rc_opts *ro)
 	if (strcmp(bv, "yes") == 0) {
 		ro->verify.sendmail = o->sendmail;
 		ro->verify.cf = NULL;	/* set by rc_apply from the plan */
+		ro->verify.timeout_ms = o->timeout * 1000;
 	} else if (strcmp(bv, "no") != 0) {
 		fprintf(stderr, "mailprov: --verify-bv takes yes or no\n");
 		return -1;
@@ -493,6 +502,7 @@ cmd_apply(const char *path, const struct opts *o)
 	ro.validate = o->validate;
 	ro.keep = ds->backups.keep.v;
 	ro.lock_wait = o->lock_wait;
+	ro.timeout_ms = o->timeout * 1000;
 	ro.out = stdout;
 	ro.src = NULL;
 	memset(&ro.verify, 0, sizeof(ro.verify));

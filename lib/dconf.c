@@ -94,6 +94,7 @@ static const struct key top_keys[] = {
 	    NULL, 0, NULL },
 	{ "sendmail", K_STR, C(sendmail), NULL, names_check_abspath, NULL,
 	    NULL, 0, NULL },
+	{ "timeout", K_INT, C(timeout), NULL, NULL, NULL, NULL, 0, NULL },
 	{ "verify", K_SECTION, C(verify), verify_keys, NULL, NULL, NULL, 0,
 	    NULL },
 	{ "syslog_facility", K_STR, C(facility), NULL, check_facility, NULL,
@@ -198,6 +199,7 @@ dconf_load_file(const char *path, int missing_ok, enum dconf_backend be,
 	ynode_free(root);
 	range(d, &c->interval, "interval", 10, 86400);
 	range(d, &c->settle, "settle", 0, 60);
+	range(d, &c->timeout, "timeout", 1, 3600);
 	range(d, &c->poll, "poll", 1, 3600);
 	range(d, &c->history, "history", 1, 1000);
 	/* http:// only with insecure: true, said where the URL is. */

@@ -26,6 +26,7 @@ struct dconf {
 	struct dint	history;	/* desired states kept, 20 */
 	struct dint	backend;	/* enum dconf_backend */
 	struct dstr	sendmail;	/* /usr/sbin/sendmail */
+	struct dint	timeout;	/* seconds any command may run, 0: defaults */
 	struct dstr	src_bindir;	/* /usr/bin */
 	struct dsect	verify;
 	struct dstr	verify_port;	/* "127.0.0.1:25" or "none" */

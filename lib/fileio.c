@@ -117,6 +117,31 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+int
+fileio_create(const char *path, const char *buf, size_t len)
+{
+	int fd, saved;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY,
+	    0600);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, buf, len) < 0) {
+		saved = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		saved = errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	unlink(path);
+	errno = saved;
+	return -1;
+}
+
 /* dir_of - the directory part of path ("." if none); caller frees. */
 static char *
 dir_of(const char *path)
@@ -260,7 +285,7 @@ fileio_replace(const char *path, const char *buf, size_t len,
 	struct stat st;
 	char *dir = dir_of(path);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	int fd, saved;
+	int fd, saved, r;
 
 	if (like == NULL) {
 		if (stat(path, &st) == 0)
@@ -290,14 +315,15 @@ fileio_replace(const char *path, const char *buf, size_t len,
 	if (rename(tmp.s, path) < 0)
 		goto fail;
 	/*
-	 * The new file is in place from here on: a failed directory fsync
-	 * cannot be undone by reporting failure (the caller would then not
-	 * know to restore it), so it is not an error.
+	 * The new file is in place from here on: a failed directory sync is
+	 * reported apart, so that the caller knows the file was replaced.
 	 */
-	(void)fsync_dir(dir);
+	r = fsync_dir(dir) < 0 ? FILEIO_UNSYNCED : 0;
+	saved = errno;
 	free(dir);
 	sbuf_free(&tmp);
-	return 0;
+	errno = saved;
+	return r;
 fail:
 	saved = errno;
 	if (fd >= 0)
@@ -319,7 +345,7 @@ fileio_backup(const char *path, const char *stamp, char **backup)
 	struct stat st;
 	char *buf;
 	size_t len;
-	int i, saved;
+	int i, saved, r;
 
 	if (stat(path, &st) < 0)
 		return -1;
@@ -330,8 +356,10 @@ fileio_backup(const char *path, const char *stamp, char **backup)
 		name.len = 0;
 		sbuf_addf(&name, "%s.%s.%d", path, stamp, i);
 	}
-	if (fileio_replace(name.s, buf, len, &st) < 0) {
+	if ((r = fileio_replace(name.s, buf, len, &st)) < 0) {
 		saved = errno;
+		if (r == FILEIO_UNSYNCED)
+			unlink(name.s);	/* a backup that may not last is none */
 		free(buf);
 		sbuf_free(&name);
 		errno = saved;

@@ -46,8 +46,12 @@ char	*fileio_resolve(const char *root, const char *path);
 /*
  * fileio_replace - atomically make path hold buf.  like gives the owner,
  * group and mode to use (NULL: the current owner of path if it exists,
- * else the caller's uid/gid and 0644).
+ * else the caller's uid/gid and 0644).  Returns 0, or -1 with path as it
+ * was, or FILEIO_UNSYNCED: the new bytes are in place but the directory
+ * could not be synced (errno says why), so the change may not survive a
+ * crash; a caller that undoes its changes must count this one.
  */
+#define FILEIO_UNSYNCED	(-2)
 int	fileio_replace(const char *path, const char *buf, size_t len,
 	    const struct stat *like);
 
@@ -72,6 +76,13 @@ int	fileio_prune_backups(const char *path, size_t keep);
  * taken.
  */
 int	fileio_lock(const char *path, int wait_s, long *holder);
+
+/*
+ * fileio_create - a new file path (which must not exist, and is not
+ * followed if a link) holding buf, mode 0600, not synced: for private
+ * scratch copies only.  On failure nothing is left behind.
+ */
+int	fileio_create(const char *path, const char *buf, size_t len);
 
 /* fileio_mkdirs - mkdir -p with mode for the directories created. */
 int	fileio_mkdirs(const char *path, mode_t mode);

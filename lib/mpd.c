@@ -363,12 +363,15 @@ run_once(struct mpd *m, const char *reason)
 	sc.state_dir = m->src_state;
 	sc.bindir = m->conf->src_bindir.v;
 	sc.rc_tcpip = "/etc/rc.tcpip";
+	sc.timeout_ms = m->conf->timeout.v * 1000;
 	memset(&ro, 0, sizeof(ro));
 	ro.root = m->o->root;
 	ro.sendmail = m->conf->sendmail.v;
 	ro.validate = 1;
 	ro.keep = ds->backups.keep.v;
 	ro.lock_wait = 30;
+	ro.timeout_ms = m->conf->timeout.v * 1000;
+	ro.verify.timeout_ms = ro.timeout_ms;
 	ro.src = src_open(m->conf->backend.v == DCONF_EXEC ? "exec" : "mock",
 	    &sc);
 	/* Checked when the configuration was read: "none" or HOST:PORT. */

@@ -271,15 +271,22 @@ rc_plan_free(struct rc_plan *p)
 
 /* ------------------------------------------------------------- checking */
 
-/* write_check_file - dir/name holding buf; path returned. */
+/*
+ * write_check_file - dir/name holding buf; path returned, or NULL with
+ * the reason in *err (the first failure only).  The copies live in a new
+ * private directory and are deleted after the check: nothing to sync.
+ */
 static char *
-write_check_file(const char *dir, const char *name, const char *buf,
-    size_t len)
+write_check_file(const char *root, const char *dir, const char *name,
+    const char *buf, size_t len, char **err)
 {
 	struct sbuf path = { 0 };
 
 	sbuf_addf(&path, "%s/%s", dir, name);
-	if (fileio_replace(path.s, buf, len, NULL) < 0) {
+	if (fileio_create(path.s, buf, len) < 0) {
+		if (*err == NULL)
+			seterr(err, "writing the check copy %s: %s", path.s +
+			    strlen(root), strerror(errno));
 		sbuf_free(&path);
 		return NULL;
 	}
@@ -307,35 +314,28 @@ check_candidate(const struct desired *ds, const struct rc_opts *o,
 		return seterr(err, "%s: %s", dir.s, strerror(errno));
 	sbuf_adds(&dir, "/check.XXXXXX");
 	if (mkdtemp(dir.s) == NULL) {
-		r = seterr(err, "cannot make a check directory: %s",
-		    strerror(errno));
+		r = seterr(err, "cannot make a check directory in "
+		    "%s/var/mailprov: %s", o->root, strerror(errno));
 		sbuf_free(&dir);
 		return r;
 	}
 	cf = cf_parse(p->f[RC_CF].new.s, p->f[RC_CF].new.len);
 	if (p->f[RC_LHN].managed)
-		lpath = write_check_file(dir.s, "local-host-names",
-		    p->f[RC_LHN].new.s, p->f[RC_LHN].new.len);
-	if (p->f[RC_RELAY].managed)
-		rpath = write_check_file(dir.s, "relay-domains",
-		    p->f[RC_RELAY].new.s, p->f[RC_RELAY].new.len);
-	if ((p->f[RC_LHN].managed && lpath == NULL) ||
-	    (p->f[RC_RELAY].managed && rpath == NULL)) {
-		r = seterr(err, "cannot write the check copies: %s",
-		    strerror(errno));
+		lpath = write_check_file(o->root, dir.s, "local-host-names",
+		    p->f[RC_LHN].new.s, p->f[RC_LHN].new.len, err);
+	if (p->f[RC_RELAY].managed && *err == NULL)
+		rpath = write_check_file(o->root, dir.s, "relay-domains",
+		    p->f[RC_RELAY].new.s, p->f[RC_RELAY].new.len, err);
+	if (*err != NULL)
 		goto out;
-	}
 	if (lpath != NULL)
 		cf_point_class_file(cf, 'w', lpath);
 	if (rpath != NULL)
 		cf_point_class_file(cf, 'R', rpath);
 	cf_serialize(cf, &cfbuf);
-	if ((cpath = write_check_file(dir.s, "sendmail.cf", cfbuf.s,
-	    cfbuf.len)) == NULL) {
-		r = seterr(err, "cannot write the check copy: %s",
-		    strerror(errno));
+	if ((cpath = write_check_file(o->root, dir.s, "sendmail.cf", cfbuf.s,
+	    cfbuf.len, err)) == NULL)
 		goto out;
-	}
 	memset(&w, 0, sizeof(w));
 	w.hostname = sm->hostname.v;
 	w.domain = sm->domain.v;
@@ -349,7 +349,7 @@ check_candidate(const struct desired *ds, const struct rc_opts *o,
 		sbuf_addf(&domain, "someone@mailprov-check.%s", sm->domain.v);
 		w.domain_addr = domain.s;
 	}
-	if (smcheck_run(o->sendmail, cpath, &w, &seen, &why) < 0)
+	if (smcheck_run(o->sendmail, cpath, o->timeout_ms, &w, &seen, &why) < 0)
 		r = seterr(err, "%s: %s", p->f[RC_CF].label, why);
 	else
 		r = 0;
@@ -380,11 +380,17 @@ rollback(struct rc_plan *p, FILE *out)
 
 	for (i = RC_NKINDS - 1; i >= 0; i--) {
 		struct rc_file *f = &p->f[i];
+		int rr;
 
 		if (!f->replaced)
 			continue;
-		if (f->exists ? fileio_replace(f->path, f->old, f->oldlen,
-		    &f->st) < 0 : unlink(f->path) < 0) {
+		rr = f->exists ? fileio_replace(f->path, f->old, f->oldlen,
+		    &f->st) : unlink(f->path);
+		if (rr == FILEIO_UNSYNCED)
+			fprintf(out, "mailprov: %s: the directory could not be "
+			    "synced after the restore (%s)\n", f->label,
+			    strerror(errno));
+		if (rr < 0 && rr != FILEIO_UNSYNCED) {
 			fprintf(out, "mailprov: ROLLBACK FAILED for %s: %s; "
 			    "restore it from %s\n", f->label, strerror(errno),
 			    f->backup ? f->backup : "(no backup: it was new)");
@@ -439,7 +445,8 @@ rebuild_aliases(const struct rc_opts *o, const struct rc_plan *p, char **err)
 	argv[3] = xstrdup("-bi");
 	argv[4] = oa.s;
 	argv[5] = NULL;
-	if (proc_run(argv, NULL, 0, REBUILD_TIMEOUT_MS, &r) < 0)
+	if (proc_run(argv, NULL, 0, o->timeout_ms > 0 ? o->timeout_ms :
+	    REBUILD_TIMEOUT_MS, &r) < 0)
 		rc = seterr(err, "rebuilding the alias database: cannot run "
 		    "%s: %s", o->sendmail, strerror(errno));
 	else {
@@ -448,7 +455,12 @@ rebuild_aliases(const struct rc_opts *o, const struct rc_plan *p, char **err)
 		 * ..."): success is its "PATH: N aliases" line for our file.
 		 */
 		sbuf_addf(&want, "%s: ", p->f[RC_ALIASES].path);
-		if (r.status != 0 || r.timed_out ||
+		if (r.timed_out)
+			rc = seterr(err, "rebuilding the alias database: "
+			    "sendmail -bi did not finish within %d s; it was "
+			    "killed", (o->timeout_ms > 0 ? o->timeout_ms :
+			    REBUILD_TIMEOUT_MS) / 1000);
+		else if (r.status != 0 ||
 		    !has_line_prefix(r.out.s, want.s, " aliases,") ) {
 			char *line = r.err.len ? r.err.s : r.out.s;
 
@@ -474,6 +486,7 @@ replace_one(const struct rc_opts *o, struct rc_plan *p, struct rc_file *f,
 {
 	const struct stat *like = f->exists ? &f->st : NULL;
 	struct stat newst;
+	int r;
 
 	if (f->exists && fileio_backup(f->path, stamp, &f->backup) < 0)
 		return seterr(err, "backing up %s: %s", f->label,
@@ -484,8 +497,14 @@ replace_one(const struct rc_opts *o, struct rc_plan *p, struct rc_file *f,
 		newst.st_mode = 0644;
 		like = &newst;
 	}
-	if (fileio_replace(f->path, f->new.s, f->new.len, like) < 0)
-		return seterr(err, "writing %s: %s", f->label, strerror(errno));
+	if ((r = fileio_replace(f->path, f->new.s, f->new.len, like)) < 0) {
+		/* In place but not synced: undone with the others. */
+		if (r == FILEIO_UNSYNCED)
+			f->replaced = 1;
+		return seterr(err, "writing %s: %s%s", f->label,
+		    r == FILEIO_UNSYNCED ? "syncing its directory: " : "",
+		    strerror(errno));
+	}
 	f->replaced = 1;
 	if (f->backup)
 		fprintf(o->out, "mailprov: wrote %s (backup %s)\n", f->label,

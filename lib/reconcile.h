@@ -62,6 +62,7 @@ struct rc_opts {
 	FILE		*out;		/* progress and results */
 	struct src	*src;		/* SRC backend (service section) */
 	struct svc_verify verify;	/* checks after the service steps */
+	int		 timeout_ms;	/* any sendmail command; 0: defaults */
 };
 
 #define RC_MAX_FILE	(64 * 1024 * 1024)

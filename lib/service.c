@@ -261,14 +261,20 @@ resolves(const struct svc_verify *v, char *why, size_t n)
 	argv[2] = (char *)(uintptr_t)v->cf;
 	argv[3] = (char *)(uintptr_t)"-bv";
 	argv[4] = (char *)(uintptr_t)"postmaster";
-	if (proc_run(argv, NULL, 0, 30000, &r) < 0) {
+	if (proc_run(argv, NULL, 0, v->timeout_ms > 0 ? v->timeout_ms : 30000,
+	    &r) < 0) {
 		snprintf(why, n, "cannot run %s: %s", v->sendmail,
 		    strerror(errno));
 		return 0;
 	}
-	ok = r.status == 0 && strstr(r.out.s, "deliverable") != NULL &&
+	ok = !r.timed_out && r.status == 0 &&
+	    strstr(r.out.s, "deliverable") != NULL &&
 	    strstr(r.out.s, "undeliverable") == NULL;
-	if (!ok)
+	if (r.timed_out)
+		snprintf(why, n, "sendmail -bv postmaster did not finish within "
+		    "%d s; it was killed", (v->timeout_ms > 0 ? v->timeout_ms :
+		    30000) / 1000);
+	else if (!ok)
 		snprintf(why, n, "sendmail -bv postmaster: %.80s", r.out.len ?
 		    strtok(r.out.s, "\n") : "no answer");
 	proc_result_free(&r);

@@ -189,8 +189,8 @@ compare(const struct smcheck_want *w, const struct smcheck_seen *s)
 }
 
 int
-smcheck_run(const char *sendmail, const char *cf, const struct smcheck_want *w,
-    struct smcheck_seen *seen, char **why)
+smcheck_run(const char *sendmail, const char *cf, int timeout_ms,
+    const struct smcheck_want *w, struct smcheck_seen *seen, char **why)
 {
 	struct proc_result r;
 	struct sbuf in = { 0 };
@@ -215,9 +215,16 @@ smcheck_run(const char *sendmail, const char *cf, const struct smcheck_want *w,
 	argv[1] = xstrdup("-C");
 	argv[2] = xstrdup(cf);
 	argv[3] = xstrdup("-bt");
-	if (proc_run(argv, in.s, in.len, SMCHECK_TIMEOUT_MS, &r) < 0) {
+	if (proc_run(argv, in.s, in.len, timeout_ms > 0 ? timeout_ms :
+	    SMCHECK_TIMEOUT_MS, &r) < 0) {
 		*why = xasprintf("cannot run %s: %s", sendmail, strerror(errno));
 		goto out_noresult;
+	}
+	if (r.timed_out) {
+		*why = xasprintf("sendmail -bt did not finish within %d s; "
+		    "it was killed", (timeout_ms > 0 ? timeout_ms :
+		    SMCHECK_TIMEOUT_MS) / 1000);
+		goto out;
 	}
 	if (split_output(r.out.s, seen, ncmd, segs) < 0 || r.status != 0) {
 		struct sbuf m = { 0 };

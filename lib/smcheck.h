@@ -38,7 +38,7 @@ struct smcheck_seen {
  * matches; -1 otherwise with a one-line reason in why (caller frees).
  * seen gets what sendmail said either way (free with smcheck_seen_free).
  */
-int	smcheck_run(const char *sendmail, const char *cf,
+int	smcheck_run(const char *sendmail, const char *cf, int timeout_ms,
 	    const struct smcheck_want *w, struct smcheck_seen *seen, char **why);
 void	smcheck_seen_free(struct smcheck_seen *s);
 

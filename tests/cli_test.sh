@@ -94,6 +94,8 @@ check "plan with an invalid file" 1 $MP plan -f "$T/bad.yaml"
 has "plan reports the file's errors" "$T/err" "bad.yaml:3:3: unknown key"
 check "apply with an invalid file" 1 $MP apply -f "$T/bad.yaml"
 check "--lock-wait needs seconds" 1 $MP apply --lock-wait soon
+check "--timeout 0 is refused" 1 $MP apply --timeout 0
+has "--timeout message" "$T/err" "--timeout takes seconds \\(1 to 3600\\), not '0'"
 check "--verify-port with a bad port" 1 $MP apply -f conf/desired.yaml --root "$T/root" --verify-port 127.0.0.1:25x
 has "--verify-port message" "$T/err" "--verify-port takes HOST:PORT or none, not '127.0.0.1:25x'"
 printf 'verify:\n  port: "127.0.0.1:99999"\n' >"$T/port.conf"
@@ -112,6 +114,9 @@ printf 'interval: 5\nbogus: 1\n' >"$T/bad.conf"
 check "mailprovd refuses a bad configuration" 1 timeout 10 $MPD -c "$T/bad.conf" --src-backend mock
 has "mailprovd configuration error is path:line:col" "$T/err" "bad.conf:1:11: interval 5 is out of range"
 has "mailprovd reports every error" "$T/err" "bad.conf:2:1: unknown key 'bogus'"
+printf 'timeout: 0\n' >"$T/tmo.conf"
+check "mailprovd refuses timeout 0" 1 timeout 10 $MPD -c "$T/tmo.conf" --src-backend mock
+has "mailprovd timeout message" "$T/err" "tmo.conf:1:10: timeout 0 is out of range: 1 to 3600"
 check "mailprovd -c of a missing file" 1 timeout 10 $MPD -c "$T/none.conf"
 
 # Install into a staging root twice: an edited desired.yaml survives.
