@@ -463,7 +463,7 @@ cmd_plan(const char *path, const struct opts *o)
 		if (src != NULL)
 			report("plan", path, &p, err);
 		r = 1;
-	} else if (p.nchanged == 0 && sp.n == 0) {
+	} else if (!rc_pending(&p) && sp.n == 0) {
 		printf("mailprov: no changes\n");
 		r = 0;
 	} else {

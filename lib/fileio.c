@@ -338,6 +338,49 @@ fail_nofd:
 	return -1;
 }
 
+/* is_temp_of - name is "." base ["." anything] ".mailprov.XXXXXX". */
+static int
+is_temp_of(const char *name, const char *base)
+{
+	static const char tag[] = ".mailprov.";
+	size_t bl = strlen(base), nl = strlen(name), tl = sizeof(tag) - 1;
+
+	if (name[0] != '.' || nl < 1 + bl + tl + 6 ||
+	    strncmp(name + 1, base, bl) != 0 || name[1 + bl] != '.')
+		return 0;
+	return strncmp(name + nl - 6 - tl, tag, tl) == 0;
+}
+
+int
+fileio_remove_stale(const char *path)
+{
+	struct sbuf victim = { 0 };
+	char *dir = dir_of(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+	int n = 0;
+
+	if ((dp = opendir(dir)) == NULL) {
+		free(dir);
+		return 0;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (!is_temp_of(de->d_name, base))
+			continue;
+		victim.len = 0;
+		sbuf_addf(&victim, "%s/%s", dir, de->d_name);
+		if (lstat(victim.s, &st) == 0 && S_ISREG(st.st_mode) &&
+		    unlink(victim.s) == 0)
+			n++;
+	}
+	closedir(dp);
+	sbuf_free(&victim);
+	free(dir);
+	return n;
+}
+
 int
 fileio_backup(const char *path, const char *stamp, char **backup)
 {

@@ -56,6 +56,15 @@ int	fileio_replace(const char *path, const char *buf, size_t len,
 	    const struct stat *like);
 
 /*
+ * fileio_remove_stale - delete the temporary files fileio_replace left
+ * beside path (".BASE.mailprov.XXXXXX", and ".BASE.STAMP.mailprov.XXXXXX"
+ * of its backups) when a process was killed in the middle.  Only for a
+ * caller that holds the lock under which such files are made.  Returns
+ * how many were deleted.
+ */
+int	fileio_remove_stale(const char *path);
+
+/*
  * fileio_backup - copy path to "path.STAMP" (".STAMP.N" if taken), with
  * its owner, group and mode, atomically.  *backup gets the new name
  * (caller frees).

@@ -17,6 +17,7 @@
 #include "proc.h"
 #include "smcheck.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -159,7 +160,7 @@ rc_plan_build(const struct desired *ds, const char *root, struct rc_plan *p,
 	const struct desired_sendmail *sm = &ds->sendmail;
 	struct rc_file *f;
 	struct cf *cf;
-	char *lhn = NULL, *relay = NULL, *afile;
+	char *lhn = NULL, *relay = NULL, *afile, *marker;
 	size_t i;
 	int r = -1, same = 0, loaded;
 
@@ -167,6 +168,9 @@ rc_plan_build(const struct desired *ds, const char *root, struct rc_plan *p,
 	*err = NULL;
 	if (!sm->sect.set)
 		return 0;
+	marker = xasprintf("%s%s", root, RC_MARKER);
+	p->interrupted = access(marker, F_OK) == 0;
+	free(marker);
 	f = &p->f[RC_CF];
 	if (load_file(f, root, sm->config.v, err) < 0)
 		return -1;
@@ -238,7 +242,11 @@ rc_plan_print(const struct rc_plan *p, FILE *out)
 	}
 	for (i = 0; i < p->notes.n; i++)
 		fprintf(out, "note: %s\n", p->notes.v[i]);
-	if (p->f[RC_ALIASES].changed)
+	if (p->interrupted)
+		fprintf(out, "note: an earlier apply was interrupted (%s "
+		    "exists): the alias database is rebuilt and sendmail "
+		    "re-reads its configuration\n", RC_MARKER);
+	if (rc_rebuild_needed(p))
 		fprintf(out, "action: rebuild the alias database "
 		    "(sendmail -bi)\n");
 	sbuf_free(&d);
@@ -250,7 +258,14 @@ int
 rc_mail_changed(const struct rc_plan *p)
 {
 	return p->f[RC_CF].changed || p->f[RC_LHN].changed ||
-	    p->f[RC_RELAY].changed;
+	    p->f[RC_RELAY].changed || p->interrupted;
+}
+
+int
+rc_rebuild_needed(const struct rc_plan *p)
+{
+	return p->f[RC_ALIASES].changed || (p->interrupted &&
+	    p->f[RC_ALIASES].managed);
 }
 
 void
@@ -371,6 +386,52 @@ out:
 }
 
 /* ------------------------------------------------------------- applying */
+
+/*
+ * remove_stale - what a run killed in the middle left: temporary files
+ * beside the managed files and its check directories.  Only a run that
+ * holds the lock makes them, and the caller holds it now.
+ */
+static void
+remove_stale(const struct rc_opts *o, const struct rc_plan *p)
+{
+	struct sbuf dir = { 0 }, sub = { 0 }, f = { 0 };
+	struct dirent *de, *de2;
+	DIR *dp, *dp2;
+	int i, n = 0;
+
+	for (i = 0; i < RC_NKINDS; i++)
+		if (p->f[i].managed && p->f[i].path != NULL)
+			n += fileio_remove_stale(p->f[i].path);
+	sbuf_addf(&dir, "%s/var/mailprov", o->root);
+	if ((dp = opendir(dir.s)) != NULL) {
+		while ((de = readdir(dp)) != NULL) {
+			if (strncmp(de->d_name, "check.", 6) != 0 ||
+			    strlen(de->d_name) != 12)
+				continue;
+			sub.len = 0;
+			sbuf_addf(&sub, "%s/%s", dir.s, de->d_name);
+			if ((dp2 = opendir(sub.s)) == NULL)
+				continue;
+			while ((de2 = readdir(dp2)) != NULL) {
+				if (strcmp(de2->d_name, ".") == 0 ||
+				    strcmp(de2->d_name, "..") == 0)
+					continue;
+				f.len = 0;
+				sbuf_addf(&f, "%s/%s", sub.s, de2->d_name);
+				unlink(f.s);
+			}
+			closedir(dp2);
+			if (rmdir(sub.s) == 0)
+				n++;
+		}
+		closedir(dp);
+	}
+	if (n > 0)
+		fprintf(o->out, "mailprov: removed %d temporary file%s left by "
+		    "an interrupted run\n", n, n == 1 ? "" : "s");
+	sbuf_free(&dir), sbuf_free(&sub), sbuf_free(&f);
+}
 
 /* rollback - put back every file already replaced; how many failed. */
 static int
@@ -525,7 +586,8 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	long holder = 0;
 	struct svc_plan sp;
 	sigset_t crit, oldmask;
-	int fd, i, r = -1, masked = 0;
+	char *marker = NULL;
+	int fd, i, r = -1, masked = 0, settled;
 
 	*err = NULL;
 	memset(p, 0, sizeof(*p));
@@ -549,11 +611,13 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	}
 	if (rc_plan_build(ds, o->root, p, err) < 0)
 		goto out;
+	remove_stale(o, p);
+	marker = xasprintf("%s%s", o->root, RC_MARKER);
 	/* SRC is only read here: a missing subsystem stops us before writing. */
 	if (ds->service.sect.set && svc_plan(o->src, ds, rc_mail_changed(p),
 	    &sp, err) < 0)
 		goto out;
-	if (p->nchanged == 0 && sp.n == 0) {
+	if (!rc_pending(p) && sp.n == 0) {
 		fprintf(o->out, "mailprov: no changes\n");
 		r = 0;
 		goto out;
@@ -583,13 +647,23 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	sigaddset(&crit, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &crit, &oldmask);
 	masked = 1;
+	if (p->interrupted)
+		fprintf(o->out, "mailprov: an earlier apply was interrupted: "
+		    "the alias database is rebuilt and sendmail re-reads its "
+		    "configuration\n");
+	else if (fileio_replace(marker, "", 0, NULL) < 0) {
+		seterr(err, "cannot write %s: %s; nothing was changed",
+		    marker, strerror(errno));
+		unlink(marker);
+		goto out;
+	}
 	for (i = 0; i < RC_NKINDS; i++) {
 		struct rc_file *f = &p->f[order[i]];
 
 		if (f->changed && replace_one(o, p, f, stamp, err) < 0)
 			goto undo;
 	}
-	if (p->f[RC_ALIASES].changed && rebuild_aliases(o, p, err) < 0)
+	if (rc_rebuild_needed(p) && rebuild_aliases(o, p, err) < 0)
 		goto undo;
 	if (sp.managed) {
 		if (svc_apply(o->src, ds, &sp, SVC_PHASE_RUN, o->out,
@@ -609,6 +683,8 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	} else if (rc_mail_changed(p))
 		fprintf(o->out, "mailprov: no service section: sendmail must "
 		    "now re-read its configuration (refresh -s sendmail)\n");
+	/* Files, database and subsystem agree: no recovery needed. */
+	unlink(marker);
 	for (i = 0; i < RC_NKINDS; i++)
 		if (p->f[i].changed && p->f[i].exists)
 			fileio_prune_backups(p->f[i].path, (size_t)o->keep);
@@ -619,14 +695,20 @@ undo:
 	if (p->nchanged > 0)
 		fprintf(o->out, "mailprov: rolling back the files this run "
 		    "changed\n");
-	if (rollback(p, o->out) == 0 && p->f[RC_ALIASES].changed &&
-	    p->f[RC_ALIASES].exists && !p->f[RC_ALIASES].replaced) {
+	/* An earlier interruption is not mended by going back to it. */
+	settled = !p->interrupted;
+	if (rollback(p, o->out) != 0)
+		settled = 0;
+	else if (p->f[RC_ALIASES].changed && p->f[RC_ALIASES].exists &&
+	    !p->f[RC_ALIASES].replaced) {
 		char *e2 = NULL;
 
 		/* The database may have been rebuilt from the new file. */
 		if (p->f[RC_ALIASES].backup != NULL &&
-		    rebuild_aliases(o, p, &e2) < 0)
+		    rebuild_aliases(o, p, &e2) < 0) {
 			fprintf(o->out, "mailprov: %s\n", e2);
+			settled = 0;
+		}
 		free(e2);
 	}
 	if (sp.managed) {
@@ -634,8 +716,10 @@ undo:
 		size_t k;
 
 		/* sendmail may hold the new files: back to how it was. */
-		if (svc_restore(o->src, ds, &sp, o->out, &e2) < 0)
+		if (svc_restore(o->src, ds, &sp, o->out, &e2) < 0) {
 			fprintf(o->out, "mailprov: %s\n", e2);
+			settled = 0;
+		}
 		free(e2);
 		for (k = 0; k < p->src_done.n; k++)
 			if (strncmp(p->src_done.v[k], "chssys", 6) == 0)
@@ -643,10 +727,13 @@ undo:
 				    "(the stored arguments are the desired "
 				    "ones)\n", p->src_done.v[k]);
 	}
+	if (settled)
+		unlink(marker);
 out:
 	if (masked)
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	close(fd);
+	free(marker);
 	sbuf_free(&lock);
 	return r;
 }

@@ -51,7 +51,18 @@ struct rc_plan {
 	int			 nchanged;
 	struct dpos		 errpos;	/* desired key an error is about */
 	struct strlist		 src_done;	/* SRC steps apply ran */
+	int			 interrupted;	/* RC_MARKER was found */
 };
+
+/*
+ * RC_MARKER (under the root) exists from just before an apply replaces
+ * its first file until the files, the alias database and the subsystem
+ * agree again (or a rollback put everything back).  Found by the next
+ * plan or apply, it means a run was killed in between: files may be new
+ * while aliases.db and the running sendmail are not, so that run rebuilds
+ * the database and refreshes sendmail even when no file changes.
+ */
+#define RC_MARKER	"/var/mailprov/applying"
 
 struct rc_opts {
 	const char	*root;		/* "" for none */
@@ -78,8 +89,15 @@ void	rc_plan_print(const struct rc_plan *p, FILE *out);
  */
 int	rc_apply(const struct desired *ds, const struct rc_opts *o,
 	    struct rc_plan *p, char **err);
-/* rc_mail_changed - sendmail.cf or a list file changes (not aliases). */
+/*
+ * rc_mail_changed - sendmail.cf or a list file changes (not aliases), or
+ * an interrupted run may have left sendmail on older files.
+ */
 int	rc_mail_changed(const struct rc_plan *p);
+/* rc_rebuild_needed - aliases change, or an interrupted run was found. */
+int	rc_rebuild_needed(const struct rc_plan *p);
+/* rc_pending - the plan has something to do (files or recovery). */
+#define rc_pending(p)	((p)->nchanged > 0 || (p)->interrupted)
 void	rc_plan_free(struct rc_plan *p);
 
 #endif

@@ -110,7 +110,7 @@ check_after() {
 # Each call site in turn, with the errno the issue names for its kind.
 errno_of() { case $1 in open) echo 13 ;; write) echo 28 ;; fsync|rename) echo 5 ;; esac; }
 text_of() { case $1 in open) echo 'Permission denied' ;; write) echo 'No space left on device' ;; *) echo 'Input/output error' ;; esac; }
-STEP='(cannot read|reading|writing|backing up|lock|check cop|check directory|rebuilding)'
+STEP='(cannot read|cannot write|reading|writing|backing up|lock|check cop|check directory|rebuilding)'
 FILE='(/etc/mail/(sendmail\.cf|local-host-names|relay-domains|aliases)|/var/mailprov)'
 : >"$S/faults.log"
 for kind in open write fsync rename; do
