@@ -166,7 +166,7 @@ lint:
 	if [ $$rc -eq 0 ]; then \
 	    echo "lint: cppcheck and clang-tidy report nothing ($(words $(LINT_SRCS)) files, $$t s)"; \
 	else \
-	    echo "lint: FAILED, findings above ($$t s)"; \
+	    echo "lint: FAILED, see above ($$t s)"; \
 	fi; \
 	exit $$rc
 
