@@ -6,6 +6,7 @@
 #   make install         DESTDIR=... PREFIX=... (binaries in $(PREFIX)/sbin,
 #                        scripts in $(PREFIX)/share/mailprov)
 #   make check SANITIZE=1   the same tests under ASan and UBSan
+#   make lint            cppcheck and clang-tidy (make check runs it too)
 #   make CC=clang        any C99 compiler
 #   make bench           timing and memory figures for README
 
@@ -71,7 +72,8 @@ TESTS		= tests/names_test tests/desired_test tests/editors_test \
 MAN5		= conf/mailprov.yaml.5
 MAN8		= daemon/mailprov.8 daemon/mailprovd.8
 
-.PHONY: all demo check check-run bench install clean deps aix-check fuzz
+.PHONY: all demo check check-run bench install clean deps aix-check fuzz \
+	lint lint-cppcheck lint-clang-tidy
 
 all: $(LIB) $(BINS)
 
@@ -137,6 +139,59 @@ aix-check:
 	done
 	@echo "aix-check: $(words $(AIX_SRCS)) sources compile with -D_AIX"
 
+# Static analysis: cppcheck and clang-tidy on the sources this platform
+# builds (lib/, its platform files, daemon/), as the compiler sees them.
+# Both must report nothing.  Their settings: .clang-tidy (checks, and why
+# some are off) and tests/lint/cppcheck.supp; findings on one line are
+# suppressed in the source, with the reason.  tests/lint_test.sh runs
+# the two under make check.
+LINT_SRCS	= $(LIB_SRCS) $(BINS:=.c)
+LINT_CPPFLAGS	= -D_XOPEN_SOURCE=700 -Ilib $(PLATFORM_CFLAGS) \
+		  -DMAILPROV_SRC_DEFAULT=\"$(SRC_DEFAULT)\" \
+		  -DMAILPROV_FETCH_HELPER=\"$(SBINDIR)/mailprov-fetch\"
+LINT_JOBS	?= $(shell nproc 2>/dev/null || echo 2)
+CPPCHECK	?= cppcheck
+CLANG_TIDY	?= clang-tidy
+CPPCHECK_FLAGS	= --enable=warning,style,performance,portability --std=c99 \
+		  --library=posix --inline-suppr \
+		  --suppressions-list=tests/lint/cppcheck.supp \
+		  --error-exitcode=1 --quiet -j $(LINT_JOBS) \
+		  --template='{file}:{line}:{column}: {severity}: {message} [{id}]'
+
+lint:
+	@t0=$$(date +%s); rc=0; \
+	$(MAKE) -s --no-print-directory lint-cppcheck || rc=1; \
+	$(MAKE) -s --no-print-directory lint-clang-tidy || rc=1; \
+	t=$$(( $$(date +%s) - t0 )); \
+	if [ $$rc -eq 0 ]; then \
+	    echo "lint: cppcheck and clang-tidy report nothing ($(words $(LINT_SRCS)) files, $$t s)"; \
+	else \
+	    echo "lint: FAILED, see above ($$t s)"; \
+	fi; \
+	exit $$rc
+
+lint-cppcheck:
+	@command -v $(CPPCHECK) >/dev/null || { \
+	    echo "cppcheck: not installed (tests/deps.sh installs it)"; exit 1; }
+	@$(CPPCHECK) $(CPPCHECK_FLAGS) $(LINT_CPPFLAGS) $(LINT_SRCS) || { \
+	    echo "cppcheck: findings above"; exit 1; }
+	@echo "cppcheck: nothing to report in $(words $(LINT_SRCS)) files"
+
+# One clang-tidy per file, $(LINT_JOBS) at a time; -k: report every file.
+LINT_TIDY	= $(LINT_SRCS:%=lint-tidy/%)
+lint-clang-tidy:
+	@command -v $(CLANG_TIDY) >/dev/null || { \
+	    echo "clang-tidy: not installed (tests/deps.sh installs it)"; exit 1; }
+	@$(MAKE) -s --no-print-directory -k -j $(LINT_JOBS) $(LINT_TIDY) || { \
+	    echo "clang-tidy: findings above"; exit 1; }
+	@echo "clang-tidy: nothing to report in $(words $(LINT_SRCS)) files"
+
+# clang-tidy prints "N warnings generated." for those it did not show.
+lint-tidy/%: %
+	@out=$$($(CLANG_TIDY) --quiet $< -- -std=c99 $(LINT_CPPFLAGS) $(WARN) \
+	    $(YAML_CFLAGS) $(CURL_CFLAGS) 2>&1); rc=$$?; \
+	printf '%s\n' "$$out" | grep -v ' warnings\{0,1\} generated\.$$'; \
+	exit $$rc
 
 bench: all
 	@bash tests/bench/validate.sh

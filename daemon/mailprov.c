@@ -637,7 +637,7 @@ main(int argc, char **argv)
 	o.fetch.retries = -1;
 	o.argv0 = argv[0];
 	/* A child that stops reading must not kill us (see proc.h). */
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);
 	if ((r = parse_args(argc, argv, &o)) != 0)
 		return r - 1;
 	/* Child commands run elsewhere: give them absolute paths. */

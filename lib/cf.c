@@ -281,7 +281,7 @@ int
 cf_set_macro(struct cf *cf, const char *name, const char *value)
 {
 	struct sbuf want = { 0 };
-	size_t i, off, keep = cf->n, ndef = 0;
+	size_t i, keep = cf->n, ndef = 0;
 	int changed = 0;
 	char *t;
 
@@ -313,7 +313,7 @@ cf_set_macro(struct cf *cf, const char *name, const char *value)
 		 * follow it: uncommented, they would join the definition.
 		 */
 		for (i = 0; i < cf->n; i++)
-			if ((off = macro_at(cf, i, name, 1)) != 0 &&
+			if (macro_at(cf, i, name, 1) != 0 &&
 			    logical_end(cf, i) == i)
 				break;
 		if (i < cf->n)

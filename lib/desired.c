@@ -481,7 +481,8 @@ check_service(struct loader *L)
 
 	if (!sv->sect.set || sv->args.bad || sv->subsystem.bad || a == NULL)
 		return;
-	if (sv->subsystem.v != NULL && strcmp(sv->subsystem.v, "sendmail"))
+	if (sv->subsystem.v != NULL &&
+	    strcmp(sv->subsystem.v, "sendmail") != 0)
 		return;
 	/* Look for the word -bd; flags may be bundled only after it. */
 	for (; *a != '\0'; a += n + (a[n] == ' ')) {

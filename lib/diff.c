@@ -126,6 +126,7 @@ classify(struct file f[2], const size_t lo[2], const size_t hi[2],
 	while (cap < 2 * n)
 		cap *= 2;
 	tab = xcalloc(cap, sizeof(*tab));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): rep is a T ** */
 	rep = xreallocarray(NULL, n, sizeof(*rep));
 	for (k = 0; k < 2; k++) {
 		n = hi[k] - lo[k];
@@ -409,6 +410,7 @@ compare(struct search *s, int32_t xoff, int32_t xlim, int32_t yoff,
 	box.xlim = xlim;
 	box.yoff = yoff;
 	box.ylim = ylim;
+	box.min = box.max = 0;	/* middle() sets its own */
 	if (xoff == xlim || yoff == ylim ||
 	    middle(s, &box, minimal, &xm, &ym, &min) == -1 ||
 	    xm < xoff || xm > xlim || ym < yoff || ym > ylim) {

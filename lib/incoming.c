@@ -82,7 +82,8 @@ install(const struct incoming_cfg *c, const char *buf, size_t len)
 
 	fileio_mkdirs(c->history, 0700);
 	if (fileio_read(c->desired, 1 << 20, FILEIO_NOFOLLOW, &old, &olen) == 0) {
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+		(void)strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S",
+		    localtime(&now));
 		sbuf_addf(&h, "%s/desired.yaml", c->history);
 		/* fileio_backup names it h.STAMP[.N], owner and mode kept. */
 		if (fileio_replace(h.s, old, olen, NULL) == 0 &&

@@ -134,7 +134,7 @@ iso(time_t t, char *buf, size_t n)
 	if (t == 0)
 		snprintf(buf, n, "never");
 	else
-		strftime(buf, n, "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
+		(void)strftime(buf, n, "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
 }
 
 /* fetch_cfg_of - how to reach the source and the collector. */
@@ -386,7 +386,7 @@ run_once(struct mpd *m, const char *reason)
 	ro.out = fp;
 	rc = rc_apply(ds, &ro, &p, &err);
 	if (fp != stderr)
-		fclose(fp);
+		(void)fclose(fp);
 	for (line = out ? strtok_r(out, "\n", &save) : NULL; line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
 		logmsg(m, LOG_INFO, "%s", line);

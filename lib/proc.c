@@ -49,7 +49,7 @@ child(char *const argv[], int in, int out, int err, int report)
 	for (fd = 3; fd < max; fd++)
 		if (fd != report)
 			close((int)fd);
-	signal(SIGPIPE, SIG_DFL);
+	(void)signal(SIGPIPE, SIG_DFL);
 	/* The caller may block signals around a critical step; we do not. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

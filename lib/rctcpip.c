@@ -24,6 +24,7 @@ match(const struct line *ln, const char *sub, int *on, size_t *body)
 	while (i < b && (ln->p[i] == '#' || ln->p[i] == ' ' ||
 	    ln->p[i] == '\t'))
 		hashes += ln->p[i++] == '#';
+	/* cppcheck-suppress knownConditionTrueFalse ; wrong: i may be b - 6 */
 	if (b - i < 6 || strncmp(ln->p + i, "start", 5) != 0 ||
 	    (ln->p[i + 5] != ' ' && ln->p[i + 5] != '\t'))
 		return 0;

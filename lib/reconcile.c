@@ -143,6 +143,7 @@ edit_cf(const struct desired *ds, struct cf *cf, struct rc_plan *p,
 			    "%s", p->f[RC_CF].label, cf->err);
 		p->errpos = sm->smart_host.at;
 		if (sm->relay_all.v && p->shape == CF_RELAY_DIRECT &&
+		    sm->smart_host.v != NULL &&
 		    strchr(sm->smart_host.v, ':') != NULL &&
 		    sm->smart_host.v[0] != '[')
 			return seterr(err, "smart_host '%s' names a mailer, but "
@@ -635,7 +636,7 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 		fprintf(o->out, "mailprov: sendmail accepts the new "
 		    "configuration and routes as desired\n");
 	}
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+	(void)strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
 	/*
 	 * From the first replacement to the end of a rollback, a SIGTERM or
 	 * ^C waits: the set of files is never left half-applied by us.

@@ -204,6 +204,18 @@ connect_within(int fd, const struct sockaddr *sa, socklen_t len, int ms)
 	return 0;
 }
 
+/*
+ * first_token - the first run of s not made of seps, as strtok(s, seps)
+ * finds it, or "" when s holds nothing else ("%s" must not get NULL).
+ */
+static const char *
+first_token(char *s, const char *seps)
+{
+	char *save, *t = strtok_r(s, seps, &save);
+
+	return t != NULL ? t : "";
+}
+
 /* greets - something on host:port answers with a 220 line in time. */
 static int
 greets(const char *host, int port, char *why, size_t n)
@@ -212,7 +224,7 @@ greets(const char *host, int port, char *why, size_t n)
 	struct pollfd pf;
 	char serv[16], buf[256];
 	ssize_t got;
-	int fd = -1, ok = 0;
+	int fd, ok = 0;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
@@ -237,7 +249,7 @@ greets(const char *host, int port, char *why, size_t n)
 				if (!ok)
 					snprintf(why, n, "%s:%d greets with "
 					    "'%.40s', not 220", host, port,
-					    strtok(buf, "\r\n"));
+					    first_token(buf, "\r\n"));
 			} else
 				snprintf(why, n, "%s:%d sends no greeting",
 				    host, port);
@@ -276,7 +288,7 @@ resolves(const struct svc_verify *v, char *why, size_t n)
 		    30000) / 1000);
 	else if (!ok)
 		snprintf(why, n, "sendmail -bv postmaster: %.80s", r.out.len ?
-		    strtok(r.out.s, "\n") : "no answer");
+		    first_token(r.out.s, "\n") : "no answer");
 	proc_result_free(&r);
 	return ok;
 }

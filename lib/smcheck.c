@@ -21,7 +21,7 @@
 #define SMCHECK_TIMEOUT_MS	30000
 
 static const char *const commands[] = {
-	"$w", "$m", "$j", "$S", "$=w", "/parse " SMCHECK_REMOTE, NULL
+	"$w", "$m", "$j", "$S", "$=w", ("/parse " SMCHECK_REMOTE), NULL
 };
 
 void

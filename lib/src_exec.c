@@ -201,7 +201,7 @@ exec_set_boot(struct src *s, const char *sub, int on)
 		rc = src_seterr(s, "%s has no start line for %s; not adding "
 		    "one", path + strlen(s->cfg.root), sub);
 	else if (rc > 0) {
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S",
+		(void)strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S",
 		    localtime(&now));
 		if (fileio_backup(path, stamp, &backup) < 0 ||
 		    fileio_replace(path, out.s, out.len, NULL) < 0)

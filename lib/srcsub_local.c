@@ -61,11 +61,13 @@ struct srcsub {
 	struct subreq	req;		/* objname NUL-terminated */
 	char		err[256];
 	union {
+		/* cppcheck-suppress unusedStructMember ; it aligns raw */
 		struct srchdr	align;
 		char		raw[SRCPKTMAX + 1];
 	} in;
 	union {
 		struct srcrep	rep;
+		/* cppcheck-suppress unusedStructMember ; it aligns raw */
 		struct statrep	stat;
 		char		raw[SRCPKTMAX];
 	} out;
@@ -226,7 +228,7 @@ put_text(char *dst, size_t size, const char *p, size_t len)
 			len--;
 	}
 	for (i = 0; i < len; i++)
-		dst[i] = is_ctl(p[i]) ? ' ' : p[i];
+		dst[i] = (char)(is_ctl(p[i]) ? ' ' : p[i]);
 	dst[len] = '\0';
 }
 

@@ -147,8 +147,10 @@ static void
 ynode_append(struct ynode *parent, struct ynode *child)
 {
 	if ((parent->n & (parent->n - 1)) == 0)	/* 0, 1, 2, 4, 8 ... */
+		/* NOLINTBEGIN(bugprone-sizeof-expression): items is a T ** */
 		parent->items = xreallocarray(parent->items,
 		    parent->n ? parent->n * 2 : 1, sizeof(*parent->items));
+		/* NOLINTEND(bugprone-sizeof-expression) */
 	parent->items[parent->n++] = child;
 }
 
@@ -173,6 +175,7 @@ check_keys(const struct ynode *map, struct diags *d)
 	struct ynode **keys;
 	size_t i, nk = 0;
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): keys is a T ** */
 	keys = xcalloc(map->n / 2 + 1, sizeof(*keys));
 	for (i = 0; i + 1 < map->n; i += 2) {
 		if (map->items[i]->kind != YN_SCALAR)
@@ -182,6 +185,7 @@ check_keys(const struct ynode *map, struct diags *d)
 		else
 			keys[nk++] = map->items[i];
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): keys is a T ** */
 	qsort(keys, nk, sizeof(*keys), keycmp);
 	for (i = 1; i < nk; i++)
 		if (strcmp(keys[i - 1]->str, keys[i]->str) == 0)
@@ -369,6 +373,7 @@ ytree_parse(const char *buf, size_t len, const struct ytree_limits *lim,
 	memset(&b, 0, sizeof(b));
 	b.lim = lim;
 	b.d = d;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): stack is a T ** */
 	b.stack = xcalloc(lim->max_depth + 1, sizeof(*b.stack));
 	if (!yaml_parser_initialize(&parser)) {
 		diags_add(d, 0, 0, "cannot initialise the YAML parser");

@@ -6,7 +6,8 @@
 # Does nothing (and prints nothing) when everything is present.
 set -u
 PKGS_DEBIAN="build-essential pkg-config libyaml-dev libcurl4-openssl-dev \
-libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl"
+libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl \
+cppcheck clang-tidy"
 
 missing() {
 	command -v cc >/dev/null 2>&1 || return 0
@@ -20,6 +21,8 @@ missing() {
 	command -v groff >/dev/null 2>&1 || return 0
 	command -v ip >/dev/null 2>&1 || return 0
 	command -v unshare >/dev/null 2>&1 || return 0
+	command -v cppcheck >/dev/null 2>&1 || return 0
+	command -v clang-tidy >/dev/null 2>&1 || return 0
 	[ -x "${SENDMAIL:-/usr/sbin/sendmail}" ] || return 0
 	[ -f "${SENDMAIL_CF_DIR:-/usr/share/sendmail/cf}/m4/cf.m4" ] || return 0
 	return 1
@@ -54,5 +57,5 @@ fi
 echo "deps.sh: this system is not Debian; install the equivalents of:" >&2
 echo "  $PKGS_DEBIAN" >&2
 echo "(libyaml, libcurl and cmocka development files, pkg-config, m4, groff," >&2
-echo " and sendmail with its cf/m4 tree)" >&2
+echo " sendmail with its cf/m4 tree, cppcheck and clang-tidy)" >&2
 exit 1
