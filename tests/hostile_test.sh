@@ -273,8 +273,9 @@ ln -s "$S/f/real.yaml" "$S/f/link.yaml"
 file_case "desired state that is a symbolic link" "$S/f/link.yaml" \
     "is a symbolic link; desired state is read only from a regular file"
 mkfifo -m 0600 "$S/f/fifo.yaml"
-file_case "desired state that is a FIFO (no hang)" "$S/f/fifo.yaml" "cannot read: Invalid argument"
-file_case "desired state that is a device (/dev/zero)" /dev/zero "cannot read: Invalid argument"
+NOTREG="is not a regular file (a FIFO or a device); desired state is read only from a regular file"
+file_case "desired state that is a FIFO (no hang)" "$S/f/fifo.yaml" "$NOTREG"
+file_case "desired state that is a device (/dev/zero)" /dev/zero "$NOTREG"
 file_case "desired state that is a directory" "$S/f" "cannot read: Is a directory"
 
 # ---------------------------------------------------------------------
@@ -475,7 +476,7 @@ drop_refused canary-rel.yaml "is a symbolic link; refused"
 drop_refused groupw.yaml "$TRUST"
 drop_refused worldw.yaml "$TRUST"
 drop_refused nobody.yaml "$TRUST"
-drop_refused fifo.yaml "Invalid argument"
+drop_refused fifo.yaml "is not a regular file; refused"
 drop_refused prog.yaml "5:13: alias 'evil' target '|/bin/sh' runs a program; allowed only with sendmail.aliases.allow_programs: true"
 expect "drops: etc/ unchanged (managed files, desired state: inode, mtime, bytes)" \
     "$(snapshot "$DR/etc")" "$ETC_BEFORE"
