@@ -612,6 +612,10 @@ desired_load_file(const char *path, struct diags *d)
 		else if (errno == ELOOP)
 			diags_add(d, 0, 0, "is a symbolic link; desired state "
 			    "is read only from a regular file");
+		else if (errno == EINVAL)
+			diags_add(d, 0, 0, "is not a regular file (a FIFO or "
+			    "a device); desired state is read only from a "
+			    "regular file");
 		else
 			diags_add(d, 0, 0, "cannot read: %s", strerror(errno));
 		return NULL;

@@ -171,6 +171,7 @@ incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
 			    "is not safe to trust: it and its directory must "
 			    "be owned by root and writable by nobody else" :
 			    errno == EFBIG ? "is larger than 1 MiB" :
+			    errno == EINVAL ? "is not a regular file; refused" :
 			    strerror(errno));
 			reject(c, v[i].name, why, r);
 			free(why);

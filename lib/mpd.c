@@ -348,7 +348,12 @@ run_once(struct mpd *m, const char *reason)
 	}
 	if (fileio_read(dpath, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
 	    FILEIO_TRUSTED, &buf, &len) < 0) {
-		m->last_error = xasprintf("%s: %s", dpath, strerror(errno));
+		/* The same words as mailprov and the incoming directory. */
+		m->last_error = xasprintf("%s: %s", dpath, errno == EPERM ?
+		    "is not safe to trust: it and its directory must be "
+		    "owned by root and writable by nobody else" :
+		    errno == ELOOP ? "is a symbolic link; refused" :
+		    strerror(errno));
 		snprintf(m->outcome, sizeof(m->outcome), "no desired state");
 		goto done;
 	}
