@@ -404,6 +404,9 @@ remove_stale(const struct rc_opts *o, const struct rc_plan *p)
 	for (i = 0; i < RC_NKINDS; i++)
 		if (p->f[i].managed && p->f[i].path != NULL)
 			n += fileio_remove_stale(p->f[i].path);
+	sbuf_addf(&dir, "%s%s", o->root, RC_MARKER);
+	n += fileio_remove_stale(dir.s);
+	dir.len = 0;
 	sbuf_addf(&dir, "%s/var/mailprov", o->root);
 	if ((dp = opendir(dir.s)) != NULL) {
 		while ((de = readdir(dp)) != NULL) {
@@ -498,7 +501,8 @@ rebuild_aliases(const struct rc_opts *o, const struct rc_plan *p, char **err)
 	struct proc_result r;
 	struct sbuf oa = { 0 }, want = { 0 };
 	char *argv[6], desc[64];
-	int rc;
+	int rc, limit = o->timeout_ms > 0 ? o->timeout_ms : REBUILD_TIMEOUT_MS;
+	int waited = 0;
 
 	sbuf_addf(&oa, "-oA%s", p->f[RC_ALIASES].path);
 	argv[0] = xstrdup(o->sendmail);
@@ -507,8 +511,8 @@ rebuild_aliases(const struct rc_opts *o, const struct rc_plan *p, char **err)
 	argv[3] = xstrdup("-bi");
 	argv[4] = oa.s;
 	argv[5] = NULL;
-	if (proc_run(argv, NULL, 0, o->timeout_ms > 0 ? o->timeout_ms :
-	    REBUILD_TIMEOUT_MS, &r) < 0)
+again:
+	if (proc_run(argv, NULL, 0, limit - waited, &r) < 0)
 		rc = seterr(err, "rebuilding the alias database: cannot run "
 		    "%s: %s", o->sendmail, strerror(errno));
 	else {
@@ -516,12 +520,26 @@ rebuild_aliases(const struct rc_opts *o, const struct rc_plan *p, char **err)
 		 * sendmail -bi can exit 0 having built nothing ("cannot open
 		 * ..."): success is its "PATH: N aliases" line for our file.
 		 */
+		want.len = 0;
 		sbuf_addf(&want, "%s: ", p->f[RC_ALIASES].path);
+		/*
+		 * Another sendmail is rebuilding it (one whose mailprov was
+		 * killed, say): it says so and exits 0.  Wait for it, within
+		 * the same time limit.
+		 */
+		if (!r.timed_out && r.status == 0 && waited + 1000 < limit &&
+		    !has_line_prefix(r.out.s, want.s, " aliases,") &&
+		    (strstr(r.err.s, "is locked") != NULL ||
+		    strstr(r.out.s, "is locked") != NULL)) {
+			proc_result_free(&r);
+			sleep(1);
+			waited += 1000;
+			goto again;
+		}
 		if (r.timed_out)
 			rc = seterr(err, "rebuilding the alias database: "
 			    "sendmail -bi did not finish within %d s; it was "
-			    "killed", (o->timeout_ms > 0 ? o->timeout_ms :
-			    REBUILD_TIMEOUT_MS) / 1000);
+			    "killed", limit / 1000);
 		else if (r.status != 0 ||
 		    !has_line_prefix(r.out.s, want.s, " aliases,") ) {
 			char *line = r.err.len ? r.err.s : r.out.s;
