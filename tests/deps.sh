@@ -6,7 +6,8 @@
 # Does nothing (and prints nothing) when everything is present.
 set -u
 PKGS_DEBIAN="build-essential pkg-config libyaml-dev libcurl4-openssl-dev \
-libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl"
+libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl \
+valgrind"
 
 missing() {
 	command -v cc >/dev/null 2>&1 || return 0
@@ -19,6 +20,7 @@ missing() {
 	command -v m4 >/dev/null 2>&1 || return 0
 	command -v groff >/dev/null 2>&1 || return 0
 	command -v ip >/dev/null 2>&1 || return 0
+	command -v valgrind >/dev/null 2>&1 || return 0
 	command -v unshare >/dev/null 2>&1 || return 0
 	[ -x "${SENDMAIL:-/usr/sbin/sendmail}" ] || return 0
 	[ -f "${SENDMAIL_CF_DIR:-/usr/share/sendmail/cf}/m4/cf.m4" ] || return 0

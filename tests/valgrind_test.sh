@@ -26,6 +26,9 @@
 # first.  Children (sendmail, the fake AIX commands) are not traced; the
 # logs of forked children before their exec are checked like the rest.
 #
+# No suppression file: with libyaml, glibc and the libcrypto the digest
+# child loads, memcheck reports nothing to suppress on Debian 12.
+#
 # N is 50 by default; LONG=1 (environment or `make check LONG=1`) makes
 # it 1000; VG_RECONCILES=N sets it outright.
 set -u
@@ -64,7 +67,7 @@ MPD=$B/src/daemon/mailprovd
 
 VGOPTS="--tool=memcheck --error-exitcode=99 --leak-check=full
  --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-fds=yes
- --num-callers=30 --suppressions=$PWD/tests/valgrind.supp"
+ --num-callers=30"
 L=$S/logs
 mkdir -p "$L"
 
@@ -74,7 +77,7 @@ vgcheck() {
 	local f bad= pids ppid fds
 	set -- "$L/$1".*.log
 	[ -e "$1" ] || { echo "no valgrind log"; return; }
-	grep -l 'ERROR SUMMARY: 0 errors' "$@" >/dev/null ||
+	grep -l 'ERROR SUMMARY: ' "$@" >/dev/null ||
 	    { echo "no process ran to its end under valgrind"; return; }
 	pids=" $(sed -n 's/^==\([0-9]*\)== Command: .*/\1/p' "$@" | tr '\n' ' ')"
 	for f in "$@"; do
