@@ -282,6 +282,7 @@ why=$(vgcheck soak)
 [ "$rc" = 0 ] || why="exit $rc${why:+; $why}"
 if [ -z "$why" ]; then pass "memcheck: mailprovd soak of $N reconciles"; else fail "memcheck: mailprovd soak of $N reconciles" "$why"; fi
 echo "soak: $N reconciles in $((te - ts)) s under memcheck: $(vgsum soak)"
+echo "soak: status.json: $got; descriptors $fd1 after run 1, $fdN after run $N"
 vg status-after-soak 0 "$MP" status --root "$R"
 
 # ------------------------------------------------ mailprovd under SRC
@@ -297,4 +298,6 @@ why=$(vgcheck srcmstr)
 if [ -z "$why" ]; then pass "memcheck: mailprovd under SRC"; else fail "memcheck: mailprovd under SRC" "$why"; fi
 
 echo "valgrind_test: $(($(date +%s) - t0)) s in all"
+# The logs stay for a look when something failed.
+[ "$fails" = 0 ] && rm -rf "$S"
 exit $((fails > 0))
