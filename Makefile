@@ -7,6 +7,8 @@
 #                        scripts in $(PREFIX)/share/mailprov)
 #   make check SANITIZE=1   the same tests under ASan and UBSan
 #   make lint            cppcheck and clang-tidy (make check runs it too)
+#   make check LONG=1    with the valgrind soak at 1,000 daemon reconciles
+#                        (tests/valgrind_test.sh; 50 by default)
 #   make CC=clang        any C99 compiler
 #   make bench           timing and memory figures for README
 

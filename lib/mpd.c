@@ -628,8 +628,12 @@ mpd_main(const struct mpd_opts *o)
 		pf[n].fd = m.watch ? watch_fd(m.watch) : -1;
 		pf[n++].events = POLLIN;
 		if (poll(pf, 3, (int)(wait_ms > 3600000 ? 3600000 : wait_ms)) <
-		    0 && errno != EINTR)
-			break;
+		    0) {
+			if (errno != EINTR)
+				break;
+			/* No revents were set; the signal pipe says why. */
+			continue;
+		}
 		if (pf[0].revents & POLLIN)
 			while (read(m.sigpipe[0], &c, 1) == 1) {
 				if (c == 'T') {

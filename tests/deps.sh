@@ -7,7 +7,7 @@
 set -u
 PKGS_DEBIAN="build-essential pkg-config libyaml-dev libcurl4-openssl-dev \
 libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl \
-cppcheck clang-tidy"
+cppcheck clang-tidy valgrind"
 
 missing() {
 	command -v cc >/dev/null 2>&1 || return 0
@@ -20,6 +20,7 @@ missing() {
 	command -v m4 >/dev/null 2>&1 || return 0
 	command -v groff >/dev/null 2>&1 || return 0
 	command -v ip >/dev/null 2>&1 || return 0
+	command -v valgrind >/dev/null 2>&1 || return 0
 	command -v unshare >/dev/null 2>&1 || return 0
 	command -v cppcheck >/dev/null 2>&1 || return 0
 	command -v clang-tidy >/dev/null 2>&1 || return 0
