@@ -147,40 +147,49 @@ printf 'version: 1\nsendmail:\n  smart_hots: x\n' >"$S/bad.yaml"
 # ------------------------------------------------------------------ 3
 # Runs in its own mount namespace: see below for the outer part.
 full_inner() {
-	local R=$S/full V T
+	local R V T
 	R=$(mkroot full) || exit 1
 	V=$R/var/mailprov
-	# The state directory (and incoming, which lies in it) on a 64 KiB
-	# tmpfs, with what mp_daemon_root put there.
-	cp -a "$V" "$S/full-var"
-	mount -t tmpfs -o size=64k,mode=0700 mpstate "$V" || { echo "FAIL: full: mount tmpfs"; exit 1; }
-	cp -a "$S/full-var/." "$V/"
 	T=$S/full-tmp
 	mkdir -p "$T"
+	# The state directory (and incoming, which lies in it) on a small
+	# tmpfs, with what mp_daemon_root put there.  Room for a run when
+	# not filled (a check copy of sendmail.cf alone is 41 KiB).
+	cp -a "$V" "$S/full-var"
+	mount -t tmpfs -o size=256k,mode=0700 mpstate "$V" || { echo "FAIL: full: mount tmpfs"; exit 1; }
+	cp -a "$S/full-var/." "$V/"
+	fill() {	# every last byte
+		dd if=/dev/zero of="$V/filler$1" bs=4096 2>/dev/null
+		dd if=/dev/zero of="$V/filler$1.b" bs=1 2>/dev/null
+	}
 	{
 		ask "$S/full.out"					# 0
-		cp "$V/status.json" "$T/before.json"
+		cp "$R/etc/mailprov/desired.yaml" "$T/desired0.yaml"
 		sums "$R" >"$T/sums0"
-		# Fill it.  The drop is written before, renamed in after.
+		# A drop while full: written before, renamed in after.
 		install -m 0600 "$S/v2.yaml" "$V/incoming/.good.tmp"
-		dd if=/dev/zero of="$V/filler" bs=4096 2>/dev/null
-		dd if=/dev/zero of="$V/filler2" bs=1 2>/dev/null
+		fill 1
 		df -k "$V" | tail -1 >"$T/df"
 		mv "$V/incoming/.good.tmp" "$V/incoming/good.yaml"
 		sleep 2.5
 		ask "$S/full.out"					# 1
+		bcheck "full: the drop is kept back, not rejected" \
+		    test -e "$V/incoming/good.yaml" -a ! -e "$V/incoming/rejected/good.yaml"
+		bcheck "full: the desired state stays as it was" \
+		    cmp -s "$R/etc/mailprov/desired.yaml" "$T/desired0.yaml"
+		# A refresh while full: its status.json cannot be written.
+		fill 2
 		echo refresh
 		ask "$S/full.out"					# 2
-		cp "$V/status.json" "$T/during.json" 2>"$T/during.err"
-		cp "$R/etc/mailprov/desired.yaml" "$T/desired-during.yaml"
-		ls -la "$V" "$V/incoming" "$V/history" >"$T/ls-during" 2>&1
+		cp "$V/status.json" "$T/during.json"
 		sums "$R" >"$T/sums1"
-		# Free the space: the next refresh converges.
-		rm -f "$V/filler" "$V/filler2"
-		echo refresh
+		# Space again: the drop is taken without being asked.
+		rm -f "$V"/filler*
+		bcheck "full: freed: the drop is taken by itself" \
+		    waitfor 30 test ! -e "$V/incoming/good.yaml"
+		waitfor 30 grep -q "$(sha256sum "$S/v2.yaml" | cut -c1-64)" "$V/status.json"
 		ask "$S/full.out"					# 3
 		cp "$V/status.json" "$T/after.json"
-		ls -la "$V" "$V/incoming" "$V/history" >"$T/ls-after" 2>&1
 		cp -a "$V/history" "$T/history" 2>/dev/null
 		ls -A "$V/incoming" | grep -v '^rejected$' >"$T/incoming-left"
 		echo stop
@@ -370,32 +379,37 @@ fi
 
 # ------------------------------------------------------------------ 3
 if want 3; then
-rm -rf "$S/full" "$S/full-var" "$S/full-tmp"
+rm -rf "$S/full" "$S/full-var" "$S/full-tmp" "$S/notes"
 unshare -m --propagation private bash "$0" --full-inner "$S"
+flush_notes
 T=$S/full-tmp
 O=$S/full.out
 R=$S/full
 [ -s "$T/df" ] && [ "$(awk '{ print $4 }' "$T/df")" -eq 0 ] && pass "full: the state directory was full" ||
     fail "full: the state directory was full" "$(cat "$T/df" 2>/dev/null)"
 alive "full: daemon alive while full" "$O" 1
+has "full: the kept-back drop is logged" "$S/full.log" \
+    "incoming: kept good.yaml for the next scan: cannot keep the previous desired state in the history: No space left on device"
 alive "full: daemon alive after a refresh while full" "$O" 2
 block "$O" 2 >"$S/blk"
-has "full: status reports a failure" "$S/blk" "^Last-error: .*No space left on device"
-has "full: the write failure is logged" "$S/full.log" "No space left on device"
+has "full: status: status.json could not be written" "$S/blk" \
+    "^Status-file: cannot write .*status.json: No space left on device$"
 has "full: status.json failure is logged" "$S/full.log" "cannot write .*status.json: No space left on device"
 json_ok "full: status.json stays whole while full" "$T/during.json"
-cmp -s "$T/desired-during.yaml" "$S/v2.yaml" || cmp -s "$T/desired-during.yaml" conf/desired.yaml &&
-    pass "full: the desired state is whole" || fail "full: the desired state is whole"
-cmp -s "$T/sums0" "$T/sums1" && pass "full: managed files untouched by the failed runs" ||
-    fail "full: managed files untouched by the failed runs" "$(diff "$T/sums0" "$T/sums1")"
+cmp -s "$T/sums0" "$T/sums1" && pass "full: managed files untouched while full" ||
+    fail "full: managed files untouched while full" "$(diff "$T/sums0" "$T/sums1")"
 alive "full: alive after space was freed" "$O" 3
-json_ok "full: status.json after space was freed" "$T/after.json"
-jexpect "full: freed: converged on the dropped desired state" "$T/after.json" \
+block "$O" 3 >"$S/blk"
+has "full: freed: status: status.json written again" "$S/blk" "^Status-file: written$"
+has "full: freed: status: the drop was taken" "$S/blk" "^Incoming: accepted 1, rejected 0"
+json_ok "full: freed: status.json is JSON" "$T/after.json"
+jexpect "full: freed: status.json: converged on the dropped desired state" "$T/after.json" \
     'd["desired_sha256"] + " " + d["last_run"]["outcome"] + " [" + d["last_run"]["error"] + "]"' \
     "^$(sha256sum "$S/v2.yaml" | cut -c1-64) (changed|converged) \[\]$"
 cmp -s "$R/etc/mailprov/desired.yaml" "$S/v2.yaml" && pass "full: freed: the drop is the desired state" ||
     fail "full: freed: the drop is the desired state"
-[ -n "$(ls "$T/history" 2>/dev/null)" ] && cmp -s "$T/history/$(ls "$T/history" | tail -1)" conf/desired.yaml &&
+h=$(ls "$T/history" 2>/dev/null | tail -1)
+[ -n "$h" ] && cmp -s "$T/history/$h" "$T/desired0.yaml" &&
     pass "full: freed: the previous desired state is in the history" ||
     fail "full: freed: the previous desired state is in the history" "$(ls -la "$T/history" 2>&1)"
 [ ! -s "$T/incoming-left" ] && pass "full: freed: incoming is empty" ||
