@@ -489,7 +489,105 @@ has "hang: clean exit" "$O" "^exit 0$"
 fi
 
 # ------------------------------------------------------------------ 5
-# (below)
+if want 5; then
+N=1000
+[ "${MAILPROV_LONG:-0}" = 1 ] && N=5000
+R=$(mkroot burst)
+I=$R/var/mailprov/incoming
+G=$R/var/mailprov/stage	# same file system as incoming: mv is a rename
+O=$S/burst.out
+rm -f "$S/notes"
+# N files, file i with mtime base + i microseconds (all in one second, so
+# only the nanoseconds order them), named in a shuffled order so that the
+# name order is not the mtime order.  Every ninth and the newest are
+# invalid: the winner is the newest valid one.
+mkdir -m 0700 "$G"
+python3 - "$G" "$N" "$S" conf/desired.yaml <<'PY' || fail "burst: files made"
+import os, sys, time
+g, n, s, tmpl = sys.argv[1], int(sys.argv[2]), sys.argv[3], open(sys.argv[4]).read()
+base = (int(time.time()) - 100) * 10**9
+order, bad = [], []
+for i in range(1, n + 1):
+    name = "f%04d.yaml" % ((i * 7919) % n)
+    invalid = i % 9 == 4 or i == n
+    text = ("version: 1\nsendmail:\n  smart_hots: b%d\n" % i if invalid else
+        tmpl.replace('"[smtprelay.example.net]"', '"[b%d.example.net]"' % i))
+    with open(os.path.join(g, name), "w") as f:
+        f.write(text)
+    os.chmod(os.path.join(g, name), 0o600)
+    os.utime(os.path.join(g, name), ns=(base + i * 1000, base + i * 1000))
+    order.append(name)
+    if invalid:
+        bad.append(name)
+    else:
+        win, wintext = i, text
+open(os.path.join(s, "burst-winner.yaml"), "w").write(wintext)
+open(os.path.join(s, "burst-win"), "w").write("%d\n" % win)
+open(os.path.join(s, "burst-order"), "w").write("\n".join(order) + "\n")
+open(os.path.join(s, "burst-bad"), "w").write("\n".join(bad) + "\n")
+PY
+NBAD=$(grep -c . "$S/burst-bad")
+WIN=$(cat "$S/burst-win")
+variant pre.example.net "$S/pre.yaml"
+settled() { [ -z "$(ls -A "$I" | grep -v '^rejected$')" ] &&
+    [ "$(jget "$R/var/mailprov/status.json" 'd["incoming_accepted"] + d["incoming_rejected"]')" = "$((N + 1))" ]; }
+{
+	ask "$O"							# 0
+	# One drop first, so that everything a drop touches has been used.
+	drop "$R" "$S/pre.yaml" pre.yaml
+	waitfor 30 test ! -e "$I/pre.yaml"
+	ask "$O"							# 1
+	pid=$(jget "$R/var/mailprov/status.json" 'd["pid"]')
+	ls "/proc/$pid/fd" | wc -l >"$S/fd0"
+	awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" >"$S/rss0"
+	t0=$(date +%s.%N)
+	(cd "$G" && xargs -a "$S/burst-order" mv -t "$I")
+	t1=$(date +%s.%N)
+	bcheck "burst: all $N files processed" waitfor 300 settled
+	t2=$(date +%s.%N)
+	ask "$O"							# 2
+	ls "/proc/$pid/fd" | wc -l >"$S/fd1"
+	awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" >"$S/rss1"
+	echo "$t0 $t1 $t2" >"$S/burst-times"
+	cp "$R/var/mailprov/status.json" "$S/burst.json"
+	echo stop
+	echo wait
+} | SRCMSTR_SAFETY=400 timeout 420 "$SRCMSTR" "$MPD" --root "$R" -d >"$O" 2>"$S/burst.log"
+flush_notes
+read -r t0 t1 t2 <"$S/burst-times"
+echo "# burst of $N files ($NBAD invalid): dropped in $(echo "$t1 - $t0" | bc) s, all processed $(echo "$t2 - $t0" | bc) s after the first"
+alive "burst: daemon alive after the burst" "$O" 2
+cmp -s "$R/etc/mailprov/desired.yaml" "$S/burst-winner.yaml" &&
+    pass "burst: the newest valid file (by mtime, not name) is the desired state" ||
+    fail "burst: the newest valid file (by mtime, not name) is the desired state" \
+    "$(grep smart_host "$R/etc/mailprov/desired.yaml")"
+grep -qx "DS\[b$WIN.example.net\]" "$R/etc/mail/sendmail.cf" &&
+    pass "burst: sendmail.cf follows the winner" ||
+    fail "burst: sendmail.cf follows the winner" "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
+missing=0
+while read -r f; do
+	[ -f "$I/rejected/$f" ] && [ -s "$I/rejected/$f.err" ] || missing=$((missing + 1))
+done <"$S/burst-bad"
+expect "burst: every invalid file is in rejected/ with its .err" "$missing" 0
+expect "burst: nothing else is in rejected/" "$(ls "$I/rejected" | grep -vc '\.err$')" "$NBAD"
+expect "burst: incoming is empty" "$(ls -A "$I" | grep -v '^rejected$' | wc -l)" 0
+block "$O" 2 >"$S/blk"
+has "burst: status counts them" "$S/blk" "^Incoming: accepted $((N + 1 - NBAD)), rejected $NBAD "
+json_ok "burst: status.json is JSON" "$S/burst.json"
+jexpect "burst: status.json: converged on the winner" "$S/burst.json" \
+    'd["desired_sha256"] + " " + d["last_run"]["outcome"]' \
+    "^$(sha256sum "$S/burst-winner.yaml" | cut -c1-64) (changed|converged)$"
+[ "$(ls "$R/var/mailprov/history" | wc -l)" -le 20 ] && pass "burst: the history is pruned to 20" ||
+    fail "burst: the history is pruned to 20" "$(ls "$R/var/mailprov/history" | wc -l)"
+fd0=$(cat "$S/fd0"); fd1=$(cat "$S/fd1"); rss0=$(cat "$S/rss0"); rss1=$(cat "$S/rss1")
+echo "# burst: descriptors $fd0 before, $fd1 after; VmRSS $rss0 kB before, $rss1 kB after"
+expect "burst: no descriptor leaked" "$fd1" "$fd0"
+[ -n "$rss0" ] && [ -n "$rss1" ] && [ "$rss1" -le $((rss0 + 2048)) ] &&
+    pass "burst: RSS flat (within 2 MiB)" || fail "burst: RSS flat (within 2 MiB)" "$rss0 kB -> $rss1 kB"
+converged "burst: nothing left to do" "$R" "$S/burst-winner.yaml"
+no_leftovers "burst: no temporary file left" "$R"
+has "burst: clean exit" "$O" "^exit 0$"
+fi
 
 [ -n "$ONLY" ] || rm -rf "$S"
 exit $((fails > 0))
