@@ -68,9 +68,13 @@ reject(const struct incoming_cfg *c, const char *name, const char *why,
 	sbuf_free(&dir), sbuf_free(&from), sbuf_free(&to), sbuf_free(&err);
 }
 
-/* install - make buf the current desired state; keep the previous one. */
+/*
+ * install - make buf the current desired state; keep the previous one.
+ * -1 with errno and *what (the step that failed) if it could not.
+ */
 static int
-install(const struct incoming_cfg *c, const char *buf, size_t len)
+install(const struct incoming_cfg *c, const char *buf, size_t len,
+    const char **what)
 {
 	struct stat st;
 	char stamp[32];
@@ -78,7 +82,7 @@ install(const struct incoming_cfg *c, const char *buf, size_t len)
 	char *old, *bk = NULL;
 	size_t olen;
 	struct sbuf h = { 0 };
-	int rc;
+	int rc, saved;
 
 	fileio_mkdirs(c->history, 0700);
 	if (fileio_read(c->desired, 1 << 20, FILEIO_NOFOLLOW, &old, &olen) == 0) {
@@ -86,15 +90,24 @@ install(const struct incoming_cfg *c, const char *buf, size_t len)
 		    localtime(&now));
 		sbuf_addf(&h, "%s/desired.yaml", c->history);
 		/* fileio_backup names it h.STAMP[.N], owner and mode kept. */
-		if (fileio_replace(h.s, old, olen, NULL) == 0 &&
-		    fileio_backup(h.s, stamp, &bk) == 0) {
-			unlink(h.s);
+		rc = fileio_replace(h.s, old, olen, NULL) == 0 &&
+		    fileio_backup(h.s, stamp, &bk) == 0 ? 0 : -1;
+		saved = errno;
+		unlink(h.s);
+		if (rc == 0)
 			fileio_prune_backups(h.s, (size_t)c->keep);
-		}
 		free(old);
 		free(bk);
 		sbuf_free(&h);
+		/* No copy of the previous state (a full disk): not now. */
+		if (rc < 0) {
+			*what = "cannot keep the previous desired state in "
+			    "the history";
+			errno = saved;
+			return -1;
+		}
 	}
+	*what = "cannot install it as the desired state";
 	memset(&st, 0, sizeof(st));
 	st.st_uid = 0;
 	st.st_gid = 0;
@@ -160,6 +173,7 @@ incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
 		struct diags d;
 		struct desired *ds;
 		char *buf, *why;
+		const char *what;
 		size_t len, k;
 
 		path.len = 0;
@@ -191,11 +205,22 @@ incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
 			}
 			reject(c, v[i].name, e.s, r);
 			sbuf_free(&e);
-		} else if (install(c, buf, len) < 0) {
-			why = xasprintf("%s: cannot install it as %s: %s\n",
-			    path.s, c->desired, strerror(errno));
-			reject(c, v[i].name, why, r);
-			free(why);
+		} else if (install(c, buf, len, &what) < 0) {
+			/*
+			 * A good file the host cannot take now (a full disk):
+			 * it stays, and so does every newer one, so that the
+			 * next scan installs them in order.  Soon, by itself.
+			 */
+			strlist_take(&r->messages, xasprintf("kept %s for the "
+			    "next scan: %s: %s", v[i].name, what,
+			    strerror(errno)));
+			r->deferred += (int)(n - i);
+			if (r->wait == 0 || r->wait > INCOMING_RETRY)
+				r->wait = INCOMING_RETRY;
+			desired_free(ds);
+			diags_free(&d);
+			free(buf);
+			break;
 		} else {
 			unlink(path.s);
 			r->accepted++;

@@ -11,6 +11,9 @@
  * NAME.err file holding its "path:line:col: message" lines.  Names
  * starting with '.' are in-progress temporaries and are left alone.
  * Files are taken oldest first, so of a burst the newest good one wins.
+ * A good file that cannot be installed now (no room to keep the previous
+ * state in the history, or to write the new one) is not rejected: it and
+ * every newer file stay for a scan INCOMING_RETRY seconds later.
  */
 #ifndef MAILPROV_INCOMING_H
 #define MAILPROV_INCOMING_H
@@ -18,6 +21,8 @@
 #include <stdio.h>
 
 #include "util.h"
+
+#define INCOMING_RETRY	10	/* seconds */
 
 struct incoming_cfg {
 	const char	*dir;		/* the incoming directory */
@@ -30,7 +35,10 @@ struct incoming_cfg {
 struct incoming_result {
 	int		 accepted;	/* good files installed */
 	int		 rejected;	/* bad files set aside */
-	int		 wait;		/* seconds until a resting file is due, 0 none */
+	int		 deferred;	/* good ones left for the next scan */
+	int		 wait;		/* seconds until a resting file is due
+					   or a deferred one is tried again,
+					   0 none */
 	struct strlist	 messages;	/* one line per file, for the log */
 };
 

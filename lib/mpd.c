@@ -55,6 +55,7 @@ struct mpd {
 	char			 outcome[64];
 	struct strlist		 changed, actions;
 	char			*last_error;
+	char			*status_error;	/* status.json not written */
 	long			 runs, drift, intent, failures;
 	long			 accepted, rejected;
 	int			 settle_wait;	/* seconds, 0 none */
@@ -198,9 +199,14 @@ write_status(struct mpd *m, int report)
 	    m->intent, m->failures, m->accepted, m->rejected, watch_name());
 	sbuf_json_str(&b, t4);
 	sbuf_adds(&b, "\n}\n");
-	if (fileio_replace(m->status_json, b.s, b.len, NULL) < 0)
-		logmsg(m, LOG_ERR, "cannot write %s: %s", m->status_json,
-		    strerror(errno));
+	/* Not written: the old one stays whole; lssrc -l says so. */
+	free(m->status_error);
+	m->status_error = NULL;
+	if (fileio_replace(m->status_json, b.s, b.len, NULL) < 0) {
+		m->status_error = xasprintf("cannot write %s: %s",
+		    m->status_json, strerror(errno));
+		logmsg(m, LOG_ERR, "%s", m->status_error);
+	}
 	if (report && m->conf->report_url.v != NULL) {
 		struct fetch_cfg fc;
 		char *why = NULL;
@@ -281,6 +287,8 @@ status_lines(struct mpd *m, struct strlist *l)
 	iso(m->next_run, t2, sizeof(t2));
 	push_fact(l, "Next-run:", t2);
 	push_fact(l, "Last-error:", m->last_error ? m->last_error : "none");
+	push_fact(l, "Status-file:", m->status_error ? m->status_error :
+	    "written");
 	push_fact(l, "Trace:", m->trace ? "on" : "off");
 	sbuf_free(&s);
 }
@@ -454,8 +462,10 @@ take_incoming(struct mpd *m)
 		m->watch = watch_open(m->incoming);
 		return;
 	}
+	/* A file kept back (the last message then) is an error of the host. */
 	for (i = 0; i < r.messages.n; i++)
-		logmsg(m, LOG_NOTICE, "incoming: %s", r.messages.v[i]);
+		logmsg(m, r.deferred > 0 && i + 1 == r.messages.n ? LOG_ERR :
+		    LOG_NOTICE, "incoming: %s", r.messages.v[i]);
 	m->accepted += r.accepted;
 	m->rejected += r.rejected;
 	m->settle_wait = r.wait;
@@ -678,6 +688,7 @@ mpd_main(const struct mpd_opts *o)
 	strlist_clear(&m.changed);
 	strlist_clear(&m.actions);
 	free(m.last_error);
+	free(m.status_error);
 	free(m.desired), free(m.incoming), free(m.state), free(m.history);
 	free(m.status_json), free(m.src_state);
 	dconf_free(m.conf);

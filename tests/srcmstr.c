@@ -26,7 +26,8 @@
  * and text joined by one space when both are present.  Nothing within
  * 10 s prints "timeout"; "wait" waits 10 s as well.  At the end of input
  * PROGRAM is stopped (SIGTERM, SIGKILL 2 s later) if still running; after
- * 60 s in all, everything is killed and srcmstr exits 3.  The packets
+ * 60 s in all (SRCMSTR_SAFETY=SECONDS in the environment for longer),
+ * everything is killed and srcmstr exits 3.  The packets
  * are the lib/compat/spc.h layout, built here: this is the srcmstr side.
  */
 #include "compat/spc.h"
@@ -445,6 +446,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	char line[512];
 	const char *base;
+	int safety;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: srcmstr PROGRAM [ARGS...]\n");
@@ -461,7 +463,8 @@ main(int argc, char **argv)
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
-	alarm(SAFETY_S);
+	safety = getenv("SRCMSTR_SAFETY") ? atoi(getenv("SRCMSTR_SAFETY")) : 0;
+	alarm(safety > 0 ? (unsigned)safety : SAFETY_S);
 	base = strrchr(argv[1], '/');
 	base = base != NULL ? base + 1 : argv[1];
 	snprintf(objname, sizeof(objname), "%s", base);
