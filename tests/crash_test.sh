@@ -19,14 +19,15 @@
 # converging apply, uses the real sendmail (kills then also fall in the
 # check and in the rebuild of aliases.db).
 #
-# CRASH_ITER (default 300) and CRASH_SEED (default 7) change the run.
+# CRASH_ITER (default 300; 3,000 with LONG=1) and CRASH_SEED (default 7)
+# change the run.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . tests/testenv.sh
 MP=$PWD/daemon/mailprov
 SBX=$PWD/tests/sendmail-sandbox
 S=$(mp_scratch crash) || { echo "FAIL: no scratch directory"; exit 1; }
-ITER=${CRASH_ITER:-300}
+ITER=${CRASH_ITER:-$([ "${LONG:-0}" = 1 ] && echo 3000 || echo 300)}
 RANDOM=${CRASH_SEED:-7}
 R=$S/root
 MANAGED="etc/mail/sendmail.cf etc/mail/local-host-names etc/mail/relay-domains etc/mail/aliases"

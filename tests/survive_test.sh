@@ -20,12 +20,12 @@
 #      the daemon's descriptor count and RSS are flat (a leak check)
 #
 # Environment:
-#   MAILPROV_LONG=1    scenario 5 drops 5000 files instead of 1000
+#   LONG=1    scenario 5 drops 5000 files instead of 1000
 #   SURVIVE_ONLY=N     run scenario N only (when investigating)
 #
 # Measured on a 2-core machine: the whole script about 47-55 s with the
 # default 1000-file burst (the burst itself 6-14 s); scenario 5 alone with
-# MAILPROV_LONG=1 about 22-50 s (the burst 13-44 s; fsync-bound, so it
+# LONG=1 about 22-50 s (the burst 13-44 s; fsync-bound, so it
 # varies with the disk).
 #
 # Needs root (namespaces, tmpfs).  No assertion is about timing: waits
@@ -496,7 +496,7 @@ fi
 # ------------------------------------------------------------------ 5
 if want 5; then
 N=1000
-[ "${MAILPROV_LONG:-0}" = 1 ] && N=5000
+[ "${LONG:-0}" = 1 ] && N=5000
 R=$(mkroot burst)
 I=$R/var/mailprov/incoming
 G=$R/var/mailprov/stage	# same file system as incoming: mv is a rename
