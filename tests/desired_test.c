@@ -223,6 +223,17 @@ static const struct bad bad_docs[] = {
 	    "must include -bd", 0 },
 	{ "args not a flag", HEAD "service:\n  args: \"bd\"\n", 3, 9,
 	    "must start with a flag", 0 },
+	{ "args with -X", HEAD "service:\n  args: \"-bd -q30m -X/etc/passwd\"\n",
+	    3, 9, "service.args flag '-X/etc/passwd' is not allowed: sendmail "
+	    "takes only -bd, -q[p][INTERVAL] and -LTAG here", 0 },
+	{ "args with -C", HEAD "service:\n  args: \"-bd -C/var/tmp/x.cf\"\n",
+	    3, 9, "service.args flag '-C/var/tmp/x.cf' is not allowed", 0 },
+	{ "args with -O", HEAD "service:\n  args: \"-bd -ODontBlameSendmail="
+	    "groupwritabledirpathsafe\"\n", 3, 9, "service.args flag "
+	    "'-ODontBlameSendmail=groupwritabledirpath' is not allowed",
+	    0 },
+	{ "args with a bad interval", HEAD "service:\n  args: \"-bd -q30x\"\n",
+	    3, 9, "service.args flag '-q30x' is not allowed", 0 },
 	{ "state misspelt", HEAD "service:\n  state: runing\n", 3, 10,
 	    "'runing' is not one of: running, stopped; did you mean "
 	    "'running'?", 0 },
@@ -311,6 +322,33 @@ static const char full_doc[] =
     "  state: running\n"
     "  args: \"-bd -q30m\"\n"
     "  persist: true\n";
+
+/* The daemon flags service.args accepts for sendmail. */
+static void
+test_daemon_args_accepted(void **state)
+{
+	static const char *good[] = { "-bd", "-bd -q30m", "-bd -q1h30m",
+	    "-bd -qp15m", "-bd -qp", "-q -bd", "-bd -q1 -Lsm-mta" };
+	struct sbuf b = { 0 };
+	struct diags d;
+	struct desired *ds;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		b.len = 0;
+		sbuf_addf(&b, "version: 1\nservice:\n  args: \"%s\"\n",
+		    good[i]);
+		ds = load(b.s, b.len, &d);
+		if (ds == NULL)
+			dump_diags(&d);
+		assert_non_null(ds);
+		assert_string_equal(ds->service.args.v, good[i]);
+		desired_free(ds);
+		diags_free(&d);
+	}
+	sbuf_free(&b);
+}
 
 static void
 test_full_document(void **state)
@@ -516,6 +554,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_documents),
 		cmocka_unit_test(test_full_document),
+		cmocka_unit_test(test_daemon_args_accepted),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_allow_flags),
 		cmocka_unit_test(test_error_cap),
