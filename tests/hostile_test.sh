@@ -243,6 +243,17 @@ args_case '>' '-bd > /etc/passwd' '-bd > /etc/passwd'
 args_case '<' '-bd < /etc/shadow' '-bd < /etc/shadow'
 args_case 'newline' '-bd\nreboot' '-bd?reboot'
 args_case 'quote' "-bd '-C/tmp/x'" "-bd '-C/tmp/x'"
+# Flags that would point root's sendmail at other files.
+flag_case() {	# flag_case YAML-STRING FLAG
+	f=$(printf 'version: 1\nservice:\n  args: "%s"\n' "$1" | yml "flag${2:1:1}")
+	apply_refused "service.args with $2" "$f" "3:9: service.args flag '$2' is not allowed: sendmail takes only -bd, -q[p][INTERVAL] and -LTAG here (others, such as -C, -X or -O, change the configuration it reads or the files it writes)"
+}
+flag_case '-bd -q30m -X/etc/passwd' '-X/etc/passwd'
+flag_case '-bd -C/var/tmp/evil.cf' '-C/var/tmp/evil.cf'
+flag_case '-bd -OQueueDirectory=/etc' '-OQueueDirectory=/etc'
+flag_case '-bd -oA/etc/passwd' '-oA/etc/passwd'
+flag_case '-bd -D/etc/passwd' '-D/etc/passwd'
+flag_case '-bd -MSevil.example' '-MSevil.example'
 long="-bd -q30m$(printf ' -v%.0s' $(seq 1 64))"	# 9 + 64 * 3 = 201
 f=$(printf 'version: 1\nservice:\n  args: "%s"\n' "$long" | yml args-long)
 apply_refused "service.args of ${#long} characters" "$f" "3:9: service.args '${long:0:60}' is longer than 199 characters, the SRC limit"
