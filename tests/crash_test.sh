@@ -149,4 +149,22 @@ printf '%s\n' "$db" | grep -q 'carol' &&
     pass "aliases.db was rebuilt from the final aliases" || fail "aliases.db was rebuilt from the final aliases" "$db"
 apply "$S/B.yaml" >"$S/again.out" 2>&1
 expect "an apply after that changes nothing" "$(cat "$S/again.out")" "mailprov: no changes"
+
+# What a killed run leaves, made by hand on the converged root: the plan
+# says so, and the apply rebuilds aliases.db although no file changes.
+: >"$R/var/mailprov/applying"
+echo partial >"$R/etc/mail/.aliases.mailprov.AbC123"
+touch -d '2000-01-01' "$R/etc/mail/aliases.db"
+$MP plan -f "$S/B.yaml" --root "$R" >"$S/iplan.out" 2>&1
+expect "plan after an interrupted run exits 2" "$?" 2
+grep -q '^note: an earlier apply was interrupted' "$S/iplan.out" && grep -q '^action: rebuild the alias database' "$S/iplan.out" &&
+    pass "plan says the earlier run was interrupted" || fail "plan says the earlier run was interrupted" "$(cat "$S/iplan.out")"
+apply "$S/B.yaml" >"$S/iapply.out" 2>&1
+expect "apply after an interrupted run exits 0" "$?" 0
+grep -q 'removed 1 temporary file left by an interrupted run' "$S/iapply.out" &&
+    pass "the dead run's temporary file is removed" || fail "the dead run's temporary file is removed" "$(cat "$S/iapply.out")"
+[ "$R/etc/mail/aliases.db" -nt "$R/etc/mail/aliases" ] && pass "aliases.db rebuilt with no file to change" ||
+    fail "aliases.db rebuilt with no file to change"
+expect "files unchanged by the recovery" "$(sums)" "$HB"
+expect "marker and temporary file gone" "$(leftovers)" ""
 exit 0
