@@ -426,7 +426,6 @@ verify_opts(const struct opts *o, struct rc_opts *ro)
 	if (strcmp(bv, "yes") == 0) {
 		ro->verify.sendmail = o->sendmail;
 		ro->verify.cf = NULL;	/* set by rc_apply from the plan */
-		ro->verify.timeout_ms = o->timeout * 1000;
 	} else if (strcmp(bv, "no") != 0) {
 		fprintf(stderr, "mailprov: --verify-bv takes yes or no\n");
 		return -1;

@@ -384,7 +384,6 @@ run_once(struct mpd *m, const char *reason)
 	ro.keep = ds->backups.keep.v;
 	ro.lock_wait = 30;
 	ro.timeout_ms = m->conf->timeout.v * 1000;
-	ro.verify.timeout_ms = ro.timeout_ms;
 	ro.src = src_open(m->conf->backend.v == DCONF_EXEC ? "exec" : "mock",
 	    &sc);
 	/* Checked when the configuration was read: "none" or HOST:PORT. */

@@ -111,6 +111,7 @@ proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
 	ssize_t n;
 
 	memset(r, 0, sizeof(*r));
+	r->limit_ms = timeout_ms;
 	sbuf_add(&r->out, "", 0);
 	sbuf_add(&r->err, "", 0);
 	if (pipe(pin) < 0 || pipe(pout) < 0 || pipe(perr) < 0 ||
@@ -227,7 +228,8 @@ const char *
 proc_describe(const struct proc_result *r, char *buf, size_t n)
 {
 	if (r->timed_out)
-		snprintf(buf, n, "timed out");
+		snprintf(buf, n, "did not finish within %d s; it was killed",
+		    r->limit_ms / 1000);
 	else if (r->status > 128)
 		snprintf(buf, n, "killed by signal %d", r->status - 128);
 	else

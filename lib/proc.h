@@ -19,6 +19,7 @@
 struct proc_result {
 	int		status;		/* exit code; 128 + signal if killed */
 	int		timed_out;	/* killed at the deadline */
+	int		limit_ms;	/* the time limit it was given */
 	struct sbuf	out;		/* stdout (NUL-terminated, may be empty) */
 	struct sbuf	err;		/* stderr */
 };
@@ -32,7 +33,10 @@ int	proc_run(char *const argv[], const char *input, size_t inlen,
 	    int timeout_ms, struct proc_result *r);
 void	proc_result_free(struct proc_result *r);
 
-/* proc_describe - "exit 3", "killed by signal 9", "timed out after N s". */
+/*
+ * proc_describe - "exit 3", "killed by signal 9", or "did not finish
+ * within N s; it was killed".
+ */
 const char *proc_describe(const struct proc_result *r, char *buf, size_t n);
 
 #endif

@@ -289,7 +289,7 @@ rc_plan_free(struct rc_plan *p)
 
 /*
  * write_check_file - dir/name holding buf; path returned, or NULL with
- * the reason in *err (the first failure only).  The copies live in a new
+ * the reason in *err.  The copies live in a new
  * private directory and are deleted after the check: nothing to sync.
  */
 static char *
@@ -300,13 +300,37 @@ write_check_file(const char *root, const char *dir, const char *name,
 
 	sbuf_addf(&path, "%s/%s", dir, name);
 	if (fileio_create(path.s, buf, len) < 0) {
-		if (*err == NULL)
-			seterr(err, "writing the check copy %s: %s", path.s +
-			    strlen(root), strerror(errno));
+		seterr(err, "writing the check copy %s: %s", path.s +
+		    strlen(root), strerror(errno));
 		sbuf_free(&path);
 		return NULL;
 	}
 	return path.s;
+}
+
+/*
+ * remove_check_dir - a check directory and the copies in it; 0 when it is
+ * gone.  Also for the directories of a run killed during its check.
+ */
+static int
+remove_check_dir(const char *dir)
+{
+	struct sbuf f = { 0 };
+	struct dirent *de;
+	DIR *dp;
+
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		f.len = 0;
+		sbuf_addf(&f, "%s/%s", dir, de->d_name);
+		unlink(f.s);
+	}
+	closedir(dp);
+	sbuf_free(&f);
+	return rmdir(dir);
 }
 
 /*
@@ -372,13 +396,7 @@ check_candidate(const struct desired *ds, const struct rc_opts *o,
 	smcheck_seen_free(&seen);
 	free(why);
 out:
-	if (cpath)
-		unlink(cpath);
-	if (lpath)
-		unlink(lpath);
-	if (rpath)
-		unlink(rpath);
-	rmdir(dir.s);
+	remove_check_dir(dir.s);
 	free(cpath), free(lpath), free(rpath);
 	cf_free(cf);
 	sbuf_free(&cfbuf), sbuf_free(&dir), sbuf_free(&local);
@@ -394,19 +412,18 @@ out:
  * holds the lock makes them, and the caller holds it now.
  */
 static void
-remove_stale(const struct rc_opts *o, const struct rc_plan *p)
+remove_stale(const struct rc_opts *o, const struct rc_plan *p,
+    const char *marker)
 {
-	struct sbuf dir = { 0 }, sub = { 0 }, f = { 0 };
-	struct dirent *de, *de2;
-	DIR *dp, *dp2;
+	struct sbuf dir = { 0 }, sub = { 0 };
+	struct dirent *de;
+	DIR *dp;
 	int i, n = 0;
 
 	for (i = 0; i < RC_NKINDS; i++)
 		if (p->f[i].managed && p->f[i].path != NULL)
 			n += fileio_remove_stale(p->f[i].path);
-	sbuf_addf(&dir, "%s%s", o->root, RC_MARKER);
-	n += fileio_remove_stale(dir.s);
-	dir.len = 0;
+	n += fileio_remove_stale(marker);
 	sbuf_addf(&dir, "%s/var/mailprov", o->root);
 	if ((dp = opendir(dir.s)) != NULL) {
 		while ((de = readdir(dp)) != NULL) {
@@ -415,18 +432,7 @@ remove_stale(const struct rc_opts *o, const struct rc_plan *p)
 				continue;
 			sub.len = 0;
 			sbuf_addf(&sub, "%s/%s", dir.s, de->d_name);
-			if ((dp2 = opendir(sub.s)) == NULL)
-				continue;
-			while ((de2 = readdir(dp2)) != NULL) {
-				if (strcmp(de2->d_name, ".") == 0 ||
-				    strcmp(de2->d_name, "..") == 0)
-					continue;
-				f.len = 0;
-				sbuf_addf(&f, "%s/%s", sub.s, de2->d_name);
-				unlink(f.s);
-			}
-			closedir(dp2);
-			if (rmdir(sub.s) == 0)
+			if (remove_check_dir(sub.s) == 0)
 				n++;
 		}
 		closedir(dp);
@@ -434,7 +440,7 @@ remove_stale(const struct rc_opts *o, const struct rc_plan *p)
 	if (n > 0)
 		fprintf(o->out, "mailprov: removed %d temporary file%s left by "
 		    "an interrupted run\n", n, n == 1 ? "" : "s");
-	sbuf_free(&dir), sbuf_free(&sub), sbuf_free(&f);
+	sbuf_free(&dir), sbuf_free(&sub);
 }
 
 /* rollback - put back every file already replaced; how many failed. */
@@ -538,8 +544,8 @@ again:
 		}
 		if (r.timed_out)
 			rc = seterr(err, "rebuilding the alias database: "
-			    "sendmail -bi did not finish within %d s; it was "
-			    "killed", limit / 1000);
+			    "sendmail -bi %s", proc_describe(&r, desc,
+			    sizeof(desc)));
 		else if (r.status != 0 ||
 		    !has_line_prefix(r.out.s, want.s, " aliases,") ) {
 			char *line = r.err.len ? r.err.s : r.out.s;
@@ -630,8 +636,8 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 	}
 	if (rc_plan_build(ds, o->root, p, err) < 0)
 		goto out;
-	remove_stale(o, p);
 	marker = xasprintf("%s%s", o->root, RC_MARKER);
+	remove_stale(o, p, marker);
 	/* SRC is only read here: a missing subsystem stops us before writing. */
 	if (ds->service.sect.set && svc_plan(o->src, ds, rc_mail_changed(p),
 	    &sp, err) < 0)
@@ -691,6 +697,7 @@ rc_apply(const struct desired *ds, const struct rc_opts *o, struct rc_plan *p,
 		struct svc_verify v = o->verify;
 
 		v.cf = p->f[RC_CF].path;	/* -bv reads the cf under root */
+		v.timeout_ms = o->timeout_ms;
 		if (ds->service.state.v == SERVICE_RUNNING &&
 		    (sp.n > 0 || rc_mail_changed(p)) &&
 		    svc_verify(o->src, ds, &v, o->out, err) < 0)

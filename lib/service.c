@@ -265,6 +265,7 @@ static int
 resolves(const struct svc_verify *v, char *why, size_t n)
 {
 	char *argv[] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	char desc[64];
 	struct proc_result r;
 	int ok;
 
@@ -283,9 +284,8 @@ resolves(const struct svc_verify *v, char *why, size_t n)
 	    strstr(r.out.s, "deliverable") != NULL &&
 	    strstr(r.out.s, "undeliverable") == NULL;
 	if (r.timed_out)
-		snprintf(why, n, "sendmail -bv postmaster did not finish within "
-		    "%d s; it was killed", (v->timeout_ms > 0 ? v->timeout_ms :
-		    30000) / 1000);
+		snprintf(why, n, "sendmail -bv postmaster %s", proc_describe(&r,
+		    desc, sizeof(desc)));
 	else if (!ok)
 		snprintf(why, n, "sendmail -bv postmaster: %.80s", r.out.len ?
 		    first_token(r.out.s, "\n") : "no answer");

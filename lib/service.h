@@ -57,7 +57,7 @@ struct svc_verify {
 	int		 port;
 	const char	*sendmail;	/* NULL: no -bv check */
 	const char	*cf;		/* for -bv: the cf under the root */
-	int		 timeout_ms;	/* for -bv; 0 means 30 s */
+	int		 timeout_ms;	/* for -bv; 0 means 30 s (set by rc_apply) */
 };
 
 /*

@@ -221,9 +221,8 @@ smcheck_run(const char *sendmail, const char *cf, int timeout_ms,
 		goto out_noresult;
 	}
 	if (r.timed_out) {
-		*why = xasprintf("sendmail -bt did not finish within %d s; "
-		    "it was killed", (timeout_ms > 0 ? timeout_ms :
-		    SMCHECK_TIMEOUT_MS) / 1000);
+		*why = xasprintf("sendmail -bt %s", proc_describe(&r, desc,
+		    sizeof(desc)));
 		goto out;
 	}
 	if (split_output(r.out.s, seen, ncmd, segs) < 0 || r.status != 0) {

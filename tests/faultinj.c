@@ -124,17 +124,22 @@ do_open(const char *path, int flags, mode_t mode, const char *sym)
 	return (*fn)(path, flags, mode);
 }
 
+/* The mode argument is there only with O_CREAT or O_TMPFILE. */
+#define MODE_ARG(flags, mode) do { \
+	va_list ap; \
+	if ((flags) & (O_CREAT | O_TMPFILE)) { \
+		va_start(ap, flags); \
+		mode = va_arg(ap, mode_t); \
+		va_end(ap); \
+	} \
+} while (0)
+
 int
 open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
-	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
+	MODE_ARG(flags, mode);
 	return do_open(path, flags, mode, "open");
 }
 
@@ -142,13 +147,8 @@ int
 open64(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
-	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
+	MODE_ARG(flags, mode);
 	return do_open(path, flags, mode, "open64");
 }
 
@@ -157,14 +157,9 @@ openat(int dirfd, const char *path, int flags, ...)
 {
 	char buf[8192];
 	mode_t mode = 0;
-	va_list ap;
 	REAL(openat);
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
+	MODE_ARG(flags, mode);
 	if (hit(0, abs_of(dirfd, path, buf, sizeof(buf))))
 		return -1;
 	return real_openat(dirfd, path, flags, mode);
