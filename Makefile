@@ -41,13 +41,13 @@ endif
 OS		:= $(shell uname -s)
 SRC_DEFAULT	= $(if $(filter AIX,$(OS)),exec,mock)
 ifeq ($(OS),Linux)
-PLATFORM_SRCS	= lib/watch_inotify.c lib/srcsub_local.c lib/compat/srcapi.c
+PLATFORM_SRCS	= lib/watch_inotify.c lib/compat/srcapi.c
 PLATFORM_CFLAGS	= -Ilib/compat
 else ifeq ($(OS),AIX)
-PLATFORM_SRCS	= lib/watch_ahafs.c lib/srcsub_local.c lib/srcsub_aix.c
+PLATFORM_SRCS	= lib/watch_ahafs.c lib/srcsub_aixcheck.c
 SRC_LIBS	= -lsrc
 else
-PLATFORM_SRCS	= lib/watch_poll.c lib/srcsub_local.c lib/compat/srcapi.c
+PLATFORM_SRCS	= lib/watch_poll.c lib/compat/srcapi.c
 PLATFORM_CFLAGS	= -Ilib/compat
 endif
 # libcrypto is opened with dlopen() only while hashing (lib/digest.c).
@@ -58,19 +58,31 @@ ALL_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 $(WARN) -Ilib \
 		  $(YAML_CFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c lib/schema.c \
-		  lib/yamltree.c lib/desired.c lib/lines.c lib/diff.c lib/cf.c \
-		  lib/listfile.c lib/aliases.c lib/proc.c lib/smcheck.c \
-		  lib/reconcile.c lib/rctcpip.c lib/src.c lib/src_mock.c \
-		  lib/src_exec.c lib/service.c lib/dconf.c lib/incoming.c \
-		  lib/mpd.c lib/digest.c lib/fetch.c $(PLATFORM_SRCS)
+# The library, by layer (a file may use those above it, never below):
+#   base      util msg diag fileio proc names cliopt
+#   input     yamltree schema desired dconf
+#   editors   lines diff cf listfile aliases rctcpip
+#   adapters  src src_mock src_exec srcsub sendmail smcheck fetch digest
+#   run       service plan candidate apply runopts status incoming
+#   daemon    mpd (and the platform's watch_*)
+LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
+		  lib/names.c lib/cliopt.c \
+		  lib/yamltree.c lib/schema.c lib/desired.c lib/dconf.c \
+		  lib/lines.c lib/diff.c lib/cf.c lib/listfile.c lib/aliases.c \
+		  lib/rctcpip.c \
+		  lib/src.c lib/src_mock.c lib/src_exec.c lib/srcsub.c \
+		  lib/sendmail.c lib/smcheck.c lib/fetch.c lib/digest.c \
+		  lib/service.c lib/plan.c lib/candidate.c lib/apply.c \
+		  lib/runopts.c lib/status.c lib/incoming.c \
+		  lib/mpd.c $(PLATFORM_SRCS)
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= lib/libmailprov.a
 BINS		= daemon/mailprov daemon/mailprovd daemon/mailprov-fetch
 CURL_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libcurl)
 CURL_LIBS	= $(shell $(PKG_CONFIG) --libs libcurl)
 TESTS		= tests/names_test tests/desired_test tests/editors_test \
-		  tests/diff_test tests/src_test tests/srcsub_test
+		  tests/diff_test tests/src_test tests/srcsub_test \
+		  tests/plan_test tests/service_plan_test
 MAN5		= conf/mailprov.yaml.5
 MAN8		= daemon/mailprov.8 daemon/mailprovd.8
 

@@ -9,8 +9,7 @@
  * plan to show.
  *
  * Edits return 1 if they changed something, 0 if the file already said
- * it, -1 if they cannot be done (with the reason in *why, static text or
- * cf->err).
+ * it, -1 if they cannot be done (with the reason in cf->err).
  */
 #ifndef MAILPROV_CF_H
 #define MAILPROV_CF_H

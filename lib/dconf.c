@@ -46,7 +46,7 @@ static const char *
 check_port(const char *s)
 {
 	char *host;
-	int port, r = svc_port_spec(s, &host, &port);
+	int port, r = service_port_spec(s, &host, &port);
 
 	free(host);
 	return r < 0 ? "must be HOST:PORT (port 1 to 65535) or none" : NULL;
@@ -177,9 +177,10 @@ dconf_load_file(const char *path, int missing_ok, enum dconf_backend be,
 			defaults(c, be);
 			return c;
 		}
-		diags_add(d, 0, 0, "%s", errno == EPERM ? "is not safe to "
-		    "trust: it and its directory must be owned by root and "
-		    "writable by nobody else" : strerror(errno));
+		char *why = fileio_read_error(errno, lim.max_bytes);
+
+		diags_add(d, 0, 0, "%s", why);
+		free(why);
 		free(c);
 		return NULL;
 	}

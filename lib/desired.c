@@ -645,22 +645,10 @@ desired_load_file(const char *path, struct diags *d)
 
 	if (fileio_read(path, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
 	    FILEIO_TRUSTED, &buf, &len) < 0) {
-		if (errno == EPERM)
-			diags_add(d, 0, 0, "is not safe to trust: it and its "
-			    "directory must be owned by root and writable by "
-			    "nobody else");
-		else if (errno == EFBIG)
-			diags_add(d, 0, 0, "file is larger than %d bytes; "
-			    "refusing it", DESIRED_MAX_BYTES);
-		else if (errno == ELOOP)
-			diags_add(d, 0, 0, "is a symbolic link; desired state "
-			    "is read only from a regular file");
-		else if (errno == EINVAL)
-			diags_add(d, 0, 0, "is not a regular file (a FIFO or "
-			    "a device); desired state is read only from a "
-			    "regular file");
-		else
-			diags_add(d, 0, 0, "cannot read: %s", strerror(errno));
+		char *why = fileio_read_error(errno, DESIRED_MAX_BYTES);
+
+		diags_add(d, 0, 0, "%s", why);
+		free(why);
 		return NULL;
 	}
 	ds = desired_load_buffer(buf, len, d);

@@ -44,6 +44,7 @@
  */
 #include "diff.h"
 #include "lines.h"
+#include "msg.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -547,7 +548,7 @@ changes(const struct file f[2], size_t *np)
 		while (f[1].chg[j])
 			j++;
 		if (i == a0 && j == b0)
-			abort();	/* unchanged lines left in one file only */
+			msg_panic("diff: unchanged lines left in one file only");
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			v = xreallocarray(v, cap, sizeof(*v));

@@ -413,7 +413,47 @@ fileio_backup(const char *path, const char *stamp, char **backup)
 	return 0;
 }
 
-/* is_backup_of - name is base + ".YYYYMMDD-HHMMSS" + optional ".N". */
+void
+fileio_stamp(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, n,
+	    FILEIO_STAMP_FMT, &tm) == 0)
+		snprintf(buf, n, "00000000-000000");
+}
+
+char *
+fileio_read_error(int errnum, size_t limit)
+{
+	switch (errnum) {
+	case EPERM:
+		return xstrdup("is not safe to trust: it and its directory "
+		    "must be owned by root and writable by nobody else");
+	case ELOOP:
+		return xstrdup("is a symbolic link; only a regular file is "
+		    "read");
+	case EINVAL:
+		return xstrdup("is not a regular file (a FIFO or a device); "
+		    "only a regular file is read");
+	case EFBIG:
+		return xasprintf("is larger than %zu bytes; refused", limit);
+	default:
+		return xasprintf("cannot read: %s", strerror(errnum));
+	}
+}
+
+const char *
+fileio_inside(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+
+	if (n > 0 && strncmp(path, root, n) == 0 && path[n] == '/')
+		return path + n;
+	return path;
+}
+
+/* is_backup_of - name is base + "." + a stamp + optional ".N". */
 static int
 is_backup_of(const char *name, const char *base)
 {
@@ -423,10 +463,10 @@ is_backup_of(const char *name, const char *base)
 	if (strncmp(name, base, bl) != 0 || name[bl] != '.')
 		return 0;
 	s = name + bl + 1;
-	for (i = 0; i < 15; i++)
+	for (i = 0; i < FILEIO_STAMP_LEN; i++)
 		if (i == 8 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
 			return 0;
-	s += 15;
+	s += FILEIO_STAMP_LEN;
 	if (*s == '\0')
 		return 1;
 	if (*s++ != '.' || *s == '\0')

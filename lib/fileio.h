@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define FILEIO_NOFOLLOW	0x1	/* refuse a symbolic link (errno ELOOP) */
 /*
@@ -63,6 +64,30 @@ int	fileio_replace(const char *path, const char *buf, size_t len,
  * how many were deleted.
  */
 int	fileio_remove_stale(const char *path);
+
+/*
+ * The backup stamp, local time: "YYYYMMDD-HHMMSS" (15 characters).
+ * fileio_stamp writes the stamp of t into buf (at least FILEIO_STAMP_SIZE
+ * bytes); fileio_prune_backups recognises exactly this shape.
+ */
+#define FILEIO_STAMP_FMT	"%Y%m%d-%H%M%S"
+#define FILEIO_STAMP_LEN	15
+#define FILEIO_STAMP_SIZE	32
+void	fileio_stamp(time_t t, char *buf, size_t n);
+
+/*
+ * fileio_read_error - what a failed fileio_read(path, limit,
+ * FILEIO_NOFOLLOW | FILEIO_TRUSTED, ...) means, as the words that follow
+ * "path: " in a message (caller frees): one wording for every reader of
+ * a file mailprov is told to trust.
+ */
+char	*fileio_read_error(int errnum, size_t limit);
+
+/*
+ * fileio_inside - path as seen inside root (root stripped when path is
+ * under it, else path itself): for messages.
+ */
+const char *fileio_inside(const char *root, const char *path);
 
 /*
  * fileio_backup - copy path to "path.STAMP" (".STAMP.N" if taken), with

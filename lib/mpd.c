@@ -6,18 +6,22 @@
  * reconcile is answered when the reconcile has finished, so a STOP never
  * cuts a run in half (the atomic writer would keep the files whole even
  * then).  Signal handlers only write one byte to a self-pipe; the loop
- * does the work.
+ * does the work.  What the library says goes to syslog through msg, at
+ * the priority of its tier (and to stderr with -d).
  */
 #include "mpd.h"
+#include "apply.h"
 #include "dconf.h"
-#include "fetch.h"
-#include "digest.h"
 #include "desired.h"
+#include "digest.h"
+#include "fetch.h"
 #include "fileio.h"
 #include "incoming.h"
-#include "reconcile.h"
-#include "src.h"
+#include "msg.h"
+#include "paths.h"
+#include "runopts.h"
 #include "srcsub.h"
+#include "status.h"
 #include "version.h"
 #include "watch.h"
 
@@ -25,8 +29,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,30 +36,18 @@
 #include <time.h>
 #include <unistd.h>
 
-/* SRC reply codes (spc.h / srcerrno.h): a message, an invalid command. */
-#define RC_SUBMSG	(-1)
-#define RC_SUBICMD	(-9087)
-
 struct mpd {
 	const struct mpd_opts	*o;
 	struct dconf		*conf;
 	struct srcsub		*sub;
 	struct watch		*watch;
 	int			 sigpipe[2];
-	int			 trace;
 	int			 stop;
 	char			*desired, *incoming, *state, *history;
-	char			*status_json, *src_state;
-	char			 sha[65];	/* of the desired state now */
+	char			*status_json;
 	char			 applied_sha[65]; /* of the last good run */
-	time_t			 started, last_start, last_end, next_run;
-	const char		*reason;	/* of the last run */
-	char			 outcome[64];
-	struct strlist		 changed, actions;
-	char			*last_error;
-	char			*status_error;	/* status.json not written */
-	long			 runs, drift, intent, failures;
-	long			 accepted, rejected;
+	struct status		 st;	/* what status.json and lssrc -l say */
+	char			*write_error;	/* status.json not written */
 	int			 settle_wait;	/* seconds, 0 none */
 };
 
@@ -65,21 +55,18 @@ static struct mpd *the_mpd;	/* for the signal handlers only */
 
 /* ---------------------------------------------------------- logging */
 
-static void __attribute__((format(printf, 3, 4)))
-logmsg(struct mpd *m, int pri, const char *fmt, ...)
+/* log_sink - msg's sink: syslog at the tier's priority; stderr with -d. */
+static void
+log_sink(enum msg_level level, const char *text, void *ctx)
 {
-	va_list ap;
-	char *s;
+	static const int pri[] = { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR };
+	const struct mpd *m = ctx;
 
-	if (pri == LOG_DEBUG && !m->trace && !m->o->debug)
+	if (level == MSG_DEBUG && !m->st.trace && !m->o->debug)
 		return;
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	syslog(pri, "%s", s);
+	syslog(pri[level], "%s", text);
 	if (m->o->debug)
-		fprintf(stderr, "mailprovd: %s\n", s);
-	free(s);
+		fprintf(stderr, "mailprovd: %s\n", text);
 }
 
 /* ---------------------------------------------------------- signals */
@@ -128,16 +115,6 @@ setup_signals(struct mpd *m)
 
 /* ------------------------------------------------------------ state */
 
-
-static void
-iso(time_t t, char *buf, size_t n)
-{
-	if (t == 0)
-		snprintf(buf, n, "never");
-	else
-		(void)strftime(buf, n, "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
-}
-
 /* fetch_cfg_of - how to reach the source and the collector. */
 static void
 fetch_cfg_of(const struct mpd *m, struct fetch_cfg *c)
@@ -154,143 +131,47 @@ fetch_cfg_of(const struct mpd *m, struct fetch_cfg *c)
 	c->retries = -1;
 }
 
+/* send_report - the status document to report_url (queued if it fails). */
+static void
+send_report(struct mpd *m, const struct sbuf *b)
+{
+	struct fetch_cfg fc;
+	char *why = NULL;
+	long dropped = 0;
+
+	fetch_cfg_of(m, &fc);
+	if (report_send(&fc, m->conf->report_url.v, b->s, b->len, &dropped,
+	    &why) < 0)
+		msg_warn("report to %s queued: %s", m->conf->report_url.v,
+		    why ? why : "failed");
+	if (dropped > 0)
+		msg_warn("report queue full: dropped %ld", dropped);
+	free(why);
+}
+
 /* write_status - status.json; with report, also to report_url. */
 static void
 write_status(struct mpd *m, int report)
 {
 	struct sbuf b = { 0 };
-	char host[256], t1[40], t2[40], t3[40], t4[40];
 
-	if (gethostname(host, sizeof(host)) < 0)
-		snprintf(host, sizeof(host), "unknown");
-	host[sizeof(host) - 1] = '\0';
-	iso(m->started, t1, sizeof(t1));
-	iso(m->last_start, t2, sizeof(t2));
-	iso(m->last_end, t3, sizeof(t3));
-	iso(m->next_run, t4, sizeof(t4));
-	sbuf_adds(&b, "{\n  \"host\": ");
-	sbuf_json_str(&b, host);
-	sbuf_addf(&b, ",\n  \"version\": \"%s\",\n  \"pid\": %ld,\n",
-	    MAILPROV_VERSION, (long)getpid());
-	sbuf_adds(&b, "  \"started\": ");
-	sbuf_json_str(&b, t1);
-	sbuf_adds(&b, ",\n  \"desired\": ");
-	sbuf_json_str(&b, m->desired);
-	sbuf_adds(&b, ",\n  \"desired_sha256\": ");
-	sbuf_json_str(&b, m->sha);
-	sbuf_adds(&b, ",\n  \"last_run\": {\n    \"reason\": ");
-	sbuf_json_str(&b, m->reason ? m->reason : "");
-	sbuf_adds(&b, ",\n    \"start\": ");
-	sbuf_json_str(&b, t2);
-	sbuf_adds(&b, ",\n    \"end\": ");
-	sbuf_json_str(&b, t3);
-	sbuf_adds(&b, ",\n    \"outcome\": ");
-	sbuf_json_str(&b, m->outcome);
-	sbuf_adds(&b, ",\n    \"files_changed\": ");
-	sbuf_json_list(&b, &m->changed);
-	sbuf_adds(&b, ",\n    \"src_actions\": ");
-	sbuf_json_list(&b, &m->actions);
-	sbuf_adds(&b, ",\n    \"error\": ");
-	sbuf_json_str(&b, m->last_error ? m->last_error : "");
-	sbuf_addf(&b, "\n  },\n  \"runs\": %ld,\n  \"drift_repairs\": %ld,\n"
-	    "  \"intent_changes\": %ld,\n  \"failures\": %ld,\n"
-	    "  \"incoming_accepted\": %ld,\n  \"incoming_rejected\": %ld,\n"
-	    "  \"watch\": \"%s\",\n  \"next_run\": ", m->runs, m->drift,
-	    m->intent, m->failures, m->accepted, m->rejected, watch_name());
-	sbuf_json_str(&b, t4);
-	sbuf_adds(&b, "\n}\n");
+	m->st.desired = m->desired;
+	m->st.source = m->conf->source.v ? m->conf->source.v : m->desired;
+	m->st.incoming = m->incoming;
+	m->st.watch = watch_name();
+	status_json(&m->st, &b);
 	/* Not written: the old one stays whole; lssrc -l says so. */
-	free(m->status_error);
-	m->status_error = NULL;
+	free(m->write_error);
+	m->write_error = NULL;
 	if (fileio_replace(m->status_json, b.s, b.len, NULL) < 0) {
-		m->status_error = xasprintf("cannot write %s: %s",
+		m->write_error = xasprintf("cannot write %s: %s",
 		    m->status_json, strerror(errno));
-		logmsg(m, LOG_ERR, "%s", m->status_error);
+		msg_error("%s", m->write_error);
 	}
-	if (report && m->conf->report_url.v != NULL) {
-		struct fetch_cfg fc;
-		char *why = NULL;
-		long dropped = 0;
-
-		fetch_cfg_of(m, &fc);
-		if (report_send(&fc, m->conf->report_url.v, b.s, b.len,
-		    &dropped, &why) < 0)
-			logmsg(m, LOG_WARNING, "report to %s queued: %s",
-			    m->conf->report_url.v, why ? why : "failed");
-		if (dropped > 0)
-			logmsg(m, LOG_WARNING, "report queue full: dropped %ld",
-			    dropped);
-		free(why);
-	}
+	m->st.write_error = m->write_error;
+	if (report && m->conf->report_url.v != NULL)
+		send_report(m, &b);
 	sbuf_free(&b);
-}
-
-/*
- * push_fact - "Name value" for the long status.  lssrc -l shows a word of
- * at most 29 characters and a text of at most 64 per line (one statcode
- * entry): longer values go on in lines that start with a blank.
- */
-static void
-push_fact(struct strlist *l, const char *name, const char *value)
-{
-	size_t n = strlen(value), at = 0, k;
-	int first = 1;
-
-	do {
-		k = n - at > (first ? 64 : 63) ? (first ? 64 : 63) : n - at;
-		if (first)
-			strlist_take(l, xasprintf("%s %.*s", name, (int)k,
-			    value + at));
-		else
-			strlist_take(l, xasprintf(" %.*s", (int)k, value + at));
-		at += k;
-		first = 0;
-	} while (at < n);
-}
-
-/* status_lines - the long status, the first line a header. */
-static void
-status_lines(struct mpd *m, struct strlist *l)
-{
-	char t[40], t2[40], buf[600];
-	struct sbuf s = { 0 };
-	size_t i;
-
-	strlist_push(l, " Subsystem         Group            PID          "
-	    "Status");
-	snprintf(buf, sizeof(buf), " %-17s %-16s %-12ld %s", "mailprovd", "",
-	    (long)getpid(), "active");
-	strlist_push(l, buf);
-	push_fact(l, "Desired:", m->desired);
-	push_fact(l, "sha256:", *m->sha ? m->sha : "(none)");
-	iso(m->last_start, t, sizeof(t));
-	snprintf(buf, sizeof(buf), "%s (%s)", t, m->reason ? m->reason :
-	    "none yet");
-	push_fact(l, "Last-run:", buf);
-	iso(m->last_end, t, sizeof(t));
-	push_fact(l, "Ended:", t);
-	push_fact(l, "Outcome:", m->outcome);
-	for (i = 0; i < m->changed.n; i++)
-		sbuf_addf(&s, "%s%s", i ? ", " : "", m->changed.v[i]);
-	push_fact(l, "Files-changed:", s.len ? s.s : "none");
-	s.len = 0;
-	for (i = 0; i < m->actions.n; i++)
-		sbuf_addf(&s, "%s%s", i ? "; " : "", m->actions.v[i]);
-	push_fact(l, "SRC-actions:", s.len ? s.s : "none");
-	snprintf(buf, sizeof(buf), "%ld (drift repairs %ld, new-intent changes "
-	    "%ld, failures %ld)", m->runs, m->drift, m->intent, m->failures);
-	push_fact(l, "Runs:", buf);
-	snprintf(buf, sizeof(buf), "accepted %ld, rejected %ld (watch: %s)",
-	    m->accepted, m->rejected, watch_name());
-	push_fact(l, "Incoming:", buf);
-	push_fact(l, "Incoming-dir:", m->incoming);
-	iso(m->next_run, t2, sizeof(t2));
-	push_fact(l, "Next-run:", t2);
-	push_fact(l, "Last-error:", m->last_error ? m->last_error : "none");
-	push_fact(l, "Status-file:", m->status_error ? m->status_error :
-	    "written");
-	push_fact(l, "Trace:", m->trace ? "on" : "off");
-	sbuf_free(&s);
 }
 
 /* ---------------------------------------------------------- reconcile */
@@ -301,144 +182,164 @@ under_root(const struct mpd *m, const char *path)
 	return xasprintf("%s%s", m->o->root, path);
 }
 
+/* failed - the run ends here: outcome and error. */
+static void
+failed(struct mpd *m, const char *outcome, char *error)
+{
+	snprintf(m->st.last.outcome, sizeof(m->st.last.outcome), "%s",
+	    outcome);
+	free(m->st.last.error);
+	m->st.last.error = error;
+}
+
+/*
+ * resolve_source - the file to read the desired state from: the
+ * configured one, or the last good fetch of the source URL (*fetched,
+ * caller frees).  NULL when there is none.
+ */
+static const char *
+resolve_source(struct mpd *m, char **fetched)
+{
+	const char *url = m->conf->source.v;
+	struct fetch_cfg fc;
+	char *why = NULL;
+	enum fetch_outcome fo;
+
+	*fetched = NULL;
+	if (url == NULL)
+		return m->desired;
+	if (m->conf->insecure.v)
+		msg_warn("insecure: true: TLS verification is off or plain "
+		    "http is allowed");
+	fetch_cfg_of(m, &fc);
+	fo = fetch_desired(&fc, url, fetched, &why);
+	if (fo == FETCH_NEW)
+		msg_info("fetched a new desired state from %s", url);
+	else if (fo == FETCH_KEPT || fo == FETCH_NONE)
+		msg_warn("fetch: %s%s", why, fo == FETCH_KEPT ?
+		    "; the last good state stays" : "");
+	free(why);
+	if (*fetched == NULL)
+		failed(m, "no desired state", xasprintf("%s: nothing fetched "
+		    "yet", url));
+	return *fetched;
+}
+
+/* read_desired - the desired state at path, or NULL (the run failed). */
+static struct desired *
+read_desired(struct mpd *m, const char *path)
+{
+	struct desired *ds;
+	struct diags d;
+	char *buf, *why;
+	size_t len;
+
+	if (fileio_read(path, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
+	    FILEIO_TRUSTED, &buf, &len) < 0) {
+		why = fileio_read_error(errno, DESIRED_MAX_BYTES);
+		failed(m, "no desired state", xasprintf("%s: %s", path, why));
+		free(why);
+		return NULL;
+	}
+	digest_sha256_hex(buf, len, m->st.sha);
+	diags_init(&d, path);
+	if ((ds = desired_load_buffer(buf, len, &d)) == NULL)
+		failed(m, "invalid desired state", d.n ? diags_format(&d, 0) :
+		    xstrdup("invalid"));
+	diags_free(&d);
+	free(buf);
+	return ds;
+}
+
+/* run_in - the run options mailprovd.conf gives. */
+static void
+run_in(const struct mpd *m, const struct desired *ds, struct runopts_in *in)
+{
+	const struct dconf *c = m->conf;
+
+	memset(in, 0, sizeof(*in));
+	in->root = m->o->root;
+	in->state_dir = m->state;
+	in->sendmail = c->sendmail.v;
+	in->backend = c->backend.v == DCONF_EXEC ? "exec" : "mock";
+	in->src_bindir = c->src_bindir.v;
+	in->verify_port = c->verify_port.v;
+	in->verify_bv = c->verify_bv.v;
+	in->timeout_s = c->timeout.v;
+	in->validate = 1;
+	in->lock_wait = DEF_LOCK_WAIT_S;
+	in->keep = ds->backups.keep.v;
+}
+
+/* apply_once - apply ds; what changed and the outcome into the status. */
+static void
+apply_once(struct mpd *m, const struct desired *ds)
+{
+	struct status_run *last = &m->st.last;
+	struct runopts_in in;
+	struct runopts ro;
+	struct plan p;
+	char *why = NULL;
+	size_t i;
+	int changed;
+
+	memset(&p, 0, sizeof(p));
+	run_in(m, ds, &in);
+	if (runopts_open(&in, &ro, &why) < 0 || apply_run(ds, &ro.apply, &p,
+	    &why) < 0) {
+		failed(m, "failed", why);
+		why = NULL;
+	}
+	runopts_close(&ro);
+	plan_changed_files(&p, &last->files_changed);
+	for (i = 0; i < p.src_done.n; i++)
+		strlist_push(&last->src_actions, p.src_done.v[i]);
+	changed = last->files_changed.n > 0 || last->src_actions.n > 0;
+	if (last->error == NULL) {
+		snprintf(last->outcome, sizeof(last->outcome), "%s", changed ?
+		    "changed" : "converged");
+		if (changed && strcmp(m->st.sha, m->applied_sha) == 0)
+			m->st.drift++;	/* same intent: the host had drifted */
+		else if (changed)
+			m->st.intent++;
+		memcpy(m->applied_sha, m->st.sha, sizeof(m->st.sha));
+	}
+	plan_free(&p);
+	free(why);
+}
+
+/* record_run - the end of a run: counters, the log line, the status. */
+static void
+record_run(struct mpd *m)
+{
+	struct status_run *last = &m->st.last;
+
+	if (last->error != NULL)
+		m->st.failures++;
+	last->end = time(NULL);
+	m->st.next_run = last->end + m->conf->interval.v;
+	msg_say(last->error ? MSG_ERROR : MSG_INFO, "run (%s): %s%s%s",
+	    last->reason, last->outcome, last->error ? ": " : "",
+	    last->error ? last->error : "");
+	write_status(m, 1);	/* a run: the collector hears of it */
+}
+
 /* run_once - one reconcile of the current desired state. */
 static void
 run_once(struct mpd *m, const char *reason)
 {
-	struct diags d;
 	struct desired *ds = NULL;
-	struct rc_opts ro;
-	struct rc_plan p;
-	struct src_config sc;
-	char *buf = NULL, *err = NULL, *out = NULL, *line, *save;
-	char *fetched = NULL, *vhost = NULL;
-	const char *dpath = m->desired;
-	size_t len, outlen = 0, i;
-	FILE *fp;
-	int rc, changed;
+	char *fetched;
+	const char *path;
 
-	m->last_start = time(NULL);
-	m->reason = reason;
-	m->runs++;
-	strlist_clear(&m->changed);
-	strlist_clear(&m->actions);
-	free(m->last_error);
-	m->last_error = NULL;
-	memset(&p, 0, sizeof(p));
-	if (m->conf->source.v != NULL) {
-		struct fetch_cfg fc;
-		char *got = NULL, *why = NULL;
-		enum fetch_outcome fo;
-
-		if (m->conf->insecure.v)
-			logmsg(m, LOG_WARNING, "insecure: true: TLS verification "
-			    "is off or plain http is allowed");
-		fetch_cfg_of(m, &fc);
-		fo = fetch_desired(&fc, m->conf->source.v, &got, &why);
-		if (fo == FETCH_NEW)
-			logmsg(m, LOG_NOTICE, "fetched a new desired state from "
-			    "%s", m->conf->source.v);
-		else if (fo == FETCH_KEPT || fo == FETCH_NONE)
-			logmsg(m, LOG_WARNING, "fetch: %s%s", why, fo ==
-			    FETCH_KEPT ? "; the last good state stays" : "");
-		if (got != NULL)
-			dpath = fetched = got;
-		else
-			dpath = NULL;
-		free(why);
-	}
-	diags_init(&d, dpath ? dpath : m->conf->source.v);
-	if (dpath == NULL) {
-		m->last_error = xasprintf("%s: nothing fetched yet",
-		    m->conf->source.v);
-		snprintf(m->outcome, sizeof(m->outcome), "no desired state");
-		goto done;
-	}
-	if (fileio_read(dpath, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
-	    FILEIO_TRUSTED, &buf, &len) < 0) {
-		/* The same words as mailprov and the incoming directory. */
-		m->last_error = xasprintf("%s: %s", dpath, errno == EPERM ?
-		    "is not safe to trust: it and its directory must be "
-		    "owned by root and writable by nobody else" :
-		    errno == ELOOP ? "is a symbolic link; refused" :
-		    strerror(errno));
-		snprintf(m->outcome, sizeof(m->outcome), "no desired state");
-		goto done;
-	}
-	digest_sha256_hex(buf, len, m->sha);
-	if ((ds = desired_load_buffer(buf, len, &d)) == NULL) {
-		m->last_error = d.n ? diags_format(&d, 0) : xstrdup("invalid");
-		snprintf(m->outcome, sizeof(m->outcome), "invalid desired state");
-		goto done;
-	}
-	memset(&sc, 0, sizeof(sc));
-	sc.root = m->o->root;
-	sc.state_dir = m->src_state;
-	sc.bindir = m->conf->src_bindir.v;
-	sc.rc_tcpip = "/etc/rc.tcpip";
-	sc.timeout_ms = m->conf->timeout.v * 1000;
-	memset(&ro, 0, sizeof(ro));
-	ro.root = m->o->root;
-	ro.sendmail = m->conf->sendmail.v;
-	ro.validate = 1;
-	ro.keep = ds->backups.keep.v;
-	ro.lock_wait = 30;
-	ro.timeout_ms = m->conf->timeout.v * 1000;
-	ro.src = src_open(m->conf->backend.v == DCONF_EXEC ? "exec" : "mock",
-	    &sc);
-	/* Checked when the configuration was read: "none" or HOST:PORT. */
-	svc_port_spec(m->conf->verify_port.v, &vhost, &ro.verify.port);
-	ro.verify.host = vhost;
-	if (m->conf->verify_bv.v)
-		ro.verify.sendmail = m->conf->sendmail.v;
-	if (m->conf->backend.v == DCONF_MOCK)
-		ro.verify.tries = 1, ro.verify.interval_ms = 1;
-	if ((fp = open_memstream(&out, &outlen)) == NULL)
-		fp = stderr;
-	ro.out = fp;
-	rc = rc_apply(ds, &ro, &p, &err);
-	if (fp != stderr)
-		(void)fclose(fp);
-	for (line = out ? strtok_r(out, "\n", &save) : NULL; line != NULL;
-	    line = strtok_r(NULL, "\n", &save))
-		logmsg(m, LOG_INFO, "%s", line);
-	free(vhost);
-	src_close(ro.src);
-	for (i = 0; i < RC_NKINDS; i++)
-		if (p.f[i].changed && p.f[i].replaced)
-			strlist_push(&m->changed, p.f[i].label);
-	for (i = 0; i < p.src_done.n; i++)
-		strlist_push(&m->actions, p.src_done.v[i]);
-	changed = m->changed.n > 0 || m->actions.n > 0;
-	if (rc < 0) {
-		m->last_error = err;
-		err = NULL;
-		snprintf(m->outcome, sizeof(m->outcome), "failed");
-	} else {
-		snprintf(m->outcome, sizeof(m->outcome), changed ? "changed" :
-		    "converged");
-		if (changed && strcmp(m->sha, m->applied_sha) == 0)
-			m->drift++;	/* same intent: the host had drifted */
-		else if (changed)
-			m->intent++;
-		memcpy(m->applied_sha, m->sha, sizeof(m->sha));
-	}
-done:
-	if (m->last_error != NULL)
-		m->failures++;
-	m->last_end = time(NULL);
-	m->next_run = m->last_end + m->conf->interval.v;
-	logmsg(m, m->last_error ? LOG_ERR : LOG_INFO, "run (%s): %s%s%s",
-	    reason, m->outcome, m->last_error ? ": " : "",
-	    m->last_error ? m->last_error : "");
-	write_status(m, 1);	/* a run: the collector hears of it */
-	free(out);
-	free(err);
-	free(buf);
-	free(fetched);
-	rc_plan_free(&p);
+	status_run_reset(&m->st.last, reason);
+	m->st.runs++;
+	if ((path = resolve_source(m, &fetched)) != NULL &&
+	    (ds = read_desired(m, path)) != NULL)
+		apply_once(m, ds);
+	record_run(m);
 	desired_free(ds);
-	diags_free(&d);
+	free(fetched);
 }
 
 /* take_incoming - process dropped files; reconcile if one was taken. */
@@ -463,10 +364,10 @@ take_incoming(struct mpd *m)
 	}
 	/* A file kept back (the last message then) is an error of the host. */
 	for (i = 0; i < r.messages.n; i++)
-		logmsg(m, r.deferred > 0 && i + 1 == r.messages.n ? LOG_ERR :
-		    LOG_NOTICE, "incoming: %s", r.messages.v[i]);
-	m->accepted += r.accepted;
-	m->rejected += r.rejected;
+		msg_say(r.deferred > 0 && i + 1 == r.messages.n ? MSG_ERROR :
+		    MSG_INFO, "incoming: %s", r.messages.v[i]);
+	m->st.accepted += r.accepted;
+	m->st.rejected += r.rejected;
 	m->settle_wait = r.wait;
 	if (r.accepted > 0)
 		run_once(m, "new desired state");
@@ -492,7 +393,7 @@ load_conf(struct mpd *m)
 	for (i = 0; i < d.n; i++) {
 		char *s = diags_format(&d, i);
 
-		logmsg(m, LOG_ERR, "%s", s);
+		msg_error("%s", s);
 		if (!m->o->debug)
 			fprintf(stderr, "mailprovd: %s\n", s);
 		free(s);
@@ -507,7 +408,7 @@ load_conf(struct mpd *m)
 	dconf_free(m->conf);
 	m->conf = c;
 	free(m->desired), free(m->incoming), free(m->state);
-	free(m->history), free(m->status_json), free(m->src_state);
+	free(m->history), free(m->status_json);
 	m->desired = under_root(m, c->desired.v);
 	m->incoming = under_root(m, c->incoming.v);
 	/* A new incoming directory is watched at the next loop turn. */
@@ -516,9 +417,8 @@ load_conf(struct mpd *m)
 	closelog();
 	openlog("mailprovd", LOG_PID, dconf_facility(c));
 	m->state = under_root(m, c->state_dir.v);
-	m->history = xasprintf("%s/history", m->state);
-	m->status_json = xasprintf("%s/status.json", m->state);
-	m->src_state = xasprintf("%s/src", m->state);
+	m->history = xasprintf("%s/%s", m->state, STATE_HISTORY);
+	m->status_json = xasprintf("%s/%s", m->state, STATE_STATUS);
 	fileio_mkdirs(m->state, 0700);
 	fileio_mkdirs(m->incoming, 0700);
 	return 0;
@@ -535,7 +435,7 @@ handle_request(struct mpd *m)
 
 	if (r <= 0) {
 		if (r < 0 || *srcsub_error(m->sub))
-			logmsg(m, LOG_WARNING, "SRC request ignored: %s",
+			msg_warn("SRC request ignored: %s",
 			    srcsub_error(m->sub));
 		return;
 	}
@@ -543,29 +443,29 @@ handle_request(struct mpd *m)
 	case SRCSUB_STOP_NORMAL:
 	case SRCSUB_STOP_FORCED:
 	case SRCSUB_STOP_CANCEL:
-		logmsg(m, LOG_NOTICE, "stop requested by SRC (%s)", req ==
+		msg_info("stop requested by SRC (%s)", req ==
 		    SRCSUB_STOP_NORMAL ? "normal" : "forced");
 		srcsub_reply_ok(m->sub);
 		m->stop = 1;
 		break;
 	case SRCSUB_REFRESH:
-		logmsg(m, LOG_NOTICE, "refresh requested by SRC");
+		msg_info("refresh requested by SRC");
 		if (load_conf(m) < 0) {
-			srcsub_reply_code(m->sub, RC_SUBMSG, "mailprovd: the "
+			srcsub_reply_text(m->sub, "mailprovd: the "
 			    "configuration has errors; see syslog. Kept the "
 			    "previous one.");
 			break;
 		}
 		run_once(m, "refresh");
 		take_incoming(m);
-		if (m->last_error != NULL)
-			srcsub_reply_code(m->sub, RC_SUBMSG, m->last_error);
+		if (m->st.last.error != NULL)
+			srcsub_reply_text(m->sub, m->st.last.error);
 		else
 			srcsub_reply_ok(m->sub);
 		break;
 	case SRCSUB_STATUS_LONG:
 	case SRCSUB_STATUS_SHORT:
-		status_lines(m, &l);
+		status_lines(&m->st, &l);
 		/* Short: the header and the state line only. */
 		srcsub_reply_status(m->sub, (const char *const *)l.v,
 		    req == SRCSUB_STATUS_SHORT ? 2 : l.n);
@@ -573,124 +473,155 @@ handle_request(struct mpd *m)
 		break;
 	case SRCSUB_TRACE_ON:
 	case SRCSUB_TRACE_OFF:
-		m->trace = req == SRCSUB_TRACE_ON;
-		logmsg(m, LOG_NOTICE, "trace %s", m->trace ? "on" : "off");
+		m->st.trace = req == SRCSUB_TRACE_ON;
+		msg_info("trace %s", m->st.trace ? "on" : "off");
 		srcsub_reply_ok(m->sub);
 		break;
 	case SRCSUB_START:
-		srcsub_reply_code(m->sub, RC_SUBMSG, "mailprovd: subservers "
+		srcsub_reply_text(m->sub, "mailprovd: subservers "
 		    "are not supported");
 		break;
 	default:
-		srcsub_reply_code(m->sub, RC_SUBICMD, NULL);
+		srcsub_reply_badcmd(m->sub);
 		break;
 	}
 }
 
 /* ---------------------------------------------------------------- loop */
 
-int
-mpd_main(const struct mpd_opts *o)
+/* wait_ms - how long the loop may sleep before the next thing is due. */
+static int
+wait_ms(const struct mpd *m)
 {
-	struct mpd m;
-	struct pollfd pf[3];
-	time_t now;
-	long wait_ms;
-	char c;
-	int n;
+	long ms = (long)(m->st.next_run - time(NULL)) * 1000;
 
-	memset(&m, 0, sizeof(m));
-	m.o = o;
-	m.sigpipe[0] = m.sigpipe[1] = -1;
-	snprintf(m.outcome, sizeof(m.outcome), "not run yet");
-	openlog("mailprovd", LOG_PID, LOG_DAEMON);
-	if (load_conf(&m) < 0)
-		return 1;
-	closelog();
-	openlog("mailprovd", LOG_PID, dconf_facility(m.conf));
-	the_mpd = &m;
-	setup_signals(&m);
-	m.sub = srcsub_open(0);
-	if (m.sub == NULL)
-		logmsg(&m, LOG_NOTICE, "not started by SRC (fd 0 is not its "
-		    "socket): stop with SIGTERM, refresh with SIGHUP");
-	m.started = time(NULL);
-	m.watch = watch_open(m.incoming);
-	logmsg(&m, LOG_NOTICE, "started, version %s, backend %s, watch %s",
-	    MAILPROV_VERSION, m.conf->backend.v == DCONF_EXEC ? "exec" :
-	    "mock", watch_name());
-	run_once(&m, "start");
-	take_incoming(&m);
-	while (!m.stop) {
-		now = time(NULL);
-		wait_ms = (long)(m.next_run - now) * 1000;
-		if (m.settle_wait > 0 && m.settle_wait * 1000L < wait_ms)
-			wait_ms = m.settle_wait * 1000L;
-		if (m.watch == NULL || watch_fd(m.watch) < 0)
-			if ((long)m.conf->poll.v * 1000 < wait_ms)
-				wait_ms = (long)m.conf->poll.v * 1000;
-		if (wait_ms < 0)
-			wait_ms = 0;
-		n = 0;
-		pf[n].fd = m.sigpipe[0], pf[n++].events = POLLIN;
-		pf[n].fd = m.sub ? srcsub_fd(m.sub) : -1, pf[n++].events = POLLIN;
-		pf[n].fd = m.watch ? watch_fd(m.watch) : -1;
-		pf[n++].events = POLLIN;
-		if (poll(pf, 3, (int)(wait_ms > 3600000 ? 3600000 : wait_ms)) <
-		    0) {
+	if (m->settle_wait > 0 && m->settle_wait * 1000L < ms)
+		ms = m->settle_wait * 1000L;
+	if ((m->watch == NULL || watch_fd(m->watch) < 0) &&
+	    (long)m->conf->poll.v * 1000 < ms)
+		ms = (long)m->conf->poll.v * 1000;
+	if (ms < 0)
+		ms = 0;
+	return (int)(ms > 3600000 ? 3600000 : ms);
+}
+
+/* on_signals - what the self-pipe says: T stop, H refresh. */
+static void
+on_signals(struct mpd *m)
+{
+	char c;
+
+	while (read(m->sigpipe[0], &c, 1) == 1) {
+		if (c == 'T') {
+			msg_info("SIGTERM: stopping");
+			m->stop = 1;
+		} else if (c == 'H' && load_conf(m) == 0) {
+			run_once(m, "refresh (SIGHUP)");
+			take_incoming(m);
+		}
+	}
+}
+
+/* on_incoming - the watch fired, or there is none, or a file rests. */
+static void
+on_incoming(struct mpd *m, int fired)
+{
+	int watching = m->watch != NULL && watch_fd(m->watch) >= 0;
+
+	if (watching && !fired && m->settle_wait <= 0)
+		return;
+	if (watching && fired && watch_read(m->watch) < 0) {
+		watch_close(m->watch);
+		m->watch = NULL;
+	}
+	if (m->watch == NULL) {
+		fileio_mkdirs(m->incoming, 0700);
+		m->watch = watch_open(m->incoming);
+	}
+	take_incoming(m);
+}
+
+/* loop - sleep in poll until something is due; -1 on a poll error. */
+static int
+loop(struct mpd *m)
+{
+	struct pollfd pf[3];
+
+	while (!m->stop) {
+		pf[0].fd = m->sigpipe[0], pf[0].events = POLLIN;
+		pf[1].fd = m->sub ? srcsub_fd(m->sub) : -1;
+		pf[1].events = POLLIN;
+		pf[2].fd = m->watch ? watch_fd(m->watch) : -1;
+		pf[2].events = POLLIN;
+		if (poll(pf, 3, wait_ms(m)) < 0) {
 			if (errno != EINTR)
-				break;
+				return -1;
 			/* No revents were set; the signal pipe says why. */
 			continue;
 		}
 		if (pf[0].revents & POLLIN)
-			while (read(m.sigpipe[0], &c, 1) == 1) {
-				if (c == 'T') {
-					logmsg(&m, LOG_NOTICE, "SIGTERM: "
-					    "stopping");
-					m.stop = 1;
-				} else if (c == 'H' && load_conf(&m) == 0) {
-					run_once(&m, "refresh (SIGHUP)");
-					take_incoming(&m);
-				}
-			}
-		if (m.stop)
+			on_signals(m);
+		if (!m->stop && pf[1].fd >= 0 && (pf[1].revents & POLLIN))
+			handle_request(m);
+		if (m->stop)
 			break;
-		if (pf[1].fd >= 0 && (pf[1].revents & POLLIN))
-			handle_request(&m);
-		if (m.stop)
-			break;
-		if (m.watch == NULL || watch_fd(m.watch) < 0 ||
-		    (pf[2].revents & POLLIN) || m.settle_wait > 0) {
-			if (m.watch != NULL && watch_fd(m.watch) >= 0 &&
-			    (pf[2].revents & POLLIN) && watch_read(m.watch) < 0) {
-				watch_close(m.watch);
-				m.watch = NULL;
-			}
-			if (m.watch == NULL) {
-				fileio_mkdirs(m.incoming, 0700);
-				m.watch = watch_open(m.incoming);
-			}
-			take_incoming(&m);
-		}
-		if (time(NULL) >= m.next_run) {
-			run_once(&m, "interval");
-			take_incoming(&m);	/* whatever a watch may have missed */
+		on_incoming(m, pf[2].fd >= 0 && (pf[2].revents & POLLIN));
+		if (time(NULL) >= m->st.next_run) {
+			run_once(m, "interval");
+			take_incoming(m);	/* what a watch missed */
 		}
 	}
-	logmsg(&m, LOG_NOTICE, "stopped");
-	watch_close(m.watch);
-	srcsub_close(m.sub);
+	return 0;
+}
+
+/* teardown - everything mpd_main set up. */
+static void
+teardown(struct mpd *m)
+{
+	msg_info("stopped");
+	msg_set_sink(NULL, NULL);
+	watch_close(m->watch);
+	srcsub_close(m->sub);
 	the_mpd = NULL;
-	close(m.sigpipe[0]);
-	close(m.sigpipe[1]);
-	strlist_clear(&m.changed);
-	strlist_clear(&m.actions);
-	free(m.last_error);
-	free(m.status_error);
-	free(m.desired), free(m.incoming), free(m.state), free(m.history);
-	free(m.status_json), free(m.src_state);
-	dconf_free(m.conf);
+	close(m->sigpipe[0]);
+	close(m->sigpipe[1]);
+	status_run_free(&m->st.last);
+	free(m->write_error);
+	free(m->desired), free(m->incoming), free(m->state), free(m->history);
+	free(m->status_json);
+	dconf_free(m->conf);
 	closelog();
+}
+
+int
+mpd_main(const struct mpd_opts *o)
+{
+	struct mpd m;
+
+	memset(&m, 0, sizeof(m));
+	m.o = o;
+	m.sigpipe[0] = m.sigpipe[1] = -1;
+	m.st.program = "mailprovd";
+	m.st.root = o->root;
+	snprintf(m.st.last.outcome, sizeof(m.st.last.outcome), "not run yet");
+	openlog("mailprovd", LOG_PID, LOG_DAEMON);
+	msg_set_sink(log_sink, &m);
+	if (load_conf(&m) < 0) {
+		msg_set_sink(NULL, NULL);
+		return 1;
+	}
+	the_mpd = &m;
+	setup_signals(&m);
+	if ((m.sub = srcsub_open(0)) == NULL)
+		msg_info("not started by SRC (fd 0 is not its socket): stop "
+		    "with SIGTERM, refresh with SIGHUP");
+	m.st.started = time(NULL);
+	m.watch = watch_open(m.incoming);
+	msg_info("started, version %s, backend %s, watch %s", MAILPROV_VERSION,
+	    m.conf->backend.v == DCONF_EXEC ? "exec" : "mock", watch_name());
+	run_once(&m, "start");
+	take_incoming(&m);
+	(void)loop(&m);
+	teardown(&m);
 	return 0;
 }

@@ -5,7 +5,9 @@
  * the same code drives AIX (exec) and the mock.
  */
 #include "service.h"
-#include "proc.h"
+#include "msg.h"
+#include "paths.h"
+#include "sendmail.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +23,7 @@
 
 
 int
-svc_port_spec(const char *spec, char **host, int *port)
+service_port_spec(const char *spec, char **host, int *port)
 {
 	const char *colon = strrchr(spec, ':');
 	long p;
@@ -41,14 +43,14 @@ svc_port_spec(const char *spec, char **host, int *port)
 }
 
 static void
-add(struct svc_plan *sp, enum svc_kind k)
+add(struct service_plan *sp, enum service_step k)
 {
 	sp->step[sp->n++] = k;
 }
 
 int
-svc_plan(struct src *s, const struct desired *ds, int files_changed,
-    struct svc_plan *sp, char **err)
+service_plan(struct src *s, const struct desired *ds, int files_changed,
+    struct service_plan *sp, char **why)
 {
 	const struct desired_service *sv = &ds->service;
 	int running = sv->state.v == SERVICE_RUNNING, persist = sv->persist.v;
@@ -61,54 +63,54 @@ svc_plan(struct src *s, const struct desired *ds, int files_changed,
 	sp->sub = sv->subsystem.v;
 	if (src_status(s, sp->sub, &sp->st) < 0 ||
 	    src_definition(s, sp->sub, &sp->def) < 0)
-		return seterr(err, "%s", s->err);
+		return seterr(why, "%s", src_error(s));
 	if (sp->st.state == SRC_NOTDEF || !sp->def.defined)
-		return seterr(err, "SRC has no subsystem '%s' (lssrc -s %s): "
+		return seterr(why, "SRC has no subsystem '%s' (lssrc -s %s): "
 		    "nothing can start it", sp->sub, sp->sub);
 	if (sp->st.state == SRC_STOPPING)
-		return seterr(err, "the %s subsystem is stopping; run mailprov "
+		return seterr(why, "the %s subsystem is stopping; run mailprov "
 		    "again once it has stopped", sp->sub);
 	if (sp->st.state == SRC_OTHER)
-		return seterr(err, "lssrc shows the %s subsystem in a state "
+		return seterr(why, "lssrc shows the %s subsystem in a state "
 		    "mailprov does not know; nothing was changed", sp->sub);
 	if (persist && src_boot_enabled(s, sp->sub, &sp->boot) < 0)
-		return seterr(err, "%s", s->err);
+		return seterr(why, "%s", src_error(s));
 	args_differ = strcmp(sp->def.args, sv->args.v) != 0;
 	if (persist && args_differ)
-		add(sp, SVC_CHSSYS);
+		add(sp, SERVICE_CHSSYS);
 	if (running && sp->st.state == SRC_ACTIVE && files_changed)
-		add(sp, SVC_REFRESH);
+		add(sp, SERVICE_REFRESH);
 	else if (running && sp->st.state != SRC_ACTIVE) {
-		add(sp, SVC_START);
+		add(sp, SERVICE_START);
 		/* Stored arguments right (or about to be): start with them. */
 		sp->start_with_args = !persist && args_differ;
 	} else if (!running && sp->st.state == SRC_ACTIVE)
-		add(sp, SVC_STOP);
+		add(sp, SERVICE_STOP);
 	if (persist && running && !sp->boot)
-		add(sp, SVC_BOOT_ON);
+		add(sp, SERVICE_BOOT_ON);
 	else if (persist && !running && sp->boot)
-		add(sp, SVC_BOOT_OFF);
+		add(sp, SERVICE_BOOT_OFF);
 	return 0;
 }
 
 void
-svc_describe(const struct svc_plan *sp, const struct desired *ds, size_t i,
-    struct sbuf *out)
+service_describe(const struct service_plan *sp, const struct desired *ds,
+    size_t i, struct sbuf *out)
 {
 	const char *args = ds->service.args.v;
 
 	switch (sp->step[i]) {
-	case SVC_CHSSYS:
+	case SERVICE_CHSSYS:
 		sbuf_addf(out, "chssys -s %s -a \"%s\"", sp->sub, args);
 		break;
-	case SVC_START:
+	case SERVICE_START:
 		if (sp->start_with_args)
 			sbuf_addf(out, "startsrc -s %s -a \"%s\"", sp->sub,
 			    args);
 		else
 			sbuf_addf(out, "startsrc -s %s", sp->sub);
 		break;
-	case SVC_REFRESH:
+	case SERVICE_REFRESH:
 		if (sp->def.contact == SRC_SIGNALS)
 			sbuf_addf(out, "stopsrc -s %s; startsrc -s %s (a "
 			    "signals-only subsystem cannot be refreshed)",
@@ -116,23 +118,23 @@ svc_describe(const struct svc_plan *sp, const struct desired *ds, size_t i,
 		else
 			sbuf_addf(out, "refresh -s %s", sp->sub);
 		break;
-	case SVC_STOP:
+	case SERVICE_STOP:
 		sbuf_addf(out, "stopsrc -s %s", sp->sub);
 		break;
-	case SVC_BOOT_ON:
-		sbuf_addf(out, "chrctcp -a %s (start line of /etc/rc.tcpip "
+	case SERVICE_BOOT_ON:
+		sbuf_addf(out, "chrctcp -a %s (start line of " DEF_RC_TCPIP " "
 		    "enabled)", sp->sub);
 		break;
-	case SVC_BOOT_OFF:
-		sbuf_addf(out, "chrctcp -d %s (start line of /etc/rc.tcpip "
+	case SERVICE_BOOT_OFF:
+		sbuf_addf(out, "chrctcp -d %s (start line of " DEF_RC_TCPIP " "
 		    "commented out)", sp->sub);
 		break;
 	}
 }
 
 int
-svc_apply(struct src *s, const struct desired *ds, struct svc_plan *sp,
-    enum svc_phase phase, FILE *out, struct strlist *done, char **err)
+service_apply(struct src *s, const struct desired *ds, struct service_plan *sp,
+    enum service_phase phase, struct strlist *done, char **why)
 {
 	struct sbuf d = { 0 };
 	size_t i;
@@ -141,42 +143,44 @@ svc_apply(struct src *s, const struct desired *ds, struct svc_plan *sp,
 	for (i = 0; i < sp->n && rc == 0; i++) {
 		const char *args = ds->service.args.v;
 
-		boot = sp->step[i] == SVC_BOOT_ON || sp->step[i] ==
-		    SVC_BOOT_OFF;
-		if (boot != (phase == SVC_PHASE_BOOT))
+		boot = sp->step[i] == SERVICE_BOOT_ON || sp->step[i] ==
+		    SERVICE_BOOT_OFF;
+		if (boot != (phase == SERVICE_PHASE_BOOT))
 			continue;
-		if (sp->step[i] == SVC_START || sp->step[i] == SVC_REFRESH)
+		if (sp->step[i] == SERVICE_START ||
+		    sp->step[i] == SERVICE_REFRESH)
 			sp->touched = 1;
 		switch (sp->step[i]) {
-		case SVC_CHSSYS:
+		case SERVICE_CHSSYS:
 			rc = src_set_args(s, sp->sub, args);
 			break;
-		case SVC_START:
+		case SERVICE_START:
 			rc = src_start(s, sp->sub, sp->start_with_args ? args :
 			    "");
 			break;
-		case SVC_REFRESH:
+		case SERVICE_REFRESH:
 			rc = src_refresh(s, sp->sub, args);
 			break;
-		case SVC_STOP:
+		case SERVICE_STOP:
 			rc = src_stop(s, sp->sub);
 			if (rc == 0)
-				rc = src_wait_stopped(s, sp->sub, 30000);
+				rc = src_wait_stopped(s, sp->sub,
+				    DEF_SRC_STOP_WAIT_MS);
 			break;
-		case SVC_BOOT_ON:
-		case SVC_BOOT_OFF:
+		case SERVICE_BOOT_ON:
+		case SERVICE_BOOT_OFF:
 			rc = src_set_boot(s, sp->sub, sp->step[i] ==
-			    SVC_BOOT_ON);
+			    SERVICE_BOOT_ON);
 			break;
 		}
 		d.len = 0;
-		svc_describe(sp, ds, i, &d);
+		service_describe(sp, ds, i, &d);
 		if (rc == 0) {
-			fprintf(out, "mailprov: ran %s\n", d.s);
+			msg_info("ran %s", d.s);
 			if (done != NULL)
 				strlist_push(done, d.s);
 		} else
-			seterr(err, "%s: %s", d.s, s->err);
+			seterr(why, "%s: %s", d.s, src_error(s));
 	}
 	sbuf_free(&d);
 	return rc;
@@ -260,104 +264,87 @@ greets(const char *host, int port, char *why, size_t n)
 	return ok;
 }
 
-/* resolves - sendmail -bv postmaster says it is deliverable. */
+/* poll_active - lssrc until sub is active and stays so; 0 when it is. */
 static int
-resolves(const struct svc_verify *v, char *why, size_t n)
+poll_active(struct src *s, const char *sub, const struct service_checks *v,
+    struct src_status *st, char **why)
 {
-	char *argv[] = { NULL, NULL, NULL, NULL, NULL, NULL };
-	char desc[64];
-	struct proc_result r;
-	int ok;
-
-	argv[0] = (char *)(uintptr_t)v->sendmail;
-	argv[1] = (char *)(uintptr_t)"-C";
-	argv[2] = (char *)(uintptr_t)v->cf;
-	argv[3] = (char *)(uintptr_t)"-bv";
-	argv[4] = (char *)(uintptr_t)"postmaster";
-	if (proc_run(argv, NULL, 0, v->timeout_ms > 0 ? v->timeout_ms : 30000,
-	    &r) < 0) {
-		snprintf(why, n, "cannot run %s: %s", v->sendmail,
-		    strerror(errno));
-		return 0;
-	}
-	ok = !r.timed_out && r.status == 0 &&
-	    strstr(r.out.s, "deliverable") != NULL &&
-	    strstr(r.out.s, "undeliverable") == NULL;
-	if (r.timed_out)
-		snprintf(why, n, "sendmail -bv postmaster %s", proc_describe(&r,
-		    desc, sizeof(desc)));
-	else if (!ok)
-		snprintf(why, n, "sendmail -bv postmaster: %.80s", r.out.len ?
-		    first_token(r.out.s, "\n") : "no answer");
-	proc_result_free(&r);
-	return ok;
-}
-
-int
-svc_verify(struct src *s, const struct desired *ds, const struct svc_verify *v,
-    FILE *out, char **err)
-{
-	const char *sub = ds->service.subsystem.v;
 	struct timespec nap;
-	struct src_status st;
-	char why[200];
-	int i, tries = v->tries ? v->tries : 10;
-	int ms = v->interval_ms ? v->interval_ms : 500;
-
-	memset(&st, 0, sizeof(st));
+	int i, tries = v->tries ? v->tries : DEF_VERIFY_TRIES;
+	int ms = v->interval_ms ? v->interval_ms : DEF_VERIFY_INTERVAL_MS;
+	long pid;
 
 	nap.tv_sec = ms / 1000;
 	nap.tv_nsec = (long)(ms % 1000) * 1000000;
 	for (i = 0; i < tries; i++) {
-		if (src_status(s, sub, &st) < 0)
-			return seterr(err, "verify: %s", s->err);
-		if (st.state == SRC_ACTIVE)
+		if (src_status(s, sub, st) < 0)
+			return seterr(why, "verify: %s", src_error(s));
+		if (st->state == SRC_ACTIVE)
 			break;
 		if (i + 1 < tries)
 			nanosleep(&nap, NULL);
 	}
-	if (st.state != SRC_ACTIVE)
-		return seterr(err, "verify: lssrc says %s is %s, not active", sub,
-		    src_state_name(st.state));
-	if (tries > 1) {
-		/* Up is not enough: still up, the same process, a moment later. */
-		long pid = st.pid;
-
-		nanosleep(&nap, NULL);
-		if (src_status(s, sub, &st) < 0)
-			return seterr(err, "verify: %s", s->err);
-		if (st.state != SRC_ACTIVE || (pid > 0 && st.pid != pid))
-			return seterr(err, "verify: %s did not stay up (lssrc "
-			    "now says %s%s)", sub, src_state_name(st.state),
-			    st.state == SRC_ACTIVE ? ", another pid" : "");
-	}
-	fprintf(out, "mailprov: verify: lssrc says %s is active", sub);
-	if (st.pid > 0)
-		fprintf(out, " (pid %ld)", st.pid);
-	if (v->host != NULL) {
-		if (!greets(v->host, v->port, why, sizeof(why))) {
-			fprintf(out, "\n");
-			return seterr(err, "verify: %s", why);
-		}
-		fprintf(out, "; %s:%d greets with 220", v->host, v->port);
-	}
-	if (v->sendmail != NULL) {
-		if (!resolves(v, why, sizeof(why))) {
-			fprintf(out, "\n");
-			return seterr(err, "verify: %s", why);
-		}
-		fprintf(out, "; sendmail -bv postmaster resolves");
-	}
-	if (v->host == NULL && v->sendmail == NULL)
-		fprintf(out, "; port and -bv checks not run (the %s SRC "
-		    "backend starts nothing)", s->be->name);
-	fprintf(out, "\n");
+	if (st->state != SRC_ACTIVE)
+		return seterr(why, "verify: lssrc says %s is %s, not active",
+		    sub, src_state_name(st->state));
+	if (tries == 1)
+		return 0;
+	/* Up is not enough: still up, the same process, a moment later. */
+	pid = st->pid;
+	nanosleep(&nap, NULL);
+	if (src_status(s, sub, st) < 0)
+		return seterr(why, "verify: %s", src_error(s));
+	if (st->state != SRC_ACTIVE || (pid > 0 && st->pid != pid))
+		return seterr(why, "verify: %s did not stay up (lssrc now says "
+		    "%s%s)", sub, src_state_name(st->state),
+		    st->state == SRC_ACTIVE ? ", another pid" : "");
 	return 0;
 }
 
 int
-svc_restore(struct src *s, const struct desired *ds, const struct svc_plan *sp,
-    FILE *out, char **err)
+service_verify(struct src *s, const struct desired *ds,
+    const struct service_checks *v, char **why)
+{
+	const char *sub = ds->service.subsystem.v;
+	struct src_status st;
+	struct sbuf line = { 0 };
+	char reason[200];
+	int r = -1;
+
+	memset(&st, 0, sizeof(st));
+	if (poll_active(s, sub, v, &st, why) < 0)
+		return -1;
+	sbuf_addf(&line, "verify: lssrc says %s is active", sub);
+	if (st.pid > 0)
+		sbuf_addf(&line, " (pid %ld)", st.pid);
+	if (v->host != NULL) {
+		if (!greets(v->host, v->port, reason, sizeof(reason))) {
+			seterr(why, "verify: %s", reason);
+			goto out;
+		}
+		sbuf_addf(&line, "; %s:%d greets with 220", v->host, v->port);
+	}
+	if (v->sendmail != NULL) {
+		if (sendmail_verify(v->sendmail, v->cf, v->timeout_ms,
+		    why) < 0) {
+			seterr(why, "verify: %s", *why);
+			goto out;
+		}
+		sbuf_adds(&line, "; sendmail -bv postmaster resolves");
+	}
+	if (v->host == NULL && v->sendmail == NULL)
+		sbuf_addf(&line, "; port and -bv checks not run (the %s SRC "
+		    "backend starts nothing)", src_backend_name(s));
+	r = 0;
+out:
+	msg_info("%s", line.s);
+	sbuf_free(&line);
+	return r;
+}
+
+int
+service_restore(struct src *s, const struct desired *ds,
+    const struct service_plan *sp, char **why)
 {
 	const char *sub = ds->service.subsystem.v;
 	struct src_status st;
@@ -366,22 +353,23 @@ svc_restore(struct src *s, const struct desired *ds, const struct svc_plan *sp,
 	if (!sp->touched)
 		return 0;	/* it never saw the new files */
 	if (src_status(s, sub, &st) < 0)
-		return seterr(err, "%s", s->err);
+		return seterr(why, "%s", src_error(s));
 	if (sp->st.state != SRC_ACTIVE) {
 		/* It was not running before this run: leave it stopped. */
 		if (st.state != SRC_ACTIVE)
 			return 0;
 		rc = src_stop(s, sub);
-		fprintf(out, "mailprov: %s stopsrc -s %s (it was not running "
-		    "before this run)\n", rc == 0 ? "ran" : "FAILED:", sub);
+		msg_say(rc == 0 ? MSG_INFO : MSG_ERROR, "%s stopsrc -s %s (it "
+		    "was not running before this run)", rc == 0 ? "ran" :
+		    "FAILED:", sub);
 	} else if (st.state == SRC_ACTIVE) {
 		rc = src_refresh(s, sub, ds->service.args.v);
-		fprintf(out, "mailprov: %s refresh -s %s after the rollback\n",
-		    rc == 0 ? "ran" : "FAILED:", sub);
+		msg_say(rc == 0 ? MSG_INFO : MSG_ERROR, "%s refresh -s %s "
+		    "after the rollback", rc == 0 ? "ran" : "FAILED:", sub);
 	} else {
 		rc = src_start_as(s, sub, ds->service.args.v);
-		fprintf(out, "mailprov: %s startsrc -s %s after the rollback\n",
-		    rc == 0 ? "ran" : "FAILED:", sub);
+		msg_say(rc == 0 ? MSG_INFO : MSG_ERROR, "%s startsrc -s %s "
+		    "after the rollback", rc == 0 ? "ran" : "FAILED:", sub);
 	}
-	return rc < 0 ? seterr(err, "%s", s->err) : 0;
+	return rc < 0 ? seterr(why, "%s", src_error(s)) : 0;
 }

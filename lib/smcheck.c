@@ -9,7 +9,7 @@
  * unacceptable.  Other lines before the banner are kept as warnings.
  */
 #include "smcheck.h"
-#include "proc.h"
+#include "sendmail.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -18,7 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define SMCHECK_TIMEOUT_MS	30000
 
 static const char *const commands[] = {
 	"$w", "$m", "$j", "$S", "$=w", ("/parse " SMCHECK_REMOTE), NULL
@@ -194,7 +193,6 @@ smcheck_run(const char *sendmail, const char *cf, int timeout_ms,
 {
 	struct proc_result r;
 	struct sbuf in = { 0 };
-	char *argv[] = { NULL, NULL, NULL, NULL, NULL };
 	char *segs[8] = { NULL }, desc[64];
 	size_t ncmd, i;
 	char *p;
@@ -211,15 +209,9 @@ smcheck_run(const char *sendmail, const char *cf, int timeout_ms,
 		sbuf_addf(&in, "/parse %s\n", w->domain_addr);
 		ncmd++;
 	}
-	argv[0] = xstrdup(sendmail);
-	argv[1] = xstrdup("-C");
-	argv[2] = xstrdup(cf);
-	argv[3] = xstrdup("-bt");
-	if (proc_run(argv, in.s, in.len, timeout_ms > 0 ? timeout_ms :
-	    SMCHECK_TIMEOUT_MS, &r) < 0) {
-		*why = xasprintf("cannot run %s: %s", sendmail, strerror(errno));
+	if (sendmail_test(sendmail, cf, in.s, in.len, timeout_ms, &r,
+	    why) < 0)
 		goto out_noresult;
-	}
 	if (r.timed_out) {
 		*why = xasprintf("sendmail -bt %s", proc_describe(&r, desc,
 		    sizeof(desc)));
@@ -267,8 +259,6 @@ out:
 out_noresult:
 	for (i = 0; i < 8; i++)
 		free(segs[i]);
-	for (i = 0; i < 4; i++)
-		free(argv[i]);
 	sbuf_free(&in);
 	return *why == NULL ? 0 : -1;
 }

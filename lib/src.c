@@ -45,6 +45,18 @@ src_open(const char *name, const struct src_config *cfg)
 	return s;
 }
 
+const char *
+src_error(const struct src *s)
+{
+	return s->err;
+}
+
+const char *
+src_backend_name(const struct src *s)
+{
+	return s->be->name;
+}
+
 void
 src_close(struct src *s)
 {

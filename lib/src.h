@@ -73,6 +73,7 @@ struct src_backend {
 	int	(*set_boot)(struct src *, const char *, int);
 };
 
+/* Private: read and written by src.c and the backends only. */
 struct src {
 	const struct src_backend *be;
 	struct src_config	  cfg;
@@ -83,6 +84,10 @@ struct src {
 /* src_open - the backend called name ("exec" or "mock"); NULL if unknown. */
 struct src	*src_open(const char *name, const struct src_config *cfg);
 void		 src_close(struct src *s);
+/* src_error - the reason of the last failed call. */
+const char	*src_error(const struct src *s);
+/* src_backend_name - "exec" or "mock". */
+const char	*src_backend_name(const struct src *s);
 
 /* Wrappers: the only way callers reach a backend. */
 int	src_status(struct src *s, const char *sub, struct src_status *st);

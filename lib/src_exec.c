@@ -11,6 +11,7 @@
  */
 #include "src.h"
 #include "fileio.h"
+#include "paths.h"
 #include "proc.h"
 #include "rctcpip.h"
 
@@ -22,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#define RC_TCPIP_MAX	(4 * 1024 * 1024)
+#define RCTCPIP_MAX	(4 * 1024 * 1024)
 
 /* first_line - the first non-empty line of a or else b, for messages. */
 static void
@@ -147,21 +148,21 @@ exec_set_args(struct src *s, const char *sub, const char *args)
 	return run(s, NULL, "chssys", "-s", sub, "-a", args, (char *)NULL);
 }
 
-/* rc_path - rc.tcpip under the root, links followed inside it. */
+/* rctcpip_path - rc.tcpip under the root, links followed inside it. */
 static char *
-rc_path(struct src *s)
+rctcpip_path(struct src *s)
 {
 	return fileio_resolve(s->cfg.root, s->cfg.rc_tcpip ? s->cfg.rc_tcpip :
-	    "/etc/rc.tcpip");
+	    DEF_RC_TCPIP);
 }
 
 static int
 exec_boot_enabled(struct src *s, const char *sub, int *on)
 {
-	char *path = rc_path(s), *buf;
+	char *path = rctcpip_path(s), *buf;
 	size_t len;
 
-	if (path == NULL || fileio_read(path, RC_TCPIP_MAX, FILEIO_NOFOLLOW,
+	if (path == NULL || fileio_read(path, RCTCPIP_MAX, FILEIO_NOFOLLOW,
 	    &buf, &len) < 0) {
 		src_seterr(s, "rc.tcpip: %s", strerror(errno));
 		free(path);
@@ -184,13 +185,13 @@ static int
 exec_set_boot(struct src *s, const char *sub, int on)
 {
 	struct sbuf out = { 0 };
-	char *path, *buf, *backup = NULL, stamp[32];
+	char *path, *buf, *backup = NULL, stamp[FILEIO_STAMP_SIZE];
 	time_t now = time(NULL);
 	size_t len;
 	int rc;
 
 	src_journal(s, "chrctcp -%c %s", on ? 'a' : 'd', sub);
-	if ((path = rc_path(s)) == NULL || fileio_read(path, RC_TCPIP_MAX,
+	if ((path = rctcpip_path(s)) == NULL || fileio_read(path, RCTCPIP_MAX,
 	    FILEIO_NOFOLLOW, &buf, &len) < 0) {
 		src_seterr(s, "rc.tcpip: %s", strerror(errno));
 		free(path);
@@ -201,8 +202,7 @@ exec_set_boot(struct src *s, const char *sub, int on)
 		rc = src_seterr(s, "%s has no start line for %s; not adding "
 		    "one", path + strlen(s->cfg.root), sub);
 	else if (rc > 0) {
-		(void)strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S",
-		    localtime(&now));
+		fileio_stamp(now, stamp, sizeof(stamp));
 		if (fileio_backup(path, stamp, &backup) < 0 ||
 		    fileio_replace(path, out.s, out.len, NULL) < 0)
 			rc = src_seterr(s, "writing %s: %s", path +

@@ -61,6 +61,10 @@ int  srcsub_reply_ok(struct srcsub *s);
  * cut to 255 bytes, on a UTF-8 character boundary.
  */
 int  srcsub_reply_code(struct srcsub *s, int code, const char *msg);
+/* srcsub_reply_text - a message for the admin (SRC_SUBMSG). */
+int  srcsub_reply_text(struct srcsub *s, const char *msg);
+/* srcsub_reply_badcmd - not a request this subsystem knows (SRC_SUBICMD). */
+int  srcsub_reply_badcmd(struct srcsub *s);
 /*
  * srcsub_reply_status - the long status: the first line is the header,
  * then one line each, sent the way lssrc -l prints them, in as many

@@ -5,6 +5,7 @@
  * process ends with a message instead (the "x" prefix says so).
  */
 #include "util.h"
+#include "msg.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -17,8 +18,7 @@
 static void
 oom(size_t n)
 {
-	fprintf(stderr, "mailprov: out of memory allocating %zu bytes\n", n);
-	abort();
+	msg_panic("out of memory allocating %zu bytes", n);
 }
 
 void *
@@ -105,14 +105,17 @@ xasprintf(const char *fmt, ...)
 }
 
 int
-seterr(char **err, const char *fmt, ...)
+seterr(char **why, const char *fmt, ...)
 {
 	va_list ap;
+	char *s;
 
+	/* Formatted first: the old reason may be one of the arguments. */
 	va_start(ap, fmt);
-	free(*err);
-	*err = xvasprintf(fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
+	free(*why);
+	*why = s;
 	return -1;
 }
 

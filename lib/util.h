@@ -4,6 +4,17 @@
  * The x-allocators print one line and abort on exhaustion: a daemon that
  * runs out of memory while editing mail configuration must not limp on
  * with half-built state.  Every *_free() accepts NULL.
+ *
+ * The conventions of the whole library, written once:
+ *   system-call wrappers (fileio, proc)  0 / -1 with errno
+ *   operations (plan, apply, service,    0 / -1 with a one-line reason
+ *   sendmail, src, fetch ...)            in char **why (caller frees;
+ *                                        seterr fills it)
+ *   reading input (desired, dconf)       NULL with every error in a
+ *                                        struct diags (path:line:col)
+ *   edits (cf, listfile, rctcpip)        1 changed / 0 unchanged / -1
+ *   predicates                           1 / 0
+ *   progress and warnings                msg_info/warn/error (msg.h)
  */
 #ifndef MAILPROV_UTIL_H
 #define MAILPROV_UTIL_H
@@ -22,8 +33,11 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap)
 	__attribute__((format(printf, 1, 0)));
-/* seterr - replace *err with a new message; returns -1 (the error value). */
-int   seterr(char **err, const char *fmt, ...)
+/*
+ * seterr - replace *why with a new message (the old one may be among the
+ * arguments); returns -1, the error value.
+ */
+int   seterr(char **why, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* strlist - an owned, growable array of owned strings. */

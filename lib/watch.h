@@ -1,11 +1,12 @@
 /*
  * watch.h - notice new files in the incoming directory.
  *
- * Two implementations behind this interface, chosen by the Makefile:
- * watch_inotify.c (Linux) and watch_poll.c (anywhere: no descriptor, the
- * daemon rescans every `poll` seconds; on AIX an AHAFS modDir watcher is
- * the planned third).  The daemon sleeps in poll() on watch_fd() when
- * there is one, so an idle daemon does not wake up for nothing.
+ * Three implementations behind this interface, chosen by the Makefile:
+ * watch_inotify.c (Linux), watch_ahafs.c (AIX: an AHAFS modDir monitor
+ * when /aha is mounted, else a timed scan) and watch_poll.c (elsewhere:
+ * no descriptor, the daemon rescans every `poll` seconds).  The daemon
+ * sleeps in poll() on watch_fd() when there is one, so an idle daemon
+ * does not wake up for nothing.
  */
 #ifndef MAILPROV_WATCH_H
 #define MAILPROV_WATCH_H
@@ -22,7 +23,7 @@ int		 watch_fd(const struct watch *w);
  */
 int		 watch_read(struct watch *w);
 void		 watch_close(struct watch *w);
-/* watch_name - "inotify" or "poll", for the status. */
+/* watch_name - "inotify", "ahafs" or "poll", for the status. */
 const char	*watch_name(void);
 
 #endif

@@ -115,7 +115,7 @@ check_after() {
 errno_of() { case $1 in open) echo 13 ;; write) echo 28 ;; fsync|rename) echo 5 ;; esac; }
 text_of() { case $1 in open) echo 'Permission denied' ;; write) echo 'No space left on device' ;; *) echo 'Input/output error' ;; esac; }
 STEP='(cannot read|cannot write|reading|writing|backing up|lock|check cop|check directory|rebuilding)'
-FILE='(/etc/mail/(sendmail\.cf|local-host-names|relay-domains|aliases)|/var/mailprov)'
+FILE='(/etc/mail/(sendmail\.cf|local-host-names|relay-domains|aliases)|/var/mailprov|/etc/mailprov/mailprovd\.conf)'
 : >"$S/faults.log"
 for kind in open write fsync rename; do
 	[ -n "${FAULT_ONLY:-}" ] && [ "$FAULT_ONLY" != "$kind" ] && continue

@@ -69,7 +69,7 @@ cmp -s "$R/var/mailprov/fetched.yaml" "$S/good.yaml" && pass "good fetch: kept a
 has "good fetch: ETag stored for next time" "$R/var/mailprov/fetched.state" '^etag "'
 n=$(ls "$S/main/posts" | wc -l)
 expect "report: one POST arrived" "$n" 1
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['outcome']=='changed' and '/etc/mail/sendmail.cf' in d['files_changed'] and len(d['desired_sha256'])==64" \
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['last_run']['outcome']=='changed' and '/etc/mail/sendmail.cf' in d['last_run']['files_changed'] and len(d['desired_sha256'])==64" \
     "$S/main/posts/000001.json" && pass "report: the JSON parses and says what changed" ||
     fail "report: the JSON parses and says what changed" "$(cat "$S/main/posts/000001.json")"
 

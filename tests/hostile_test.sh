@@ -282,9 +282,9 @@ file_case "desired state in a directory owned by nobody" "$S/nobodydir/d.yaml" "
 install -m 0600 conf/desired.yaml "$S/f/real.yaml"
 ln -s "$S/f/real.yaml" "$S/f/link.yaml"
 file_case "desired state that is a symbolic link" "$S/f/link.yaml" \
-    "is a symbolic link; desired state is read only from a regular file"
+    "is a symbolic link; only a regular file is read"
 mkfifo -m 0600 "$S/f/fifo.yaml"
-NOTREG="is not a regular file (a FIFO or a device); desired state is read only from a regular file"
+NOTREG="is not a regular file (a FIFO or a device); only a regular file is read"
 file_case "desired state that is a FIFO (no hang)" "$S/f/fifo.yaml" "$NOTREG"
 file_case "desired state that is a device (/dev/zero)" /dev/zero "$NOTREG"
 file_case "desired state that is a directory" "$S/f" "cannot read: Is a directory"
@@ -398,7 +398,7 @@ apply_refused "10,000 nested [" "$S/brackets.yaml" "2:35: nesting deeper than 32
 apply_refused "10,000 nested {" "$S/braces.yaml" "2:128: nesting deeper than 32 levels; refusing the file"
 apply_refused "100 indented mappings" "$S/indent.yaml" "34:33: nesting deeper than 32 levels; refusing the file"
 apply_refused "200,000 nodes" "$S/nodes.yaml" "2:199995: more than 100000 YAML nodes; refusing the file"
-refuse "file over 1 MiB" "$R" "$S/big.yaml: file is larger than 1048576 bytes; refusing it" \
+refuse "file over 1 MiB" "$R" "$S/big.yaml: is larger than 1048576 bytes; refused" \
     "$MP" apply -f "$S/big.yaml" --root "$R" --sendmail "$SBX" --src-backend mock
 apply_refused "NUL byte" "$S/nul.yaml" "3:16: NUL byte in file"
 apply_refused "invalid UTF-8 (0xff)" "$S/utf8.yaml" "3:16: invalid UTF-8 byte 0xff; desired state must be UTF-8"

@@ -1,5 +1,5 @@
 /*
- * srcsub_test.c - the subsystem side of SRC (lib/srcsub_local.c) over the
+ * srcsub_test.c - the subsystem side of SRC (lib/srcsub.c) over the
  * compat srcrrqs/srcsrpy (lib/compat/srcapi.c): which sockets it accepts,
  * how requests map, that malformed packets are ignored with a reason, and
  * that replies reach the return address in the packet header, split into

@@ -1,6 +1,6 @@
 /*
  * spc.h - declarations only: the part of AIX's <spc.h> that mailprov's
- * srcsub (lib/srcsub_local.c, lib/srcsub_aix.c) uses, for `make
+ * srcsub (lib/srcsub.c, lib/srcsub_aixcheck.c) uses, for `make
  * aix-check` (-D_AIX -fsyntax-only on a system without AIX headers).
  *
  * Written from IBM's pages for srcrrqs and srcsrpy ("#include <spc.h>",

@@ -1,10 +1,10 @@
 /*
- * srcsub_local.c - the subsystem side of SRC, written against <spc.h>.
+ * srcsub.c - the subsystem side of SRC, written against <spc.h>.
  *
  * Contract: see srcsub.h.  This file is the whole of srcsub's logic on
  * every platform; only the header and the library behind it change, and
  * the Makefile chooses them: on AIX the system's <spc.h> and libsrc
- * (srcsub_aix.c adds compile-time checks of that header), elsewhere
+ * (srcsub_aixcheck.c adds compile-time checks of that header), elsewhere
  * lib/compat/spc.h and lib/compat/srcapi.c.
  *
  * Receiving: one recv() into a buffer one byte larger than SRCPKTMAX, so
@@ -259,6 +259,18 @@ int
 srcsub_reply_ok(struct srcsub *s)
 {
 	return srcsub_reply_code(s, SRC_OK, NULL);
+}
+
+int
+srcsub_reply_text(struct srcsub *s, const char *msg)
+{
+	return srcsub_reply_code(s, SRC_SUBMSG, msg);
+}
+
+int
+srcsub_reply_badcmd(struct srcsub *s)
+{
+	return srcsub_reply_code(s, SRC_SUBICMD, NULL);
 }
 
 int

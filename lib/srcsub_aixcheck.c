@@ -1,7 +1,7 @@
 /*
- * srcsub_aix.c - what AIX adds to srcsub: a check of the system <spc.h>.
+ * srcsub_aixcheck.c - what AIX adds to srcsub: a check of the system <spc.h>.
  *
- * On AIX the Makefile builds srcsub_local.c (all of srcsub's logic)
+ * On AIX the Makefile builds srcsub.c (all of srcsub's logic)
  * against the system's <spc.h> and links libsrc (-lsrc), which provides
  * srcrrqs() and srcsrpy(); lib/compat is not built.  The logic needs no
  * AIX-only code.  What it does need is that lib/compat/spc.h, which the

@@ -1,0 +1,376 @@
+/*
+ * apply.c - lock, prepare, write, settle or undo.
+ *
+ * Contract: see apply.h.  apply_run() reads top to bottom as the data
+ * flow in README: each step is a function below it, and the applying
+ * marker is handled in marker_set() and marker_clear() only (plan.c
+ * notices it).  From the first replacement to the end of a rollback,
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT wait: the set of files is never
+ * left half-applied by us.
+ */
+#include "apply.h"
+#include "candidate.h"
+#include "fileio.h"
+#include "msg.h"
+#include "paths.h"
+#include "sendmail.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct apply {
+	const struct desired	*ds;
+	const struct apply_opts	*o;
+	struct plan		*p;
+	int			 lockfd;
+	char			 stamp[FILEIO_STAMP_SIZE];
+	sigset_t		 oldmask;
+	int			 masked;
+};
+
+/* ------------------------------------------------------------ marker */
+
+/* marker_set - before the first replacement; an interrupted run's stays. */
+static int
+marker_set(struct apply *a, char **why)
+{
+	if (a->p->interrupted) {
+		msg_info("an earlier apply was interrupted: the alias database "
+		    "is rebuilt and sendmail re-reads its configuration");
+		return 0;
+	}
+	if (fileio_replace(a->p->marker, "", 0, NULL) < 0) {
+		seterr(why, "cannot write %s: %s; nothing was changed",
+		    a->p->marker, strerror(errno));
+		unlink(a->p->marker);
+		return -1;
+	}
+	return 0;
+}
+
+/* marker_clear - files, database and subsystem agree again. */
+static void
+marker_clear(struct apply *a)
+{
+	unlink(a->p->marker);
+}
+
+/* ----------------------------------------------------------- prepare */
+
+/* lock_state - the state directory exists and this run holds its lock. */
+static int
+lock_state(struct apply *a, char **why)
+{
+	const char *dir = a->o->state_dir;
+	long holder = 0;
+	char *lock;
+	int r = 0;
+
+	if (fileio_mkdirs(dir, 0700) < 0)
+		return seterr(why, "%s: %s", dir, strerror(errno));
+	lock = xasprintf("%s/%s", dir, STATE_LOCK);
+	if ((a->lockfd = fileio_lock(lock, a->o->lock_wait, &holder)) < 0) {
+		if (errno == EWOULDBLOCK)
+			r = seterr(why, "another mailprov (pid %ld) holds %s; "
+			    "nothing was changed", holder, lock);
+		else
+			r = seterr(why, "cannot lock %s: %s", lock,
+			    strerror(errno));
+	}
+	free(lock);
+	return r;
+}
+
+/*
+ * remove_stale - what a run killed in the middle left: temporary files
+ * beside the managed files and its check directories.  Only a run that
+ * holds the lock makes them, and this one holds it now.
+ */
+static void
+remove_stale(const struct plan *p, const char *state_dir)
+{
+	int i, n = 0;
+
+	for (i = 0; i < PLAN_NFILES; i++)
+		if (p->f[i].managed && p->f[i].path != NULL)
+			n += fileio_remove_stale(p->f[i].path);
+	n += fileio_remove_stale(p->marker);
+	n += candidate_remove_stale(state_dir);
+	if (n > 0)
+		msg_info("removed %d temporary file%s left by an interrupted "
+		    "run", n, n == 1 ? "" : "s");
+}
+
+/* check - sendmail accepts the candidate and routes as desired. */
+static int
+check(const struct apply *a, char **why)
+{
+	const struct apply_opts *o = a->o;
+	struct candidate_opts co;
+
+	if (!o->validate || !plan_needs_refresh(a->p))
+		return 0;
+	if (access(o->sendmail, X_OK) < 0)
+		return seterr(why, "%s is not there to check the new "
+		    "sendmail.cf (%s); nothing was changed (use --no-validate "
+		    "to apply unchecked)", o->sendmail, strerror(errno));
+	co.root = o->root;
+	co.state_dir = o->state_dir;
+	co.sendmail = o->sendmail;
+	co.timeout_ms = o->timeout_ms;
+	if (candidate_check(a->ds, a->p, &co, why) < 0)
+		return -1;
+	msg_info("sendmail accepts the new configuration and routes as "
+	    "desired");
+	return 0;
+}
+
+/* ------------------------------------------------------------- write */
+
+/* block_signals - from here to the end of a rollback, signals wait. */
+static void
+block_signals(struct apply *a)
+{
+	sigset_t crit;
+
+	sigemptyset(&crit);
+	sigaddset(&crit, SIGINT);
+	sigaddset(&crit, SIGTERM);
+	sigaddset(&crit, SIGHUP);
+	sigaddset(&crit, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &crit, &a->oldmask);
+	a->masked = 1;
+}
+
+/* replace_one - back up and replace one changed file. */
+static int
+replace_one(struct apply *a, struct plan_file *f, char **why)
+{
+	const struct stat *like = f->exists ? &f->st : NULL;
+	struct stat newst;
+	int r;
+
+	if (f->exists && fileio_backup(f->path, a->stamp, &f->backup) < 0)
+		return seterr(why, "backing up %s: %s", f->label,
+		    strerror(errno));
+	if (!f->exists) {
+		/* A new file takes the owner of sendmail.cf, mode 0644. */
+		newst = a->p->f[PLAN_SENDMAIL_CF].st;
+		newst.st_mode = 0644;
+		like = &newst;
+	}
+	if ((r = fileio_replace(f->path, f->new.s, f->new.len, like)) < 0) {
+		/* In place but not synced: undone with the others. */
+		if (r == FILEIO_UNSYNCED)
+			f->replaced = 1;
+		return seterr(why, "writing %s: %s%s", f->label,
+		    r == FILEIO_UNSYNCED ? "syncing its directory: " : "",
+		    strerror(errno));
+	}
+	f->replaced = 1;
+	if (f->backup)
+		msg_info("wrote %s (backup %s)", f->label,
+		    fileio_inside(a->o->root, f->backup));
+	else
+		msg_info("wrote %s (new file)", f->label);
+	return 0;
+}
+
+/* newaliases - sendmail -bi for the aliases file of the plan. */
+static int
+newaliases(const struct apply *a, char **why)
+{
+	return sendmail_newaliases(a->o->sendmail,
+	    a->p->f[PLAN_SENDMAIL_CF].path, a->p->f[PLAN_ALIASES].path,
+	    a->o->timeout_ms, why);
+}
+
+/* write_files - the marker, each changed file in order, aliases.db. */
+static int
+write_files(struct apply *a, char **why)
+{
+	static const int order[] = { PLAN_LOCAL_HOST_NAMES,
+	    PLAN_RELAY_DOMAINS, PLAN_ALIASES, PLAN_SENDMAIL_CF };
+	size_t i;
+
+	fileio_stamp(time(NULL), a->stamp, sizeof(a->stamp));
+	for (i = 0; i < PLAN_NFILES; i++) {
+		struct plan_file *f = &a->p->f[order[i]];
+
+		if (f->changed && replace_one(a, f, why) < 0)
+			return -1;
+	}
+	if (plan_needs_rebuild(a->p) && newaliases(a, why) < 0)
+		return -1;
+	return 0;
+}
+
+/* run_service - RUN steps, their verification, then the boot line. */
+static int
+run_service(struct apply *a, char **why)
+{
+	const struct desired *ds = a->ds;
+	struct plan *p = a->p;
+	struct service_checks v = a->o->verify;
+
+	if (!p->svc.managed) {
+		if (plan_needs_refresh(p))
+			msg_info("no service section: sendmail must now "
+			    "re-read its configuration (refresh -s sendmail)");
+		return 0;
+	}
+	if (service_apply(a->o->src, ds, &p->svc, SERVICE_PHASE_RUN,
+	    &p->src_done, why) < 0)
+		return -1;
+	v.cf = p->f[PLAN_SENDMAIL_CF].path;	/* -bv: the cf under the root */
+	v.timeout_ms = a->o->timeout_ms;
+	if (ds->service.state.v == SERVICE_RUNNING && (p->svc.n > 0 ||
+	    plan_needs_refresh(p)) && service_verify(a->o->src, ds, &v,
+	    why) < 0)
+		return -1;
+	/* Boot persistence only for a result that was verified. */
+	return service_apply(a->o->src, ds, &p->svc, SERVICE_PHASE_BOOT,
+	    &p->src_done, why);
+}
+
+/* ------------------------------------------------------ settle, undo */
+
+/* settle - all agree: the marker goes, old backups are pruned. */
+static void
+settle(struct apply *a)
+{
+	int i;
+
+	marker_clear(a);
+	for (i = 0; i < PLAN_NFILES; i++)
+		if (a->p->f[i].changed && a->p->f[i].exists)
+			fileio_prune_backups(a->p->f[i].path,
+			    (size_t)a->o->keep);
+}
+
+/* rollback - put back every file already replaced; how many failed. */
+static int
+rollback(struct plan *p)
+{
+	int i, bad = 0, r;
+
+	for (i = PLAN_NFILES - 1; i >= 0; i--) {
+		struct plan_file *f = &p->f[i];
+
+		if (!f->replaced)
+			continue;
+		r = f->exists ? fileio_replace(f->path, f->old, f->oldlen,
+		    &f->st) : unlink(f->path);
+		if (r == FILEIO_UNSYNCED)
+			msg_warn("%s: the directory could not be synced after "
+			    "the restore (%s)", f->label, strerror(errno));
+		if (r < 0 && r != FILEIO_UNSYNCED) {
+			msg_error("ROLLBACK FAILED for %s: %s; restore it from "
+			    "%s", f->label, strerror(errno), f->backup ?
+			    f->backup : "(no backup: it was new)");
+			bad++;
+		} else {
+			f->replaced = 0;
+			msg_info("%s %s", f->exists ? "restored" :
+			    "removed the new file", f->label);
+		}
+	}
+	return bad;
+}
+
+/* undo_service - sendmail may hold the new files: back to how it was. */
+static int
+undo_service(struct apply *a)
+{
+	struct plan *p = a->p;
+	char *why = NULL;
+	size_t k;
+	int r = 0;
+
+	if (!p->svc.managed)
+		return 0;
+	if (service_restore(a->o->src, a->ds, &p->svc, &why) < 0) {
+		msg_error("%s", why);
+		r = -1;
+	}
+	free(why);
+	for (k = 0; k < p->src_done.n; k++)
+		if (strncmp(p->src_done.v[k], "chssys", 6) == 0)
+			msg_info("left in place: %s (the stored arguments are "
+			    "the desired ones)", p->src_done.v[k]);
+	return r;
+}
+
+/* undo - the run failed after its first write: put everything back. */
+static void
+undo(struct apply *a, const char *reason)
+{
+	struct plan *p = a->p;
+	struct plan_file *al = &p->f[PLAN_ALIASES];
+	char *why = NULL;
+	/* An earlier interruption is not mended by going back to it. */
+	int settled = !p->interrupted;
+
+	msg_error("%s", reason);
+	if (p->nchanged > 0)
+		msg_info("rolling back the files this run changed");
+	if (rollback(p) != 0)
+		settled = 0;
+	else if (al->changed && al->exists && !al->replaced &&
+	    al->backup != NULL && newaliases(a, &why) < 0) {
+		/* The database may have been rebuilt from the new file. */
+		msg_error("%s", why);
+		settled = 0;
+	}
+	free(why);
+	if (undo_service(a) < 0)
+		settled = 0;
+	if (settled)
+		marker_clear(a);
+}
+
+/* ------------------------------------------------------------- apply */
+
+int
+apply_run(const struct desired *ds, const struct apply_opts *o,
+    struct plan *p, char **why)
+{
+	struct apply a;
+	int r = -1;
+
+	memset(&a, 0, sizeof(a));
+	memset(p, 0, sizeof(*p));
+	a.ds = ds, a.o = o, a.p = p, a.lockfd = -1;
+	*why = NULL;
+	if (lock_state(&a, why) < 0)
+		return -1;
+	if (plan_build(ds, o->root, o->state_dir, o->src, p, why) < 0)
+		goto out;
+	remove_stale(p, o->state_dir);
+	if (!plan_pending(p)) {
+		msg_info("no changes");
+		r = 0;
+		goto out;
+	}
+	if (check(&a, why) < 0)
+		goto out;
+	block_signals(&a);
+	if (marker_set(&a, why) < 0)
+		goto out;
+	if (write_files(&a, why) < 0 || run_service(&a, why) < 0) {
+		undo(&a, *why);
+		goto out;
+	}
+	settle(&a);
+	r = 0;
+out:
+	if (a.masked)
+		sigprocmask(SIG_SETMASK, &a.oldmask, NULL);
+	if (a.lockfd >= 0)
+		close(a.lockfd);
+	return r;
+}

@@ -1,0 +1,178 @@
+/*
+ * candidate.c - the private check copy and what sendmail says about it.
+ *
+ * Contract: see candidate.h.  The copies live in a new private directory
+ * (mkdtemp, 0700) and are deleted after the check: nothing is synced.
+ */
+#include "candidate.h"
+#include "fileio.h"
+#include "paths.h"
+#include "smcheck.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * write_check_file - dir/name holding buf; its path, or NULL with the
+ * reason in *why.
+ */
+static char *
+write_check_file(const char *root, const char *dir, const char *name,
+    const struct sbuf *buf, char **why)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+
+	if (fileio_create(path, buf->s, buf->len) < 0) {
+		seterr(why, "writing the check copy %s: %s",
+		    fileio_inside(root, path), strerror(errno));
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/*
+ * remove_check_dir - a check directory and the copies in it; 0 when it is
+ * gone.  Also for the directories of a run killed during its check.
+ */
+static int
+remove_check_dir(const char *dir)
+{
+	struct dirent *de;
+	DIR *dp;
+	char *f;
+
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		f = xasprintf("%s/%s", dir, de->d_name);
+		unlink(f);
+		free(f);
+	}
+	closedir(dp);
+	return rmdir(dir);
+}
+
+/* make_check_dir - a new private check directory, or NULL with *why. */
+static char *
+make_check_dir(const struct candidate_opts *o, char **why)
+{
+	char *dir;
+
+	if (fileio_mkdirs(o->state_dir, 0700) < 0) {
+		seterr(why, "%s: %s", o->state_dir, strerror(errno));
+		return NULL;
+	}
+	dir = xasprintf("%s/%s", o->state_dir, STATE_CHECK_TEMPLATE);
+	if (mkdtemp(dir) == NULL) {
+		seterr(why, "cannot make a check directory in %s: %s",
+		    o->state_dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/*
+ * write_copies - the list files and then the cf, whose F lines now point
+ * at the copies; the cf copy's path, or NULL with *why.
+ */
+static char *
+write_copies(const struct plan *p, const char *root, const char *dir,
+    char **why)
+{
+	const struct plan_file *lhn = &p->f[PLAN_LOCAL_HOST_NAMES];
+	const struct plan_file *relay = &p->f[PLAN_RELAY_DOMAINS];
+	const struct plan_file *cff = &p->f[PLAN_SENDMAIL_CF];
+	struct cf *cf = cf_parse(cff->new.s, cff->new.len);
+	struct sbuf buf = { 0 };
+	char *lpath = NULL, *rpath = NULL, *cpath = NULL;
+
+	if (lhn->managed && (lpath = write_check_file(root, dir,
+	    "local-host-names", &lhn->new, why)) == NULL)
+		goto out;
+	if (relay->managed && (rpath = write_check_file(root, dir,
+	    "relay-domains", &relay->new, why)) == NULL)
+		goto out;
+	if (lpath != NULL)
+		cf_point_class_file(cf, 'w', lpath);
+	if (rpath != NULL)
+		cf_point_class_file(cf, 'R', rpath);
+	cf_serialize(cf, &buf);
+	cpath = write_check_file(root, dir, "sendmail.cf", &buf, why);
+out:
+	free(lpath), free(rpath);
+	sbuf_free(&buf);
+	cf_free(cf);
+	return cpath;
+}
+
+int
+candidate_check(const struct desired *ds, const struct plan *p,
+    const struct candidate_opts *o, char **why)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	struct smcheck_want w;
+	struct smcheck_seen seen;
+	char *dir, *cpath, *local = NULL, *domain = NULL, *reason = NULL;
+	int r = -1;
+
+	if ((dir = make_check_dir(o, why)) == NULL)
+		return -1;
+	if ((cpath = write_copies(p, o->root, dir, why)) == NULL)
+		goto out;
+	memset(&w, 0, sizeof(w));
+	w.hostname = sm->hostname.v;
+	w.domain = sm->domain.v;
+	w.fqdn = sm->fqdn.v;
+	w.smart_host = sm->smart_host.v;
+	w.accept_names = sm->accept_names.set ? &sm->accept_names.l : NULL;
+	w.relay_all = sm->relay_all.set && sm->relay_all.v;
+	if (sm->hostname.v != NULL) {
+		w.local_addr = local = xasprintf("root@%s.%s", sm->hostname.v,
+		    sm->domain.v);
+		w.domain_addr = domain = xasprintf("someone@mailprov-check.%s",
+		    sm->domain.v);
+	}
+	if (smcheck_run(o->sendmail, cpath, o->timeout_ms, &w, &seen,
+	    &reason) < 0)
+		seterr(why, "%s: %s", p->f[PLAN_SENDMAIL_CF].label, reason);
+	else
+		r = 0;
+	smcheck_seen_free(&seen);
+	free(reason);
+out:
+	remove_check_dir(dir);
+	free(dir), free(cpath), free(local), free(domain);
+	return r;
+}
+
+int
+candidate_remove_stale(const char *state_dir)
+{
+	size_t plen = strlen(STATE_CHECK_PREFIX);
+	struct dirent *de;
+	DIR *dp;
+	char *sub;
+	int n = 0;
+
+	if ((dp = opendir(state_dir)) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL) {
+		if (strncmp(de->d_name, STATE_CHECK_PREFIX, plen) != 0 ||
+		    strlen(de->d_name) != strlen(STATE_CHECK_TEMPLATE))
+			continue;
+		sub = xasprintf("%s/%s", state_dir, de->d_name);
+		if (remove_check_dir(sub) == 0)
+			n++;
+		free(sub);
+	}
+	closedir(dp);
+	return n;
+}

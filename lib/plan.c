@@ -1,0 +1,338 @@
+/*
+ * plan.c - current files + desired state -> new bytes; SRC -> steps.
+ *
+ * Contract: see plan.h.  Every edit is one of the lossless editors (cf,
+ * listfile, aliases): a byte outside the lines mailprov manages stays as
+ * it was.  Two roles on one file are refused here, before anything is
+ * written.
+ */
+#include "plan.h"
+#include "aliases.h"
+#include "diff.h"
+#include "fileio.h"
+#include "listfile.h"
+#include "names.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * load_file - resolve path inside root and read it; a missing file is
+ * empty and not "exists".
+ */
+static int
+load_file(struct plan_file *f, const char *root, const char *inner, char **why)
+{
+	const char *bad;
+
+	if ((bad = names_check_abspath(inner)) != NULL)
+		return seterr(why, "%s: path %s", inner, bad);
+	if ((f->path = fileio_resolve(root, inner)) == NULL)
+		return seterr(why, "%s: cannot follow links: %s", inner,
+		    strerror(errno));
+	f->label = f->path + strlen(root);
+	f->managed = 1;
+	if (fileio_read(f->path, PLAN_MAX_FILE, FILEIO_NOFOLLOW, &f->old,
+	    &f->oldlen) < 0) {
+		if (errno != ENOENT)
+			return seterr(why, "%s: cannot read: %s", f->label,
+			    strerror(errno));
+		f->old = xstrdup("");
+		f->oldlen = 0;
+		return 0;
+	}
+	f->exists = 1;
+	/* The editors work on text: a NUL byte means this is not the file. */
+	if (memchr(f->old, '\0', f->oldlen) != NULL)
+		return seterr(why, "%s holds NUL bytes: not a text file, not "
+		    "touched", f->label);
+	if (stat(f->path, &f->st) < 0)
+		return seterr(why, "%s: %s", f->label, strerror(errno));
+	return 0;
+}
+
+/* finish - decide whether f changes (same: known to stay as it is). */
+static void
+finish(struct plan *p, struct plan_file *f, int same)
+{
+	sbuf_add(&f->new, "", 0);
+	if (same || (!f->exists && f->new.len == 0))
+		f->changed = 0;		/* nothing to create */
+	else
+		f->changed = !f->exists || f->new.len != f->oldlen ||
+		    memcmp(f->new.s, f->old, f->oldlen) != 0;
+	p->nchanged += f->changed;
+}
+
+/*
+ * same_file - two managed roles on one file (Fw and FR naming the same
+ * list, AliasFile naming sendmail.cf) would be written twice, each time
+ * with the other's content: refuse.
+ */
+static int
+same_file(const struct plan *p, char **why)
+{
+	static const char *const role[PLAN_NFILES] = { "local-host-names (Fw)",
+	    "relay-domains (FR)", "aliases (AliasFile)", "sendmail.cf" };
+	const struct plan_file *a, *b;
+	size_t i, j;
+
+	for (i = 0; i < PLAN_NFILES; i++)
+		for (j = i + 1; j < PLAN_NFILES; j++) {
+			a = &p->f[i], b = &p->f[j];
+			if (!a->managed || !b->managed)
+				continue;
+			if (strcmp(a->path, b->path) == 0 || (a->exists &&
+			    b->exists && a->st.st_dev == b->st.st_dev &&
+			    a->st.st_ino == b->st.st_ino))
+				return seterr(why, "%s and %s are the same "
+				    "file, %s; give each its own file",
+				    role[i], role[j], a->label);
+		}
+	return 0;
+}
+
+/* edit_cf - every sendmail.cf edit the desired state asks for. */
+static int
+edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
+    char **lhn, char **relay, char **why)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	int r;
+
+	if (sm->hostname.v != NULL) {
+		cf_set_macro(cf, "w", sm->hostname.v);
+		cf_set_macro(cf, "m", sm->domain.v);
+	}
+	if (sm->fqdn.v != NULL)
+		cf_set_macro(cf, "j", sm->fqdn.v);
+	if (sm->smart_host.v != NULL)
+		cf_set_macro(cf, "S", sm->smart_host.v);
+	if (sm->accept_names.set) {
+		p->errpos = sm->accept_names.at;
+		if (cf_ensure_class_file(cf, 'w', DEF_LOCAL_HOST_NAMES,
+		    lhn) < 0)
+			return seterr(why, "%s %s",
+			    p->f[PLAN_SENDMAIL_CF].label, cf->err);
+		cf_restrict_class(cf, 'w', &sm->accept_names.l);
+	}
+	p->errpos = sm->relay_domains.at;
+	if (sm->relay_domains.set &&
+	    cf_ensure_class_file(cf, 'R', DEF_RELAY_DOMAINS, relay) < 0)
+		return seterr(why, "%s %s", p->f[PLAN_SENDMAIL_CF].label,
+		    cf->err);
+	if (sm->relay_all.set) {
+		r = cf_relay_all(cf, sm->relay_all.v, &p->shape);
+		p->errpos = sm->relay_all.at;
+		if (r < 0)
+			return seterr(why, "sendmail.relay_all is true, but "
+			    "in %s %s", p->f[PLAN_SENDMAIL_CF].label, cf->err);
+		p->errpos = sm->smart_host.at;
+		if (sm->relay_all.v && p->shape == CF_RELAY_DIRECT &&
+		    sm->smart_host.v != NULL &&
+		    strchr(sm->smart_host.v, ':') != NULL &&
+		    sm->smart_host.v[0] != '[')
+			return seterr(why, "smart_host '%s' names a mailer, "
+			    "but this sendmail.cf forwards all mail with a "
+			    "rule that takes $S as a host name; write the "
+			    "host alone, as [host]", sm->smart_host.v);
+	}
+	return 0;
+}
+
+/* load_lists - the list files and the aliases the cf names. */
+static int
+load_lists(const struct desired *ds, const char *root, const struct cf *cf,
+    struct plan *p, const char *lhn, const char *relay, char **why)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	struct plan_file *f;
+	char *afile;
+	int loaded, same = 0;
+	size_t i;
+
+	if (sm->accept_names.set) {
+		f = &p->f[PLAN_LOCAL_HOST_NAMES];
+		if (load_file(f, root, lhn, why) < 0)
+			return -1;
+		listfile_edit(f->old, f->oldlen, &sm->accept_names.l, &f->new);
+	}
+	if (sm->relay_domains.set) {
+		f = &p->f[PLAN_RELAY_DOMAINS];
+		if (load_file(f, root, relay, why) < 0)
+			return -1;
+		listfile_edit(f->old, f->oldlen, &sm->relay_domains.l, &f->new);
+	}
+	if (sm->aliases.entries_sect.set) {
+		f = &p->f[PLAN_ALIASES];
+		afile = cf_alias_file(cf);
+		loaded = load_file(f, root, afile ? afile : DEF_ALIASES, why);
+		free(afile);
+		if (loaded < 0)
+			return -1;
+		same = !aliases_edit(f->old, f->oldlen, &sm->aliases,
+		    &f->new, &p->notes);
+	}
+	if (same_file(p, why) < 0)
+		return -1;
+	for (i = 0; i < PLAN_NFILES; i++)
+		if (p->f[i].managed)
+			finish(p, &p->f[i], i == PLAN_ALIASES && same);
+	return 0;
+}
+
+/* plan_files - the new bytes of every managed file. */
+static int
+plan_files(const struct desired *ds, const char *root, struct plan *p,
+    char **why)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	struct plan_file *f = &p->f[PLAN_SENDMAIL_CF];
+	struct cf *cf;
+	char *lhn = NULL, *relay = NULL;
+	size_t i;
+	int r = -1;
+
+	if (load_file(f, root, sm->config.v, why) < 0)
+		return -1;
+	if (!f->exists)
+		return seterr(why, "%s: cannot read: %s", f->label,
+		    strerror(ENOENT));
+	cf = cf_parse(f->old, f->oldlen);
+	if (edit_cf(ds, cf, p, &lhn, &relay, why) == 0) {
+		memset(&p->errpos, 0, sizeof(p->errpos));
+		cf_serialize(cf, &f->new);
+		for (i = 0; i < cf->notes.n; i++)
+			strlist_push(&p->notes, cf->notes.v[i]);
+		r = load_lists(ds, root, cf, p, lhn, relay, why);
+	}
+	free(lhn);
+	free(relay);
+	cf_free(cf);
+	return r;
+}
+
+int
+plan_build(const struct desired *ds, const char *root, const char *state_dir,
+    struct src *src, struct plan *p, char **why)
+{
+	memset(p, 0, sizeof(*p));
+	*why = NULL;
+	p->marker = xasprintf("%s/%s", state_dir, STATE_MARKER);
+	if (ds->sendmail.sect.set) {
+		p->interrupted = access(p->marker, F_OK) == 0;
+		if (plan_files(ds, root, p, why) < 0)
+			return -1;
+	}
+	/* SRC is only read: a missing subsystem stops us before a write. */
+	if (ds->service.sect.set && service_plan(src, ds,
+	    plan_needs_refresh(p), &p->svc, why) < 0)
+		return -1;
+	return 0;
+}
+
+/* print_files - a unified diff of each file that changes. */
+static void
+print_files(const struct plan *p, FILE *out)
+{
+	static const int order[] = { PLAN_SENDMAIL_CF, PLAN_LOCAL_HOST_NAMES,
+	    PLAN_RELAY_DOMAINS, PLAN_ALIASES };
+	struct sbuf d = { 0 }, a = { 0 }, b = { 0 };
+	size_t i;
+
+	for (i = 0; i < PLAN_NFILES; i++) {
+		const struct plan_file *f = &p->f[order[i]];
+
+		if (!f->changed)
+			continue;
+		d.len = a.len = b.len = 0;
+		sbuf_addf(&a, "a%s", f->label);
+		sbuf_addf(&b, "b%s", f->label);
+		if (!f->exists)
+			fprintf(out, "# new file %s\n", f->label);
+		diff_unified(&d, a.s, b.s, f->old, f->oldlen, f->new.s,
+		    f->new.len, 3);
+		fputs(d.s ? d.s : "", out);
+	}
+	sbuf_free(&d);
+	sbuf_free(&a);
+	sbuf_free(&b);
+}
+
+void
+plan_print(const struct plan *p, const struct desired *ds, FILE *out)
+{
+	struct sbuf d = { 0 };
+	size_t i;
+
+	print_files(p, out);
+	for (i = 0; i < p->notes.n; i++)
+		fprintf(out, "note: %s\n", p->notes.v[i]);
+	if (p->interrupted)
+		fprintf(out, "note: an earlier apply was interrupted (%s "
+		    "exists): the alias database is rebuilt and sendmail "
+		    "re-reads its configuration\n", p->marker);
+	if (plan_needs_rebuild(p))
+		fprintf(out, "action: rebuild the alias database "
+		    "(sendmail -bi)\n");
+	for (i = 0; i < p->svc.n; i++) {
+		d.len = 0;
+		service_describe(&p->svc, ds, i, &d);
+		fprintf(out, "action: %s\n", d.s);
+	}
+	if (!p->svc.managed && plan_needs_refresh(p))
+		fprintf(out, "action: none for SRC (no service section): "
+		    "run refresh -s sendmail by hand\n");
+	sbuf_free(&d);
+}
+
+int
+plan_needs_refresh(const struct plan *p)
+{
+	return p->f[PLAN_SENDMAIL_CF].changed ||
+	    p->f[PLAN_LOCAL_HOST_NAMES].changed ||
+	    p->f[PLAN_RELAY_DOMAINS].changed || p->interrupted;
+}
+
+int
+plan_needs_rebuild(const struct plan *p)
+{
+	return p->f[PLAN_ALIASES].changed || (p->interrupted &&
+	    p->f[PLAN_ALIASES].managed);
+}
+
+int
+plan_pending(const struct plan *p)
+{
+	return p->nchanged > 0 || p->interrupted || p->svc.n > 0;
+}
+
+void
+plan_changed_files(const struct plan *p, struct strlist *out)
+{
+	size_t i;
+
+	for (i = 0; i < PLAN_NFILES; i++)
+		if (p->f[i].changed && p->f[i].replaced)
+			strlist_push(out, p->f[i].label);
+}
+
+void
+plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < PLAN_NFILES; i++) {
+		free(p->f[i].path);
+		free(p->f[i].old);
+		free(p->f[i].backup);
+		sbuf_free(&p->f[i].new);
+	}
+	strlist_clear(&p->notes);
+	strlist_clear(&p->src_done);
+	free(p->marker);
+	memset(p, 0, sizeof(*p));
+}

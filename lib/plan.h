@@ -1,0 +1,83 @@
+/*
+ * plan.h - desired state + current files and SRC state -> what to do.
+ *
+ * plan_build() reads the managed files under root and computes, for each,
+ * the new bytes with the smallest edit (cf, listfile, aliases); with a
+ * service section it also reads SRC (never changes it) and lists the
+ * service steps.  It writes nothing: `mailprov plan' is this and
+ * plan_print(); apply builds the same plan again under its lock.
+ * Convention: 0 / -1 with a one-line reason in *why (caller frees); an
+ * error about one desired-state key leaves its position in p->errpos.
+ */
+#ifndef MAILPROV_PLAN_H
+#define MAILPROV_PLAN_H
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "cf.h"
+#include "desired.h"
+#include "service.h"
+#include "src.h"
+#include "util.h"
+
+enum plan_kind {
+	PLAN_LOCAL_HOST_NAMES,	/* the Fw file */
+	PLAN_RELAY_DOMAINS,	/* the FR file */
+	PLAN_ALIASES,
+	PLAN_SENDMAIL_CF,	/* written last */
+	PLAN_NFILES
+};
+
+struct plan_file {
+	int		 managed;
+	char		*path;		/* real path, root prefixed */
+	const char	*label;		/* the path inside root (into path) */
+	int		 exists;
+	struct stat	 st;
+	char		*old;
+	size_t		 oldlen;
+	struct sbuf	 new;
+	int		 changed;
+	char		*backup;	/* set by apply */
+	int		 replaced;	/* set by apply */
+};
+
+struct plan {
+	struct plan_file	 f[PLAN_NFILES];
+	struct strlist		 notes;
+	enum cf_relay_shape	 shape;
+	int			 nchanged;
+	struct dpos		 errpos;	/* the key an error is about */
+	struct service_plan	 svc;		/* SRC steps (.managed: any) */
+	struct strlist		 src_done;	/* SRC steps apply ran */
+	char			*marker;	/* the applying marker's path */
+	int			 interrupted;	/* the marker was found */
+};
+
+#define PLAN_MAX_FILE	(64 * 1024 * 1024)
+
+/*
+ * plan_build - the plan for ds on the files under root; state_dir holds
+ * the applying marker (see apply.h).  src is read for a service section
+ * and may be NULL without one.
+ */
+int	plan_build(const struct desired *ds, const char *root,
+	    const char *state_dir, struct src *src, struct plan *p, char **why);
+/* plan_print - unified diffs, notes, then the follow-up actions. */
+void	plan_print(const struct plan *p, const struct desired *ds, FILE *out);
+/*
+ * plan_needs_refresh - sendmail must re-read its configuration: the cf or
+ * a list file changes (not aliases), or an interrupted run may have left
+ * sendmail on older files.
+ */
+int	plan_needs_refresh(const struct plan *p);
+/* plan_needs_rebuild - aliases change, or an interrupted run was found. */
+int	plan_needs_rebuild(const struct plan *p);
+/* plan_pending - anything to do: files, recovery or service steps. */
+int	plan_pending(const struct plan *p);
+/* plan_changed_files - the labels of the files apply replaced. */
+void	plan_changed_files(const struct plan *p, struct strlist *out);
+void	plan_free(struct plan *p);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * sendmail.c - the runs of the sendmail binary.
+ *
+ * Contract: see sendmail.h.  One argv builder, one place for the default
+ * time limits and for the words a run that did not finish gets.
+ */
+#include "sendmail.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * run - sendmail -C cf MODE [ARG] with input, within timeout_ms (0: def).
+ * -1 with *why when it could not be started.
+ */
+static int
+run(const char *sendmail, const char *cf, const char *mode, const char *arg,
+    const char *input, size_t len, int timeout_ms, int def,
+    struct proc_result *r, char **why)
+{
+	const char *argv[] = { sendmail, "-C", cf, mode, arg, NULL };
+
+	/* proc_run does not write to argv; the cast is only its C type. */
+	if (proc_run((char *const *)(uintptr_t)argv, input, len,
+	    timeout_ms > 0 ? timeout_ms : def, r) < 0)
+		return seterr(why, "cannot run %s: %s", sendmail,
+		    strerror(errno));
+	return 0;
+}
+
+int
+sendmail_test(const char *sendmail, const char *cf, const char *input,
+    size_t len, int timeout_ms, struct proc_result *r, char **why)
+{
+	return run(sendmail, cf, "-bt", NULL, input, len, timeout_ms,
+	    DEF_SENDMAIL_TIMEOUT_MS, r, why);
+}
+
+/* first_line - the first line of s (cut in place), or "" for none. */
+static char *
+first_line(char *s)
+{
+	s[strcspn(s, "\n")] = '\0';
+	return s;
+}
+
+/* has_line_prefix - some line of text starts with pre and holds mid. */
+static int
+has_line_prefix(const char *text, const char *pre, const char *mid)
+{
+	const char *p = text, *nl;
+	size_t pl = strlen(pre);
+
+	for (; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if (strncmp(p, pre, pl) == 0) {
+			char *ln = xstrndup(p, (size_t)(nl - p));
+			int ok = strstr(ln, mid) != NULL;
+
+			free(ln);
+			if (ok)
+				return 1;
+		}
+		if (*nl == '\0')
+			break;
+	}
+	return 0;
+}
+
+/* locked - another rebuild holds the database: it says so, exits 0. */
+static int
+locked(const struct proc_result *r, const char *want)
+{
+	return !r->timed_out && r->status == 0 &&
+	    !has_line_prefix(r->out.s, want, " aliases,") &&
+	    (strstr(r->err.s, "is locked") != NULL ||
+	    strstr(r->out.s, "is locked") != NULL);
+}
+
+int
+sendmail_newaliases(const char *sendmail, const char *cf, const char *afile,
+    int timeout_ms, char **why)
+{
+	struct proc_result r;
+	char *oa = xasprintf("-oA%s", afile), *want, desc[64];
+	int limit = timeout_ms > 0 ? timeout_ms : DEF_NEWALIASES_TIMEOUT_MS;
+	int waited = 0, rc;
+
+	want = xasprintf("%s: ", afile);
+	for (;;) {
+		if (run(sendmail, cf, "-bi", oa, NULL, 0, limit - waited, limit,
+		    &r, why) < 0) {
+			rc = seterr(why, "rebuilding the alias database: %s",
+			    *why);
+			goto out;
+		}
+		/*
+		 * A sendmail whose mailprov was killed may still be rebuilding:
+		 * wait for it, within the same time limit.
+		 */
+		if (!locked(&r, want) || waited + 1000 >= limit)
+			break;
+		proc_result_free(&r);
+		sleep(1);
+		waited += 1000;
+	}
+	/*
+	 * sendmail -bi can exit 0 having built nothing ("cannot open ..."):
+	 * success is its "PATH: N aliases" line for our file.
+	 */
+	if (r.timed_out)
+		rc = seterr(why, "rebuilding the alias database: sendmail -bi "
+		    "%s", proc_describe(&r, desc, sizeof(desc)));
+	else if (r.status != 0 ||
+	    !has_line_prefix(r.out.s, want, " aliases,")) {
+		char *line = first_line(r.err.len ? r.err.s : r.out.s);
+
+		rc = seterr(why, "rebuilding the alias database (sendmail -bi) "
+		    "failed, %s: %s", proc_describe(&r, desc, sizeof(desc)),
+		    *line ? line : "no report of the aliases file");
+	} else
+		rc = 0;
+	proc_result_free(&r);
+out:
+	free(oa);
+	free(want);
+	return rc;
+}
+
+int
+sendmail_verify(const char *sendmail, const char *cf, int timeout_ms,
+    char **why)
+{
+	struct proc_result r;
+	char desc[64];
+	int ok;
+
+	if (run(sendmail, cf, "-bv", "postmaster", NULL, 0, timeout_ms,
+	    DEF_SENDMAIL_TIMEOUT_MS, &r, why) < 0)
+		return -1;
+	ok = !r.timed_out && r.status == 0 &&
+	    strstr(r.out.s, "deliverable") != NULL &&
+	    strstr(r.out.s, "undeliverable") == NULL;
+	if (r.timed_out)
+		seterr(why, "sendmail -bv postmaster %s", proc_describe(&r,
+		    desc, sizeof(desc)));
+	else if (!ok)
+		seterr(why, "sendmail -bv postmaster: %.80s", r.out.len ?
+		    first_line(r.out.s + strspn(r.out.s, "\n")) : "no answer");
+	proc_result_free(&r);
+	return ok ? 0 : -1;
+}

@@ -1,0 +1,40 @@
+/*
+ * sendmail.h - every run of the sendmail binary, in one place.
+ *
+ * mailprov asks sendmail three things, always with "-C CF" so that the
+ * answer is about the file mailprov means, through proc (fixed argv,
+ * clean environment, a time limit):
+ *   sendmail_test        -bt: address-test commands on stdin (smcheck
+ *                        parses the answers)
+ *   sendmail_newaliases  -bi -oAFILE: rebuild the alias database
+ *   sendmail_verify      -bv postmaster: is the postmaster deliverable
+ * A time limit of 0 takes the default of that run (paths.h).
+ * Convention: 0 / -1 with the reason in *why (caller frees).
+ */
+#ifndef MAILPROV_SENDMAIL_H
+#define MAILPROV_SENDMAIL_H
+
+#include <stddef.h>
+
+#include "proc.h"
+
+/*
+ * sendmail_test - run -bt with input; 0 when it ran (its answers, exit
+ * status and a timeout are in *r, which the caller frees), -1 with *why
+ * when it could not be started.
+ */
+int	sendmail_test(const char *sendmail, const char *cf, const char *input,
+	    size_t len, int timeout_ms, struct proc_result *r, char **why);
+/*
+ * sendmail_newaliases - rebuild the database of the aliases file afile
+ * for cf.  Success is sendmail's "AFILE: N aliases" line, not its exit
+ * status alone; a rebuild that finds the database locked by another one
+ * is retried once a second within the time limit.
+ */
+int	sendmail_newaliases(const char *sendmail, const char *cf,
+	    const char *afile, int timeout_ms, char **why);
+/* sendmail_verify - "sendmail -bv postmaster" says it is deliverable. */
+int	sendmail_verify(const char *sendmail, const char *cf, int timeout_ms,
+	    char **why);
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * status.c - the status document, the lssrc -l lines, the reader.
+ *
+ * Contract: see status.h.
+ */
+#include "status.h"
+#include "diag.h"
+#include "fileio.h"
+#include "version.h"
+#include "yamltree.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* iso - t as local ISO 8601, or "never" for 0. */
+static void
+iso(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	if (t == 0 || localtime_r(&t, &tm) == NULL)
+		snprintf(buf, n, "never");
+	else
+		(void)strftime(buf, n, "%Y-%m-%dT%H:%M:%S%z", &tm);
+}
+
+void
+status_run_reset(struct status_run *last, const char *reason)
+{
+	status_run_free(last);
+	last->reason = reason;
+	last->start = time(NULL);
+	snprintf(last->outcome, sizeof(last->outcome), "running");
+}
+
+void
+status_run_free(struct status_run *last)
+{
+	strlist_clear(&last->files_changed);
+	strlist_clear(&last->src_actions);
+	free(last->error);
+	memset(last, 0, sizeof(*last));
+}
+
+/* field - ",\n  "name": "value"" at the given indent. */
+static void
+field(struct sbuf *b, const char *indent, const char *name, const char *v,
+    int first)
+{
+	sbuf_addf(b, "%s\n%s\"%s\": ", first ? "" : ",", indent, name);
+	sbuf_json_str(b, v != NULL ? v : "");
+}
+
+/* last_run_json - the "last_run" object. */
+static void
+last_run_json(const struct status_run *r, struct sbuf *b)
+{
+	char t[40];
+
+	sbuf_adds(b, ",\n  \"last_run\": {");
+	field(b, "    ", "reason", r->reason, 1);
+	iso(r->start, t, sizeof(t));
+	field(b, "    ", "start", t, 0);
+	iso(r->end, t, sizeof(t));
+	field(b, "    ", "end", t, 0);
+	field(b, "    ", "outcome", r->outcome, 0);
+	sbuf_adds(b, ",\n    \"files_changed\": ");
+	sbuf_json_list(b, &r->files_changed);
+	sbuf_adds(b, ",\n    \"src_actions\": ");
+	sbuf_json_list(b, &r->src_actions);
+	field(b, "    ", "error", r->error, 0);
+	sbuf_adds(b, "\n  }");
+}
+
+void
+status_json(const struct status *st, struct sbuf *b)
+{
+	char host[256], t[40], pid[24];
+
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	sbuf_adds(b, "{");
+	field(b, "  ", "host", host, 1);
+	field(b, "  ", "program", st->program, 0);
+	field(b, "  ", "version", MAILPROV_VERSION, 0);
+	sbuf_addf(b, ",\n  \"pid\": %s", pid);
+	field(b, "  ", "root", st->root, 0);
+	iso(st->started, t, sizeof(t));
+	field(b, "  ", "started", t, 0);
+	field(b, "  ", "desired", st->desired, 0);
+	field(b, "  ", "source", st->source, 0);
+	field(b, "  ", "desired_sha256", st->sha, 0);
+	last_run_json(&st->last, b);
+	sbuf_addf(b, ",\n  \"runs\": %ld,\n  \"drift_repairs\": %ld,\n"
+	    "  \"intent_changes\": %ld,\n  \"failures\": %ld,\n"
+	    "  \"incoming_accepted\": %ld,\n  \"incoming_rejected\": %ld",
+	    st->runs, st->drift, st->intent, st->failures, st->accepted,
+	    st->rejected);
+	field(b, "  ", "watch", st->watch, 0);
+	iso(st->next_run, t, sizeof(t));
+	field(b, "  ", "next_run", t, 0);
+	sbuf_adds(b, "\n}\n");
+}
+
+/*
+ * push_fact - "Name value" for the long status.  lssrc -l shows a word of
+ * at most 29 characters and a text of at most 64 per line (one statcode
+ * entry): longer values go on in lines that start with a blank.
+ */
+static void
+push_fact(struct strlist *l, const char *name, const char *value)
+{
+	size_t n = strlen(value), at = 0, k;
+	int first = 1;
+
+	do {
+		k = n - at > (first ? 64 : 63) ? (first ? 64 : 63) : n - at;
+		if (first)
+			strlist_take(l, xasprintf("%s %.*s", name, (int)k,
+			    value + at));
+		else
+			strlist_take(l, xasprintf(" %.*s", (int)k, value + at));
+		at += k;
+		first = 0;
+	} while (at < n);
+}
+
+/* push_list - a list as one fact, "none" when empty. */
+static void
+push_list(struct strlist *l, const char *name, const struct strlist *v,
+    const char *sep)
+{
+	struct sbuf s = { 0 };
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		sbuf_addf(&s, "%s%s", i ? sep : "", v->v[i]);
+	push_fact(l, name, s.len ? s.s : "none");
+	sbuf_free(&s);
+}
+
+void
+status_lines(const struct status *st, struct strlist *l)
+{
+	const struct status_run *r = &st->last;
+	char t[40], buf[600];
+
+	strlist_push(l, " Subsystem         Group            PID          "
+	    "Status");
+	snprintf(buf, sizeof(buf), " %-17s %-16s %-12ld %s", st->program, "",
+	    (long)getpid(), "active");
+	strlist_push(l, buf);
+	push_fact(l, "Desired:", st->desired);
+	push_fact(l, "sha256:", *st->sha ? st->sha : "(none)");
+	iso(r->start, t, sizeof(t));
+	snprintf(buf, sizeof(buf), "%s (%s)", t, r->reason ? r->reason :
+	    "none yet");
+	push_fact(l, "Last-run:", buf);
+	iso(r->end, t, sizeof(t));
+	push_fact(l, "Ended:", t);
+	push_fact(l, "Outcome:", r->outcome);
+	push_list(l, "Files-changed:", &r->files_changed, ", ");
+	push_list(l, "SRC-actions:", &r->src_actions, "; ");
+	snprintf(buf, sizeof(buf), "%ld (drift repairs %ld, new-intent changes "
+	    "%ld, failures %ld)", st->runs, st->drift, st->intent,
+	    st->failures);
+	push_fact(l, "Runs:", buf);
+	snprintf(buf, sizeof(buf), "accepted %ld, rejected %ld (watch: %s)",
+	    st->accepted, st->rejected, st->watch);
+	push_fact(l, "Incoming:", buf);
+	push_fact(l, "Incoming-dir:", st->incoming ? st->incoming : "none");
+	iso(st->next_run, t, sizeof(t));
+	push_fact(l, "Next-run:", t);
+	push_fact(l, "Last-error:", r->error ? r->error : "none");
+	push_fact(l, "Status-file:", st->write_error ? st->write_error :
+	    "written");
+	push_fact(l, "Trace:", st->trace ? "on" : "off");
+}
+
+/* jget - the scalar text of key in the mapping m (a.b for nested), or "". */
+static const char *
+jget(const struct ynode *m, const char *key, struct sbuf *list)
+{
+	const char *dot = strchr(key, '.');
+	size_t i, j, kl = dot ? (size_t)(dot - key) : strlen(key);
+
+	for (i = 0; m != NULL && m->kind == YN_MAP && i + 1 < m->n; i += 2) {
+		const struct ynode *k = m->items[i], *v = m->items[i + 1];
+
+		if (k->kind != YN_SCALAR || strlen(k->str) != kl ||
+		    strncmp(k->str, key, kl) != 0)
+			continue;
+		if (dot != NULL)
+			return jget(v, dot + 1, list);
+		if (v->kind == YN_SCALAR)
+			return v->str;
+		if (v->kind != YN_SEQ)
+			break;
+		list->len = 0;
+		sbuf_add(list, "", 0);
+		for (j = 0; j < v->n; j++)
+			if (v->items[j]->kind == YN_SCALAR)
+				sbuf_addf(list, "%s%s", j ? "; " : "",
+				    v->items[j]->str);
+		return list->len ? list->s : "none";
+	}
+	return "";
+}
+
+/* show - the document j for an admin. */
+static void
+show(const struct ynode *j, FILE *out)
+{
+	struct sbuf l = { 0 };
+	const char *err;
+
+#define J(k)	jget(j, (k), &l)
+	fprintf(out, "%s on %s (version %s, pid %s, started %s)\n",
+	    *J("program") ? J("program") : "mailprovd", J("host"),
+	    J("version"), J("pid"), J("started"));
+	fprintf(out, "  desired state:  %s\n", J("desired"));
+	fprintf(out, "  sha256:         %s\n", J("desired_sha256"));
+	fprintf(out, "  last run:       %s", J("last_run.start"));
+	fprintf(out, " to %s", J("last_run.end"));
+	fprintf(out, " (%s)\n", J("last_run.reason"));
+	fprintf(out, "  outcome:        %s\n", J("last_run.outcome"));
+	fprintf(out, "  files changed:  %s\n", J("last_run.files_changed"));
+	fprintf(out, "  SRC actions:    %s\n", J("last_run.src_actions"));
+	fprintf(out, "  runs:           %s", J("runs"));
+	fprintf(out, " (drift repairs %s", J("drift_repairs"));
+	fprintf(out, ", new-intent changes %s", J("intent_changes"));
+	fprintf(out, ", failures %s)\n", J("failures"));
+	fprintf(out, "  incoming:       accepted %s", J("incoming_accepted"));
+	fprintf(out, ", rejected %s", J("incoming_rejected"));
+	fprintf(out, " (watch: %s)\n", J("watch"));
+	fprintf(out, "  next run:       %s\n", J("next_run"));
+	err = J("last_run.error");
+	fprintf(out, "  last error:     %s\n", *err ? err : "none");
+#undef J
+	sbuf_free(&l);
+}
+
+int
+status_show(const char *path, FILE *out)
+{
+	static const struct ytree_limits lim = { 1 << 20, 100000, 8 };
+	struct sbuf l = { 0 };
+	struct diags d;
+	struct ynode *j;
+	const char *oc;
+	char *buf;
+	size_t len;
+	int r;
+
+	if (fileio_read(path, lim.max_bytes, FILEIO_NOFOLLOW, &buf, &len) < 0) {
+		fprintf(stderr, "mailprov: %s: %s (has mailprovd run?)\n", path,
+		    strerror(errno));
+		return 1;
+	}
+	diags_init(&d, path);
+	j = ytree_parse(buf, len, &lim, &d);
+	free(buf);
+	diags_free(&d);
+	if (j == NULL || j->kind != YN_MAP) {
+		fprintf(stderr, "mailprov: %s: not a status file\n", path);
+		ynode_free(j);
+		return 1;
+	}
+	show(j, out);
+	oc = jget(j, "last_run.outcome", &l);
+	r = strcmp(oc, "changed") == 0 || strcmp(oc, "converged") == 0 ? 0 : 1;
+	ynode_free(j);
+	sbuf_free(&l);
+	return r;
+}
