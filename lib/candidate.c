@@ -84,13 +84,11 @@ make_check_dir(const struct candidate_opts *o, char **why)
  * at the copies; the cf copy's path, or NULL with *why.
  */
 static char *
-write_copies(const struct plan *p, const char *root, const char *dir,
-    char **why)
+write_copies(const struct plan *p, struct cf *cf, const char *root,
+    const char *dir, char **why)
 {
 	const struct plan_file *lhn = &p->f[PLAN_LOCAL_HOST_NAMES];
 	const struct plan_file *relay = &p->f[PLAN_RELAY_DOMAINS];
-	const struct plan_file *cff = &p->f[PLAN_SENDMAIL_CF];
-	struct cf *cf = cf_parse(cff->new.s, cff->new.len);
 	struct sbuf buf = { 0 };
 	char *lpath = NULL, *rpath = NULL, *cpath = NULL;
 
@@ -109,47 +107,79 @@ write_copies(const struct plan *p, const char *root, const char *dir,
 out:
 	free(lpath), free(rpath);
 	sbuf_free(&buf);
-	cf_free(cf);
 	return cpath;
+}
+
+/*
+ * stays_here - the host's own address is delivered on this host: by a
+ * mailer that runs a program or speaks LMTP to a local socket (local,
+ * procmail, dovecot's deliver, cyrusv2 ...), never by one that sends it
+ * to another host (relay, esmtp towards the smart host).
+ */
+static int
+stays_here(const struct cf *cf, const struct smcheck_seen *s,
+    const char *addr, char **why)
+{
+	int local = cf_mailer_is_local(cf, s->local_mailer);
+
+	if (local == 1 || (local < 0 && s->local_host == NULL))
+		return 0;
+	return seterr(why, "sendmail does not deliver %s on this host: its "
+	    "mailer '%s'%s%s%s sends it to another host", addr,
+	    s->local_mailer, s->local_host ? " (host " : "",
+	    s->local_host ? s->local_host : "", s->local_host ? ")" : "");
+}
+
+/* want_of - what the desired state says sendmail must answer. */
+static void
+want_of(const struct desired_sendmail *sm, struct smcheck_want *w,
+    char **local, char **domain)
+{
+	memset(w, 0, sizeof(*w));
+	w->hostname = sm->hostname.v;
+	w->domain = sm->domain.v;
+	w->fqdn = sm->fqdn.v;
+	w->smart_host = sm->smart_host.v;
+	w->accept_names = sm->accept_names.set ? &sm->accept_names.l : NULL;
+	w->relay_all = sm->relay_all.set && sm->relay_all.v;
+	*local = *domain = NULL;
+	if (sm->hostname.v != NULL) {
+		w->local_addr = *local = xasprintf("root@%s.%s", sm->hostname.v,
+		    sm->domain.v);
+		w->domain_addr = *domain = xasprintf("someone@mailprov-check.%s",
+		    sm->domain.v);
+	}
 }
 
 int
 candidate_check(const struct desired *ds, const struct plan *p,
     const struct candidate_opts *o, char **why)
 {
-	const struct desired_sendmail *sm = &ds->sendmail;
+	const struct plan_file *cff = &p->f[PLAN_SENDMAIL_CF];
+	struct cf *cf = cf_parse(cff->new.s, cff->new.len);
 	struct smcheck_want w;
 	struct smcheck_seen seen;
-	char *dir, *cpath, *local = NULL, *domain = NULL, *reason = NULL;
+	char *dir, *cpath = NULL, *local, *domain, *reason = NULL;
 	int r = -1;
 
+	want_of(&ds->sendmail, &w, &local, &domain);
 	if ((dir = make_check_dir(o, why)) == NULL)
-		return -1;
-	if ((cpath = write_copies(p, o->root, dir, why)) == NULL)
 		goto out;
-	memset(&w, 0, sizeof(w));
-	w.hostname = sm->hostname.v;
-	w.domain = sm->domain.v;
-	w.fqdn = sm->fqdn.v;
-	w.smart_host = sm->smart_host.v;
-	w.accept_names = sm->accept_names.set ? &sm->accept_names.l : NULL;
-	w.relay_all = sm->relay_all.set && sm->relay_all.v;
-	if (sm->hostname.v != NULL) {
-		w.local_addr = local = xasprintf("root@%s.%s", sm->hostname.v,
-		    sm->domain.v);
-		w.domain_addr = domain = xasprintf("someone@mailprov-check.%s",
-		    sm->domain.v);
-	}
+	if ((cpath = write_copies(p, cf, o->root, dir, why)) == NULL)
+		goto out;
 	if (smcheck_run(o->sendmail, cpath, o->timeout_ms, &w, &seen,
-	    &reason) < 0)
-		seterr(why, "%s: %s", p->f[PLAN_SENDMAIL_CF].label, reason);
+	    &reason) < 0 || (local != NULL && stays_here(cf, &seen, local,
+	    &reason) < 0))
+		seterr(why, "%s: %s", cff->label, reason);
 	else
 		r = 0;
 	smcheck_seen_free(&seen);
 	free(reason);
 out:
-	remove_check_dir(dir);
+	if (dir != NULL)
+		remove_check_dir(dir);
 	free(dir), free(cpath), free(local), free(domain);
+	cf_free(cf);
 	return r;
 }
 

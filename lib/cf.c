@@ -740,3 +740,53 @@ cf_point_class_file(struct cf *cf, char c, const char *path)
 	}
 	sbuf_free(&want);
 }
+
+/* mailer_field - the value of "K=" in a mailer definition (caller frees). */
+static char *
+mailer_field(const char *def, char k)
+{
+	const char *p;
+
+	for (p = def; (p = strchr(p, '=')) != NULL; p++) {
+		const char *q = p - 1;
+
+		if (q < def || *q != k || (q > def && q[-1] != ' ' &&
+		    q[-1] != '\t' && q[-1] != ','))
+			continue;
+		p++;
+		p += strspn(p, " \t");
+		return xstrndup(p, strcspn(p, ","));
+	}
+	return NULL;
+}
+
+int
+cf_mailer_is_local(const struct cf *cf, const char *name)
+{
+	size_t i, j, nl = strlen(name);
+	struct sbuf def = { 0 };
+	char *p, *a;
+	int r = -1;
+
+	for (i = 0; i < cf->n && r < 0; i++) {
+		if (cf->v[i].len < nl + 2 || cf->v[i].p[0] != 'M' ||
+		    strncmp(cf->v[i].p + 1, name, nl) != 0 ||
+		    cf->v[i].p[nl + 1] != ',')
+			continue;
+		def.len = 0;
+		for (j = i; j <= logical_end(cf, i); j++) {
+			char *b = body(cf, j);
+
+			sbuf_addf(&def, "%s ", b);
+			free(b);
+		}
+		p = mailer_field(def.s, 'P');
+		a = mailer_field(def.s, 'A');
+		/* A program (not [IPC]/[TCP]), or LMTP to a local socket. */
+		r = (p != NULL && p[0] != '[') || (a != NULL &&
+		    strncmp(a, "FILE", 4) == 0);
+		free(p), free(a);
+	}
+	sbuf_free(&def);
+	return r;
+}

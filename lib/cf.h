@@ -71,6 +71,13 @@ int		 cf_restrict_class(struct cf *cf, char c,
  * once done (CF_RELAY_NONE with on: -1, nothing changed).
  */
 int		 cf_relay_all(struct cf *cf, int on, enum cf_relay_shape *shape);
+/*
+ * cf_mailer_is_local - whether mailer name delivers on this host: 1 when
+ * its P= is a program (not [IPC] or [TCP]) or its A= is "FILE socket"
+ * (LMTP to a local socket), 0 when it talks to another host, -1 when the
+ * cf defines no such mailer.
+ */
+int		 cf_mailer_is_local(const struct cf *cf, const char *name);
 /* cf_point_class_file - active F<c> lines read path (for a check copy). */
 void		 cf_point_class_file(struct cf *cf, char c, const char *path);
 

@@ -28,6 +28,7 @@ smcheck_seen_free(struct smcheck_seen *s)
 {
 	free(s->w), free(s->m), free(s->j), free(s->S);
 	free(s->remote_mailer), free(s->remote_host), free(s->local_mailer);
+	free(s->local_host);
 	free(s->domain_mailer), free(s->domain_host);
 	strlist_clear(&s->class_w);
 	strlist_clear(&s->warnings);
@@ -180,10 +181,8 @@ compare(const struct smcheck_want *w, const struct smcheck_seen *s)
 		free(want), free(got);
 	}
 	if (w->local_addr && (s->local_mailer == NULL ||
-	    strcmp(s->local_mailer, "local") != 0))
-		return xasprintf("sendmail does not deliver %s locally (mailer "
-		    "'%s')", w->local_addr, s->local_mailer ? s->local_mailer :
-		    "none");
+	    strcmp(s->local_mailer, "*error*") == 0))
+		return xasprintf("sendmail cannot route %s", w->local_addr);
 	return NULL;
 }
 
@@ -245,12 +244,8 @@ smcheck_run(const char *sendmail, const char *cf, int timeout_ms,
 	}
 	parse_mailer(segs[5], &seen->remote_mailer, &seen->remote_host);
 	i = 6;
-	if (w->local_addr != NULL) {
-		char *h = NULL;
-
-		parse_mailer(segs[i++], &seen->local_mailer, &h);
-		free(h);
-	}
+	if (w->local_addr != NULL)
+		parse_mailer(segs[i++], &seen->local_mailer, &seen->local_host);
 	if (w->domain_addr != NULL)
 		parse_mailer(segs[i], &seen->domain_mailer, &seen->domain_host);
 	*why = compare(w, seen);

@@ -18,7 +18,8 @@ struct smcheck_want {
 	const char		*smart_host;	/* $S ("" for empty) */
 	const struct strlist	*accept_names;	/* all in $=w */
 	int			 relay_all;	/* remote mail -> smart host */
-	const char		*local_addr;	/* must reach the local mailer */
+	const char		*local_addr;	/* must be routed (candidate.c
+						   checks it stays here) */
 	const char		*domain_addr;	/* with relay_all: to the relay */
 };
 
@@ -26,7 +27,7 @@ struct smcheck_seen {
 	char	*w, *m, *j, *S;
 	struct strlist class_w;
 	char	*remote_mailer, *remote_host;	/* /parse someone@remote.example */
-	char	*local_mailer;
+	char	*local_mailer, *local_host;	/* /parse local_addr */
 	char	*domain_mailer, *domain_host;
 	struct strlist warnings;		/* lines printed before the banner */
 };

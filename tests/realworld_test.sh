@@ -1,0 +1,56 @@
+#!/bin/bash
+# realworld_test.sh - configurations of the shapes real hosts have, that
+# mailprov did not write: each case failed before the fix named in its
+# comment (issue 12) and must pass now.  The real sendmail judges.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+. tests/testenv.sh
+. tests/smlib.sh
+MP=$PWD/daemon/mailprov
+SBX=$PWD/tests/sendmail-sandbox
+S=$(mp_scratch realworld) || { echo "FAIL: no scratch directory"; exit 1; }
+export SM_HOSTNAME=dmspar02.example.net
+has() {	# has NAME FILE PATTERN (extended regex)
+	if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1" "no /$3/ in: $(tail -c 600 "$2")"; fi
+}
+
+# root NAME MC: a host whose sendmail.cf is built from tests/fixtures/MC.
+root() {
+	local r=$S/$1
+	rm -rf "$r"
+	mkdir -p "$r/etc/mail" "$r/etc/mailprov"
+	sh tests/mkcf.sh "tests/fixtures/$2" "$r/etc/mail/sendmail.cf" || return 1
+	printf 'postmaster: root\n' >"$r/etc/mail/aliases"
+	awk '/^service:/ { skip = 1; next } /^[a-z]/ { skip = 0 } !skip' conf/desired.yaml \
+	    >"$r/etc/mailprov/desired.yaml"
+	chmod 0600 "$r/etc/mailprov/desired.yaml"
+	echo "$r"
+}
+
+# 1. Local mail through a mailer not named "local" (LMTP to cyrus over a
+#    local socket; dovecot's deliver program): not a false refusal, and
+#    root@host.domain still goes to that mailer after the apply.
+for c in cyrus:m4-cyrus.mc:cyrusv2 dovecot:m4-dovecot.mc:dovecot; do
+	name=${c%%:*}; rest=${c#*:}; mc=${rest%%:*}; mailer=${rest#*:}
+	R=$(root "$name" "$mc") || { fail "$name: host set up"; continue; }
+	$MP apply --root "$R" --sendmail "$SBX" >"$S/$name.out" 2>&1
+	expect "$name local mailer: apply succeeds" "$?" 0
+	has "$name local mailer: sendmail was asked" "$S/$name.out" "sendmail accepts the new configuration"
+	expect "$name local mailer: root@host.domain still goes to $mailer" \
+	    "$(sm_parse "$R/etc/mail/sendmail.cf" root@dmspar02.example.net | cut -d' ' -f1)" "$mailer"
+done
+
+# 1b. The same cf with its cyrusv2 mailer turned into a network mailer
+#     (A=TCP $h): the host's own mail would leave the host; refused, with
+#     the mailer named, and nothing written.
+R=$(root tcp m4-cyrus.mc)
+sed -i 's|A=FILE /var/run/cyrus/socket/lmtp|A=TCP $h|' "$R/etc/mail/sendmail.cf"
+cp "$R/etc/mail/sendmail.cf" "$S/tcp.before"
+$MP apply --root "$R" --sendmail "$SBX" >"$S/tcp.out" 2>&1
+expect "network mailer for local mail: refused" "$?" 1
+has "network mailer for local mail: says where the mail would go" "$S/tcp.out" \
+    "does not deliver root@dmspar02.example.net on this host: its mailer 'cyrusv2' sends it to another host"
+cmp -s "$R/etc/mail/sendmail.cf" "$S/tcp.before" && pass "network mailer for local mail: sendmail.cf untouched" ||
+    fail "network mailer for local mail: sendmail.cf untouched"
+
+exit $((fails > 0))
