@@ -282,6 +282,30 @@ rollback(struct plan *p)
 	return bad;
 }
 
+/*
+ * drop_backups - the backups of files that hold their old bytes again: a
+ * failed run leaves none behind (mailprovd retries a failing run every
+ * interval, and each would add one per file).  A file the rollback could
+ * not put back keeps its backup: it is the way back.
+ */
+static void
+drop_backups(struct plan *p)
+{
+	int i;
+
+	for (i = 0; i < PLAN_NFILES; i++) {
+		struct plan_file *f = &p->f[i];
+
+		if (f->backup == NULL || f->replaced)
+			continue;
+		if (unlink(f->backup) < 0 && errno != ENOENT)
+			msg_warn("cannot remove the backup %s: %s", f->backup,
+			    strerror(errno));
+		free(f->backup);
+		f->backup = NULL;
+	}
+}
+
 /* undo_service - sendmail may hold the new files: back to how it was. */
 static int
 undo_service(struct apply *a)
@@ -327,6 +351,7 @@ undo(struct apply *a, const char *reason)
 		settled = 0;
 	}
 	free(why);
+	drop_backups(p);
 	if (undo_service(a) < 0)
 		settled = 0;
 	if (settled)

@@ -53,4 +53,29 @@ has "network mailer for local mail: says where the mail would go" "$S/tcp.out" \
 cmp -s "$R/etc/mail/sendmail.cf" "$S/tcp.before" && pass "network mailer for local mail: sendmail.cf untouched" ||
     fail "network mailer for local mail: sendmail.cf untouched"
 
+# 3. Failed applies do not pile up backups (mailprovd retries a failing
+#    run every interval): 30 applies whose alias rebuild fails leave no
+#    backup behind, and never more than backups.keep.
+R=$(root retry m4-aix.mc)
+cat >"$S/sm-fail-bi" <<EOF2
+#!/bin/sh
+for a in "\$@"; do [ "\$a" = -bi ] && { echo "newaliases: cannot rebuild" >&2; exit 75; }; done
+exec '$SBX' "\$@"
+EOF2
+chmod +x "$S/sm-fail-bi"
+n=0
+for i in $(seq 30); do
+	$MP apply --root "$R" --sendmail "$S/sm-fail-bi" --no-validate >"$S/retry.out" 2>&1 && n=$((n + 1))
+done
+expect "30 failing applies: none succeeded" "$n" 0
+has "30 failing applies: the last one failed at the rebuild" "$S/retry.out" "rebuilding the alias database"
+most=0
+for f in sendmail.cf aliases local-host-names relay-domains; do
+	c=$(find "$R/etc/mail" -name "$f.2*" | wc -l)
+	[ "$c" -gt "$most" ] && most=$c
+done
+expect "30 failing applies: no backup left by a failed run" "$most" 0
+[ "$most" -le 10 ] && pass "30 failing applies: at most backups.keep (10) backups per file" ||
+    fail "30 failing applies: at most backups.keep (10) backups per file" "$most"
+
 exit $((fails > 0))
