@@ -8,10 +8,43 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <netdb.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/*
+ * qualified - sendmail will find a name with a dot for this host: the
+ * name itself has one, or the resolver's canonical name for it does.
+ * Otherwise every sendmail run sleeps 60 s first ("My unqualified host
+ * name (vm) unknown; sleeping for retry"): say so at once instead.
+ */
+static int
+qualified(char **why)
+{
+	struct addrinfo hints, *res = NULL;
+	char host[256];
+	int ok;
+
+	if (gethostname(host, sizeof(host)) < 0)
+		return 0;	/* sendmail will tell */
+	host[sizeof(host) - 1] = '\0';
+	if (strchr(host, '.') != NULL)
+		return 0;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_CANONNAME;
+	ok = getaddrinfo(host, NULL, &hints, &res) == 0 && res != NULL &&
+	    res->ai_canonname != NULL && strchr(res->ai_canonname, '.') != NULL;
+	if (res != NULL)
+		freeaddrinfo(res);
+	if (ok)
+		return 0;
+	return seterr(why, "this host's name '%s' cannot be qualified, and "
+	    "sendmail would wait 60 s for it at every start: add its FQDN to "
+	    "/etc/hosts, e.g. \"10.1.2.3 %s.example.net %s\" with its own "
+	    "address and domain", host, host, host);
+}
 
 /*
  * run - sendmail -C cf MODE [ARG] with input, within timeout_ms (0: def).
@@ -24,6 +57,8 @@ run(const char *sendmail, const char *cf, const char *mode, const char *arg,
 {
 	const char *argv[] = { sendmail, "-C", cf, mode, arg, NULL };
 
+	if (qualified(why) < 0)
+		return -1;
 	/* proc_run does not write to argv; the cast is only its C type. */
 	if (proc_run((char *const *)(uintptr_t)argv, input, len,
 	    timeout_ms > 0 ? timeout_ms : def, r) < 0)

@@ -8,7 +8,10 @@
  *                        parses the answers)
  *   sendmail_newaliases  -bi -oAFILE: rebuild the alias database
  *   sendmail_verify      -bv postmaster: is the postmaster deliverable
- * A time limit of 0 takes the default of that run (paths.h).
+ * A time limit of 0 takes the default of that run (paths.h).  Before any
+ * run, the host's name must be one sendmail can qualify (it has a dot, or
+ * the resolver gives a canonical name with one): else sendmail would
+ * sleep 60 s before it reads anything, and the run fails at once instead.
  * Convention: 0 / -1 with the reason in *why (caller frees).
  */
 #ifndef MAILPROV_SENDMAIL_H

@@ -53,6 +53,42 @@ has "network mailer for local mail: says where the mail would go" "$S/tcp.out" \
 cmp -s "$R/etc/mail/sendmail.cf" "$S/tcp.before" && pass "network mailer for local mail: sendmail.cf untouched" ||
     fail "network mailer for local mail: sendmail.cf untouched"
 
+# 7. A host name sendmail cannot qualify: every sendmail run would sleep
+#    60 s first.  mailprov says so at once, with the cure, and starts no
+#    sendmail; once /etc/hosts gives the FQDN, the same apply runs.
+R=$(root shortname m4-aix.mc)
+cat >"$S/sm-record" <<EOF2
+#!/bin/sh
+echo "\$*" >>'$S/sm-record.log'
+exec '$SBX' "\$@"
+EOF2
+chmod +x "$S/sm-record"
+printf '127.0.0.1 localhost\n127.0.1.1 vm\n' >"$S/hosts-short"
+printf '127.0.0.1 localhost\n10.1.2.3 vm.example.net vm\n' >"$S/hosts-fqdn"
+# inhost HOSTS CMD...: CMD on a host called "vm" whose /etc/hosts is HOSTS.
+inhost() {
+	unshare -u -m sh -c 'hostname vm && mount --bind "$0" /etc/hosts && exec "$@"' "$@"
+}
+rm -f "$S/sm-record.log"
+inhost "$S/hosts-short" $MP apply --root "$R" --sendmail "$S/sm-record" >"$S/short.out" 2>&1
+expect "unqualified host name: apply refused" "$?" 1
+has "unqualified host name: the cause and the cure" "$S/short.out" \
+    "this host's name 'vm' cannot be qualified, and sendmail would wait 60 s for it at every start: add its FQDN to /etc/hosts, e.g. \"10.1.2.3 vm.example.net vm\""
+[ ! -e "$S/sm-record.log" ] && pass "unqualified host name: no sendmail was started" ||
+    fail "unqualified host name: no sendmail was started" "$(cat "$S/sm-record.log")"
+inhost "$S/hosts-fqdn" $MP apply --root "$R" --sendmail "$S/sm-record" >"$S/fqdn.out" 2>&1
+expect "host name qualified by /etc/hosts: apply runs" "$?" 0
+has "host name qualified by /etc/hosts: sendmail checked the candidate" "$S/sm-record.log" " -bt$"
+
+# ... and mailprovd says the same in status.json and lssrc -l.
+D=$S/shortd
+rm -rf "$D" && mp_daemon_root "$D"
+{ echo "sleep 3000"; echo status; echo stop; echo wait; } |
+    inhost "$S/hosts-short" timeout 60 ./tests/srcmstr "$PWD/daemon/mailprovd" --root "$D" >"$S/shortd.out" 2>&1
+has "unqualified host name: mailprovd's last error says it" "$D/var/mailprov/status.json" \
+    '"error": ".*this host.s name .vm. cannot be qualified'
+has "unqualified host name: lssrc -l says it" "$S/shortd.out" "^Last-error: .*this host's name 'vm' cannot be"
+
 # 3. Failed applies do not pile up backups (mailprovd retries a failing
 #    run every interval): 30 applies whose alias rebuild fails leave no
 #    backup behind, and never more than backups.keep.

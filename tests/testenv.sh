@@ -9,6 +9,16 @@
 # such a path, else under /run (a checkout under /tmp would not do:
 # sendmail ignores class and alias files below a world-writable directory).
 
+# A host whose name sendmail cannot qualify (this one may be called "vm")
+# makes mailprov refuse to start sendmail, as it should on a real host:
+# the tests run in a UTS namespace with a qualified name, as the sandbox
+# sendmail (tests/sendmail-sandbox) does.  Needs root, as the tests do.
+case $(hostname) in
+*.*) ;;
+*)	exec unshare -u bash -c 'hostname dmspar02.example.net && exec bash "$0" "$@"' \
+	    "$0" "$@" ;;
+esac
+
 mp_path_safe() {
 	_p=$1
 	while [ -n "$_p" ] && [ "$_p" != / ]; do
