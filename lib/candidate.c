@@ -7,6 +7,7 @@
 #include "candidate.h"
 #include "fileio.h"
 #include "paths.h"
+#include "sendmail.h"
 #include "smcheck.h"
 
 #include <dirent.h>
@@ -130,6 +131,101 @@ stays_here(const struct cf *cf, const struct smcheck_seen *s,
 	    s->local_host ? s->local_host : "", s->local_host ? ")" : "");
 }
 
+/*
+ * load_error - sendmail's "CF: line N: MESSAGE" about cf among lines; N
+ * and a pointer to MESSAGE, or NULL.
+ */
+static const char *
+load_error(const struct strlist *lines, const char *cf, unsigned *n)
+{
+	size_t i, cl = strlen(cf);
+	const char *s;
+	char *end;
+
+	for (i = 0; i < lines->n; i++) {
+		s = lines->v[i];
+		if (strncmp(s, cf, cl) != 0 || strncmp(s + cl, ": line ", 7) != 0)
+			continue;
+		*n = (unsigned)strtoul(s + cl + 7, &end, 10);
+		if (end[0] == ':' && end[1] == ' ')
+			return end + 2;
+	}
+	return NULL;
+}
+
+/*
+ * current_rejects - sendmail already reports msg at line n of the current
+ * cf (so it is not mailprov's edit).
+ */
+static int
+current_rejects(const struct candidate_opts *o, const char *cf, unsigned n,
+    const char *msg)
+{
+	struct proc_result r;
+	struct strlist lines = { 0 };
+	const char *m;
+	char *why = NULL, *save, *l;
+	unsigned at = 0;
+	int same;
+
+	if (sendmail_test(o->sendmail, cf, "", 0, o->timeout_ms, &r, &why) < 0) {
+		free(why);
+		return 0;
+	}
+	for (l = strtok_r(r.out.s, "\n", &save); l != NULL;
+	    l = strtok_r(NULL, "\n", &save))
+		strlist_push(&lines, l);
+	m = load_error(&lines, cf, &at);
+	same = m != NULL && at == n && strcmp(m, msg) == 0;
+	strlist_clear(&lines);
+	proc_result_free(&r);
+	return same;
+}
+
+/* unmask - "LABEL: reason", the check copy's path in it named as such. */
+static char *
+unmask(const char *label, const char *cpath, const char *reason)
+{
+	struct sbuf b = { 0 };
+	const char *s = reason, *hit;
+
+	sbuf_addf(&b, "%s: ", label);
+	while ((hit = strstr(s, cpath)) != NULL) {
+		sbuf_add(&b, s, (size_t)(hit - s));
+		sbuf_addf(&b, "(the check copy of %s)", label);
+		s = hit + strlen(cpath);
+	}
+	sbuf_adds(&b, s);
+	return b.s;
+}
+
+/*
+ * explain - sendmail's complaint about the check copy, in the admin's
+ * terms: the real file, the line of the current file it comes from (or
+ * that mailprov inserts it), and whether the current file has it too.
+ */
+static char *
+explain(const struct plan *p, const struct candidate_opts *o,
+    const char *cpath, const struct smcheck_seen *seen, const char *reason)
+{
+	const struct plan_file *cff = &p->f[PLAN_SENDMAIL_CF];
+	const char *msg;
+	unsigned n = 0, old;
+
+	if ((msg = load_error(&seen->warnings, cpath, &n)) == NULL ||
+	    n == 0 || n > p->cf_lines)
+		return unmask(cff->label, cpath, reason);
+	if ((old = p->cf_origin[n - 1]) == 0)
+		return xasprintf("sendmail rejects the new %s at line %u, a "
+		    "line mailprov inserts: %s", cff->label, n, msg);
+	if (current_rejects(o, cff->path, old, msg))
+		return xasprintf("sendmail already rejects the current %s at "
+		    "line %u: %s (not mailprov's edit: mend the file first)",
+		    cff->label, old, msg);
+	return xasprintf("sendmail rejects the new %s at line %u (line %u of "
+	    "the current file): %s", cff->label, n, old, msg);
+}
+
 /* want_of - what the desired state says sendmail must answer. */
 static void
 want_of(const struct desired_sendmail *sm, struct smcheck_want *w,
@@ -168,8 +264,10 @@ candidate_check(const struct desired *ds, const struct plan *p,
 	if ((cpath = write_copies(p, cf, o->root, dir, why)) == NULL)
 		goto out;
 	if (smcheck_run(o->sendmail, cpath, o->timeout_ms, &w, &seen,
-	    &reason) < 0 || (local != NULL && stays_here(cf, &seen, local,
-	    &reason) < 0))
+	    &reason) < 0) {
+		free(*why);
+		*why = explain(p, o, cpath, &seen, reason);
+	} else if (local != NULL && stays_here(cf, &seen, local, &reason) < 0)
 		seterr(why, "%s: %s", cff->label, reason);
 	else
 		r = 0;

@@ -205,6 +205,10 @@ plan_files(const struct desired *ds, const char *root, struct plan *p,
 	if (edit_cf(ds, cf, p, &lhn, &relay, why) == 0) {
 		memset(&p->errpos, 0, sizeof(p->errpos));
 		cf_serialize(cf, &f->new);
+		p->cf_lines = cf->n;
+		p->cf_origin = xreallocarray(NULL, cf->n, sizeof(unsigned));
+		for (i = 0; i < cf->n; i++)
+			p->cf_origin[i] = cf->v[i].orig;
 		for (i = 0; i < cf->notes.n; i++)
 			strlist_push(&p->notes, cf->notes.v[i]);
 		r = load_lists(ds, root, cf, p, lhn, relay, why);
@@ -334,5 +338,6 @@ plan_free(struct plan *p)
 	strlist_clear(&p->notes);
 	strlist_clear(&p->src_done);
 	free(p->marker);
+	free(p->cf_origin);
 	memset(p, 0, sizeof(*p));
 }

@@ -52,6 +52,9 @@ struct plan {
 	struct service_plan	 svc;		/* SRC steps (.managed: any) */
 	struct strlist		 src_done;	/* SRC steps apply ran */
 	char			*marker;	/* the applying marker's path */
+	unsigned		*cf_origin;	/* new cf line i+1 was line
+						   cf_origin[i] (0: inserted) */
+	size_t			 cf_lines;
 	int			 interrupted;	/* the marker was found */
 };
 

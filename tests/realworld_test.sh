@@ -53,6 +53,52 @@ has "network mailer for local mail: says where the mail would go" "$S/tcp.out" \
 cmp -s "$R/etc/mail/sendmail.cf" "$S/tcp.before" && pass "network mailer for local mail: sendmail.cf untouched" ||
     fail "network mailer for local mail: sendmail.cf untouched"
 
+# 4. sendmail's complaint about the candidate names the admin's file and
+#    line, not the deleted check copy: the line of the current file it
+#    comes from, or that mailprov inserts it; and when the current file
+#    has the same error, that it is not mailprov's edit.
+# badline PATTERN: a sendmail that finds an error in the check copy, at
+# its first line matching PATTERN (the real sendmail answers the rest;
+# mailprov gives its commands a clean environment, so the pattern is
+# written into the script).
+badline() {
+	cat >"$S/sm-badline" <<EOF2
+#!/bin/sh
+cf=; prev=
+for a in "\$@"; do [ "\$prev" = -C ] && cf=\$a; prev=\$a; done
+case \$cf in
+*/check.*/sendmail.cf)
+	n=\$(grep -n '$1' "\$cf" | head -1 | cut -d: -f1)
+	echo "\$cf: line \$n: test error on this line" ;;
+esac
+exec '$SBX' "\$@"
+EOF2
+	chmod +x "$S/sm-badline"
+}
+R=$(root lines m4-aix.mc)
+cf=$R/etc/mail/sendmail.cf
+old_ds=$(grep -n '^DS' "$cf" | cut -d: -f1)
+badline '^DS'
+$MP apply --root "$R" --sendmail "$S/sm-badline" >"$S/lines1.out" 2>&1
+expect "error on a kept line: refused" "$?" 1
+new_ds=$(sed -n 's/.* at line \([0-9]*\) (line.*/\1/p' "$S/lines1.out")
+has "error on a kept line: the real file, its line now and in the current file" "$S/lines1.out" \
+    "sendmail rejects the new /etc/mail/sendmail.cf at line [0-9]+ \(line $old_ds of the current file\): test error on this line"
+[ -n "$new_ds" ] && [ "$new_ds" -ne "$old_ds" ] && pass "error on a kept line: the shift by mailprov's insertions is shown" ||
+    fail "error on a kept line: the shift by mailprov's insertions is shown" "new '$new_ds', old '$old_ds'"
+hasnt_check() { if grep -q "$2" "$3"; then fail "$1" "$(grep "$2" "$3")"; else pass "$1"; fi; }
+hasnt_check "error on a kept line: no check copy named" "check\." "$S/lines1.out"
+badline '^Dwdmspar02'
+$MP apply --root "$R" --sendmail "$S/sm-badline" >"$S/lines2.out" 2>&1
+expect "error on an inserted line: refused" "$?" 1
+has "error on an inserted line: says mailprov inserts it" "$S/lines2.out" \
+    "sendmail rejects the new /etc/mail/sendmail.cf at line [0-9]+, a line mailprov inserts: test error on this line"
+sed -i '100i Kmymap nosuchclass' "$cf"
+$MP apply --root "$R" --sendmail "$SBX" >"$S/lines3.out" 2>&1
+expect "error already in the current file: refused" "$?" 1
+has "error already in the current file: not mailprov's edit" "$S/lines3.out" \
+    "sendmail already rejects the current /etc/mail/sendmail.cf at line 100: readcf: map mymap: class nosuchclass not available \(not mailprov's edit"
+
 # 7. A host name sendmail cannot qualify: every sendmail run would sleep
 #    60 s first.  mailprov says so at once, with the cure, and starts no
 #    sendmail; once /etc/hosts gives the FQDN, the same apply runs.

@@ -182,7 +182,8 @@ expect "rollback: managed files as before" \
 R=$(mkroot reject)
 printf 'Xthis is no configuration line\n' >>"$R/etc/mail/sendmail.cf"
 vg apply-sendmail-rejects 1 "$MP" apply -f "$D" --root "$R" --sendmail "$SBX"
-has "sendmail rejects: says so" "$S/apply-sendmail-rejects.out" 'sendmail rejects the new configuration|sendmail reports an error'
+has "sendmail rejects: says so" "$S/apply-sendmail-rejects.out" \
+    "sendmail already rejects the current /etc/mail/sendmail.cf at line $(wc -l <"$R/etc/mail/sendmail.cf"): Xthis"
 
 # SRC steps, mock backend: first apply starts sendmail; then a port check
 # that fails rolls the files back and refreshes again.
