@@ -232,6 +232,7 @@ cmd_plan(struct cli *c)
 	struct runopts ro;
 	struct plan p;
 	char *why = NULL;
+	size_t i;
 	int r = 1;
 
 	if (ds == NULL)
@@ -244,6 +245,8 @@ cmd_plan(struct cli *c)
 	if (plan_build(ds, c->root, c->state_dir, ro.apply.src, &p, &why) < 0)
 		report(c, &p, why);
 	else if (!plan_pending(&p)) {
+		for (i = 0; i < p.warnings.n; i++)
+			printf("warning: %s\n", p.warnings.v[i]);
 		printf("mailprov: no changes\n");
 		r = 0;
 	} else {

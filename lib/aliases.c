@@ -374,3 +374,59 @@ aliases_edit(const char *buf, size_t len, const struct desired_aliases *want,
 	free(ix);
 	return dirty;
 }
+
+/* problem - one more line sendmail cannot read. */
+static void
+problem(struct aliases_problems *pr, size_t line, const char *name,
+    size_t nlen, const char *what)
+{
+	struct aliases_problem *x;
+
+	pr->v = xreallocarray(pr->v, pr->n + 1, sizeof(*pr->v));
+	x = &pr->v[pr->n++];
+	x->line = line;
+	x->name = xstrndup(name, nlen);
+	x->what = what;
+}
+
+void
+aliases_lint(const char *buf, size_t len, struct aliases_problems *pr)
+{
+	size_t p, e, line = 1, n;
+	int in_entry = 0;
+
+	memset(pr, 0, sizeof(*pr));
+	for (p = 0; p < len; p = e, line++) {
+		e = line_end(buf, len, p);
+		if (buf[p] == ' ' || buf[p] == '\t') {
+			/* sendmail: "Non-continuation line starts with space" */
+			if (!in_entry && !blank_from(buf, p, e))
+				problem(pr, line, "", 0, "a continuation line "
+				    "with no entry before it");
+			continue;
+		}
+		in_entry = 0;
+		if (buf[p] == '#' || blank_from(buf, p, e))
+			continue;
+		if (memchr(buf + p, ':', e - p) != NULL) {
+			in_entry = 1;
+			continue;
+		}
+		for (n = 0; p + n < e && strchr(" \t\r\n", buf[p + n]) == NULL;
+		    n++)
+			;
+		problem(pr, line, buf + p, n, "no ':' after the name (another "
+		    "MTA's syntax?)");
+	}
+}
+
+void
+aliases_problems_free(struct aliases_problems *pr)
+{
+	size_t i;
+
+	for (i = 0; i < pr->n; i++)
+		free(pr->v[i].name);
+	free(pr->v);
+	memset(pr, 0, sizeof(*pr));
+}

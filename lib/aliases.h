@@ -60,6 +60,27 @@ int	aliases_edit(const char *buf, size_t len,
 	    const struct desired_aliases *want, struct sbuf *out,
 	    struct strlist *notes);
 
+/* A line of an aliases file that sendmail cannot read. */
+struct aliases_problem {
+	size_t		 line;		/* 1-based */
+	char		*name;		/* its first word ("" for none) */
+	const char	*what;		/* what is wrong, static text */
+};
+
+struct aliases_problems {
+	struct aliases_problem	*v;
+	size_t			 n;
+};
+
+/*
+ * aliases_lint - the lines of buf that sendmail's alias reader cannot
+ * read: a line with no ':' after the name (as another MTA writes
+ * "@example.com user@example.com"), a continuation line with no entry
+ * before it.  The editor steps over such lines and keeps them.
+ */
+void	aliases_lint(const char *buf, size_t len, struct aliases_problems *pr);
+void	aliases_problems_free(struct aliases_problems *pr);
+
 /* aliases_split_targets - "a, b, \"|x y\"" into trimmed targets. */
 void	aliases_split_targets(const char *s, size_t n, struct strlist *out);
 

@@ -112,7 +112,8 @@ check(const struct apply *a, char **why)
 	const struct apply_opts *o = a->o;
 	struct candidate_opts co;
 
-	if (!o->validate || !plan_needs_refresh(a->p))
+	if (!o->validate || (!plan_needs_refresh(a->p) &&
+	    !a->p->f[PLAN_ALIASES].changed))
 		return 0;
 	if (access(o->sendmail, X_OK) < 0)
 		return seterr(why, "%s is not there to check the new "
@@ -346,9 +347,16 @@ undo(struct apply *a, const char *reason)
 		settled = 0;
 	else if (al->changed && al->exists && !al->replaced &&
 	    al->backup != NULL && newaliases(a, &why) < 0) {
-		/* The database may have been rebuilt from the new file. */
+		/*
+		 * The database may have been rebuilt from the new file, and
+		 * the old file, back in place, cannot rebuild it: a later run
+		 * could not either, so the marker goes all the same.
+		 */
 		msg_error("%s", why);
-		settled = 0;
+		msg_error("the old %s is back in place, but sendmail cannot "
+		    "build its alias database either: the old aliases file "
+		    "itself is unusable; mend it and run sendmail -bi",
+		    al->label);
 	}
 	free(why);
 	drop_backups(p);
@@ -365,6 +373,7 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
     struct plan *p, char **why)
 {
 	struct apply a;
+	size_t i;
 	int r = -1;
 
 	memset(&a, 0, sizeof(a));
@@ -376,6 +385,8 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	if (plan_build(ds, o->root, o->state_dir, o->src, p, why) < 0)
 		goto out;
 	remove_stale(p, o->state_dir);
+	for (i = 0; i < p->warnings.n; i++)
+		msg_warn("warning: %s", p->warnings.v[i]);
 	if (!plan_pending(p)) {
 		msg_info("no changes");
 		r = 0;

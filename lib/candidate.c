@@ -226,6 +226,37 @@ explain(const struct plan *p, const struct candidate_opts *o,
 	    "the current file): %s", cff->label, n, old, msg);
 }
 
+/*
+ * check_aliases - sendmail builds an alias database from the new aliases
+ * file (a private copy, its database beside it in the check directory):
+ * a file sendmail cannot read is found before anything is written.
+ */
+static int
+check_aliases(const struct plan *p, const struct candidate_opts *o,
+    const char *dir, const char *cpath, char **why)
+{
+	const struct plan_file *al = &p->f[PLAN_ALIASES];
+	char *apath, *reason = NULL;
+	int r = 0;
+
+	if (!al->changed)
+		return 0;
+	if ((apath = write_check_file(o->root, dir, "aliases", &al->new,
+	    why)) == NULL)
+		return -1;
+	if (sendmail_newaliases(o->sendmail, cpath, apath, o->timeout_ms,
+	    &reason) < 0) {
+		char *m = unmask(al->label, apath, reason);
+
+		r = seterr(why, "sendmail cannot build the alias database from "
+		    "the new %s: %s", al->label, m + strlen(al->label) + 2);
+		free(m);
+	}
+	free(reason);
+	free(apath);
+	return r;
+}
+
 /* want_of - what the desired state says sendmail must answer. */
 static void
 want_of(const struct desired_sendmail *sm, struct smcheck_want *w,
@@ -270,7 +301,7 @@ candidate_check(const struct desired *ds, const struct plan *p,
 	} else if (local != NULL && stays_here(cf, &seen, local, &reason) < 0)
 		seterr(why, "%s: %s", cff->label, reason);
 	else
-		r = 0;
+		r = check_aliases(p, o, dir, cpath, why);
 	smcheck_seen_free(&seen);
 	free(reason);
 out:

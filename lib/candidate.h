@@ -8,7 +8,9 @@
  * it loads cleanly, the identity macros, $=w and the routing of a local,
  * a remote and a domain address are what the desired state says) and
  * removes the copies.  So sendmail answers for exactly the set of files
- * about to be written.  Convention: 0 / -1 with the reason in *why.
+ * about to be written.  When the aliases change, sendmail also builds an
+ * alias database from a copy of the new aliases file, in the same
+ * directory.  Convention: 0 / -1 with the reason in *why.
  */
 #ifndef MAILPROV_CANDIDATE_H
 #define MAILPROV_CANDIDATE_H

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /*
@@ -143,6 +144,42 @@ edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
 	return 0;
 }
 
+/*
+ * lint_aliases - lines of the aliases file sendmail cannot read.  On a
+ * line that names an entry of the desired state, mailprov would add a
+ * second definition beside it: refused.  Elsewhere it is the admin's
+ * line: a warning (the candidate check asks sendmail whether it matters).
+ */
+static int
+lint_aliases(const struct desired_aliases *want, struct plan *p, char **why)
+{
+	const struct plan_file *f = &p->f[PLAN_ALIASES];
+	struct aliases_problems pr;
+	size_t i, k;
+	int r = 0;
+
+	aliases_lint(f->old, f->oldlen, &pr);
+	for (i = 0; i < pr.n && r == 0; i++) {
+		const struct aliases_problem *x = &pr.v[i];
+
+		for (k = 0; k < want->n; k++)
+			if (strcasecmp(want->entries[k].name, x->name) == 0)
+				break;
+		if (k < want->n) {
+			p->errpos = want->entries[k].at;
+			r = seterr(why, "%s:%zu: %s: sendmail cannot read this "
+			    "line, which names the entry '%s' this desired "
+			    "state sets; mend or remove it first", f->label,
+			    x->line, x->what, x->name);
+		} else
+			strlist_take(&p->warnings, xasprintf("%s:%zu: %s: "
+			    "sendmail cannot read this line (not an entry "
+			    "mailprov manages)", f->label, x->line, x->what));
+	}
+	aliases_problems_free(&pr);
+	return r;
+}
+
 /* load_lists - the list files and the aliases the cf names. */
 static int
 load_lists(const struct desired *ds, const char *root, const struct cf *cf,
@@ -171,7 +208,7 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 		afile = cf_alias_file(cf);
 		loaded = load_file(f, root, afile ? afile : DEF_ALIASES, why);
 		free(afile);
-		if (loaded < 0)
+		if (loaded < 0 || lint_aliases(&sm->aliases, p, why) < 0)
 			return -1;
 		same = !aliases_edit(f->old, f->oldlen, &sm->aliases,
 		    &f->new, &p->notes);
@@ -273,6 +310,8 @@ plan_print(const struct plan *p, const struct desired *ds, FILE *out)
 	size_t i;
 
 	print_files(p, out);
+	for (i = 0; i < p->warnings.n; i++)
+		fprintf(out, "warning: %s\n", p->warnings.v[i]);
 	for (i = 0; i < p->notes.n; i++)
 		fprintf(out, "note: %s\n", p->notes.v[i]);
 	if (p->interrupted)
@@ -336,6 +375,7 @@ plan_free(struct plan *p)
 		sbuf_free(&p->f[i].new);
 	}
 	strlist_clear(&p->notes);
+	strlist_clear(&p->warnings);
 	strlist_clear(&p->src_done);
 	free(p->marker);
 	free(p->cf_origin);

@@ -46,6 +46,7 @@ struct plan_file {
 struct plan {
 	struct plan_file	 f[PLAN_NFILES];
 	struct strlist		 notes;
+	struct strlist		 warnings;	/* for the admin to look at */
 	enum cf_relay_shape	 shape;
 	int			 nchanged;
 	struct dpos		 errpos;	/* the key an error is about */

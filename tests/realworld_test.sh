@@ -14,6 +14,8 @@ has() {	# has NAME FILE PATTERN (extended regex)
 	if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1" "no /$3/ in: $(tail -c 600 "$2")"; fi
 }
 
+hasnt_check() { if grep -q "$2" "$3"; then fail "$1" "$(grep "$2" "$3")"; else pass "$1"; fi; }
+
 # root NAME MC: a host whose sendmail.cf is built from tests/fixtures/MC.
 root() {
 	local r=$S/$1
@@ -86,7 +88,6 @@ has "error on a kept line: the real file, its line now and in the current file" 
     "sendmail rejects the new /etc/mail/sendmail.cf at line [0-9]+ \(line $old_ds of the current file\): test error on this line"
 [ -n "$new_ds" ] && [ "$new_ds" -ne "$old_ds" ] && pass "error on a kept line: the shift by mailprov's insertions is shown" ||
     fail "error on a kept line: the shift by mailprov's insertions is shown" "new '$new_ds', old '$old_ds'"
-hasnt_check() { if grep -q "$2" "$3"; then fail "$1" "$(grep "$2" "$3")"; else pass "$1"; fi; }
 hasnt_check "error on a kept line: no check copy named" "check\." "$S/lines1.out"
 badline '^Dwdmspar02'
 $MP apply --root "$R" --sendmail "$S/sm-badline" >"$S/lines2.out" 2>&1
@@ -134,6 +135,55 @@ rm -rf "$D" && mp_daemon_root "$D"
 has "unqualified host name: mailprovd's last error says it" "$D/var/mailprov/status.json" \
     '"error": ".*this host.s name .vm. cannot be qualified'
 has "unqualified host name: lssrc -l says it" "$S/shortd.out" "^Last-error: .*this host's name 'vm' cannot be"
+
+# 2. An aliases file in another MTA's syntax ("@example.com user@..." has
+#    no colon): plan says which line sendmail cannot read; apply asks
+#    sendmail about the new aliases before writing anything, and refuses.
+R=$(root othermta m4-aix.mc)
+printf '@example.com user@example.com\npostmaster: root\n' >"$R/etc/mail/aliases"
+sums() { (cd "$R/etc/mail" && cksum sendmail.cf aliases local-host-names relay-domains 2>&1); }
+before=$(sums)
+$MP plan --root "$R" --sendmail "$SBX" >"$S/mta-plan.out" 2>&1
+expect "other MTA's aliases: plan finds changes" "$?" 2
+has "other MTA's aliases: plan names the line" "$S/mta-plan.out" \
+    "^warning: /etc/mail/aliases:1: no ':' after the name \(another MTA's syntax\?\): sendmail cannot read this line \(not an entry mailprov manages\)$"
+$MP apply --root "$R" --sendmail "$SBX" >"$S/mta-apply.out" 2>&1
+expect "other MTA's aliases: apply refused" "$?" 1
+has "other MTA's aliases: sendmail's verdict, before any write" "$S/mta-apply.out" \
+    "sendmail cannot build the alias database from the new /etc/mail/aliases: .*line 1: missing colon"
+expect "other MTA's aliases: nothing written" "$(sums)" "$before"
+[ ! -e "$R/var/mailprov/applying" ] && pass "other MTA's aliases: no applying marker" ||
+    fail "other MTA's aliases: no applying marker"
+$MP plan --root "$R" --sendmail "$SBX" >"$S/mta-plan2.out" 2>&1
+hasnt_check "other MTA's aliases: the next plan sees no interrupted run" "interrupted" "$S/mta-plan2.out"
+# A line sendmail cannot read that names an entry the desired state sets.
+printf 'postmaster root\n' >"$R/etc/mail/aliases"
+$MP plan --root "$R" --sendmail "$SBX" >"$S/mta-own.out" 2>&1
+expect "unreadable line naming a desired entry: plan refuses" "$?" 1
+has "unreadable line naming a desired entry: at the desired key, naming the line" "$S/mta-own.out" \
+    "^$R/etc/mailprov/desired.yaml:[0-9]+:[0-9]+: /etc/mail/aliases:1: no ':' after the name .* names the entry 'postmaster'"
+
+# 2c. The old aliases file cannot be built by sendmail, the new one can;
+#     a later step fails: after the rollback the files are all back, so
+#     the applying marker goes, and the message says the old file is bad.
+D=$S/oldbad
+rm -rf "$D" && mp_daemon_root "$D"
+printf 'postmaster: root\nops: OLDONLY\n' >"$D/etc/mail/aliases"
+cat >"$S/sm-oldbad" <<EOF2
+#!/bin/sh
+for a in "\$@"; do
+	case \$a in -oA*) grep -q OLDONLY "\${a#-oA}" && { echo "\${a#-oA}: line 2: unusable (test)"; exit 70; } ;; esac
+done
+exec '$SBX' "\$@"
+EOF2
+chmod +x "$S/sm-oldbad"
+$MP apply --root "$D" --sendmail "$S/sm-oldbad" --src-backend mock --verify-port 127.0.0.1:9 >"$S/oldbad.out" 2>&1
+expect "old aliases unusable, a later step fails: refused" "$?" 1
+has "old aliases unusable: the rollback happened" "$S/oldbad.out" "restored /etc/mail/aliases"
+has "old aliases unusable: says the old file is unusable" "$S/oldbad.out" \
+    "the old /etc/mail/aliases is back in place, but sendmail cannot build its alias database either: the old aliases file itself is unusable"
+[ ! -e "$D/var/mailprov/applying" ] && pass "old aliases unusable: the applying marker is gone" ||
+    fail "old aliases unusable: the applying marker is gone"
 
 # 3. Failed applies do not pile up backups (mailprovd retries a failing
 #    run every interval): 30 applies whose alias rebuild fails leave no
