@@ -70,50 +70,50 @@ check_sha256(const char *s)
 	return NULL;
 }
 
-static const struct key verify_keys[] = {
-	{ "port", K_STR, C(verify_port), NULL, check_port, NULL, NULL, 0,
+static const struct schema_key verify_keys[] = {
+	{ "port", SCHEMA_STR, C(verify_port), NULL, check_port, NULL, NULL, 0,
 	    NULL },
-	{ "bv", K_BOOL, C(verify_bv), NULL, NULL, NULL, NULL, 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ "bv", SCHEMA_BOOL, C(verify_bv), NULL, NULL, NULL, NULL, 0, NULL },
+	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
-static const struct key top_keys[] = {
-	{ "desired", K_STR, C(desired), NULL, names_check_abspath, NULL, NULL,
+static const struct schema_key top_keys[] = {
+	{ "desired", SCHEMA_STR, C(desired), NULL, names_check_abspath, NULL, NULL,
 	    0, NULL },
-	{ "incoming", K_STR, C(incoming), NULL, names_check_abspath, NULL,
+	{ "incoming", SCHEMA_STR, C(incoming), NULL, names_check_abspath, NULL,
 	    NULL, 0, NULL },
-	{ "state_dir", K_STR, C(state_dir), NULL, names_check_abspath, NULL,
+	{ "state_dir", SCHEMA_STR, C(state_dir), NULL, names_check_abspath, NULL,
 	    NULL, 0, NULL },
-	{ "interval", K_INT, C(interval), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "settle", K_INT, C(settle), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "poll", K_INT, C(poll), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "history", K_INT, C(history), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "src_backend", K_ENUM, C(backend), NULL, NULL, backends, NULL, 0,
+	{ "interval", SCHEMA_INT, C(interval), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "settle", SCHEMA_INT, C(settle), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "poll", SCHEMA_INT, C(poll), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "history", SCHEMA_INT, C(history), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "src_backend", SCHEMA_ENUM, C(backend), NULL, NULL, backends, NULL, 0,
 	    NULL },
-	{ "src_bindir", K_STR, C(src_bindir), NULL, names_check_abspath, NULL,
+	{ "src_bindir", SCHEMA_STR, C(src_bindir), NULL, names_check_abspath, NULL,
 	    NULL, 0, NULL },
-	{ "sendmail", K_STR, C(sendmail), NULL, names_check_abspath, NULL,
+	{ "sendmail", SCHEMA_STR, C(sendmail), NULL, names_check_abspath, NULL,
 	    NULL, 0, NULL },
-	{ "timeout", K_INT, C(timeout), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "verify", K_SECTION, C(verify), verify_keys, NULL, NULL, NULL, 0,
+	{ "timeout", SCHEMA_INT, C(timeout), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "verify", SCHEMA_SECTION, C(verify), verify_keys, NULL, NULL, NULL, 0,
 	    NULL },
-	{ "syslog_facility", K_STR, C(facility), NULL, check_facility, NULL,
+	{ "syslog_facility", SCHEMA_STR, C(facility), NULL, check_facility, NULL,
 	    NULL, 0, NULL },
-	{ "source", K_STR, C(source), NULL, check_url, NULL, NULL, 0, NULL },
-	{ "report_url", K_STR, C(report_url), NULL, check_url, NULL, NULL, 0,
+	{ "source", SCHEMA_STR, C(source), NULL, check_url, NULL, NULL, 0, NULL },
+	{ "report_url", SCHEMA_STR, C(report_url), NULL, check_url, NULL, NULL, 0,
 	    NULL },
-	{ "ca_file", K_STR, C(ca_file), NULL, names_check_abspath, NULL, NULL,
+	{ "ca_file", SCHEMA_STR, C(ca_file), NULL, names_check_abspath, NULL, NULL,
 	    0, NULL },
-	{ "ca_path", K_STR, C(ca_path), NULL, names_check_abspath, NULL, NULL,
+	{ "ca_path", SCHEMA_STR, C(ca_path), NULL, names_check_abspath, NULL, NULL,
 	    0, NULL },
-	{ "cert", K_STR, C(cert), NULL, names_check_abspath, NULL, NULL, 0,
+	{ "cert", SCHEMA_STR, C(cert), NULL, names_check_abspath, NULL, NULL, 0,
 	    NULL },
-	{ "key", K_STR, C(key), NULL, names_check_abspath, NULL, NULL, 0,
+	{ "key", SCHEMA_STR, C(key), NULL, names_check_abspath, NULL, NULL, 0,
 	    NULL },
-	{ "insecure", K_BOOL, C(insecure), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "sha256", K_STR, C(sha256), NULL, check_sha256, NULL, NULL, 0,
+	{ "insecure", SCHEMA_BOOL, C(insecure), NULL, NULL, NULL, NULL, 0, NULL },
+	{ "sha256", SCHEMA_STR, C(sha256), NULL, check_sha256, NULL, NULL, 0,
 	    NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
 /* range - an integer key within [lo, hi], or an error at it. */

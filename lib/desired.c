@@ -27,7 +27,7 @@
 
 /* ------------------------------------------------------------- schema */
 
-static void load_aliases(struct schema_loader *L, const struct key *k,
+static void load_aliases(struct schema_loader *L, const struct schema_key *k,
     const struct ynode *v, const char *name);
 
 #define OFF(m)	offsetof(struct desired, m)
@@ -35,68 +35,68 @@ static void load_aliases(struct schema_loader *L, const struct key *k,
 static const char *const mode_choices[] = { "merge", "exact", NULL };
 static const char *const state_choices[] = { "running", "stopped", NULL };
 
-static const struct key aliases_keys[] = {
-	{ "mode", K_ENUM, OFF(sendmail.aliases.mode), NULL, NULL,
+static const struct schema_key aliases_keys[] = {
+	{ "mode", SCHEMA_ENUM, OFF(sendmail.aliases.mode), NULL, NULL,
 	    mode_choices, NULL, 0, NULL },
-	{ "allow_programs", K_BOOL, OFF(sendmail.aliases.allow_programs),
+	{ "allow_programs", SCHEMA_BOOL, OFF(sendmail.aliases.allow_programs),
 	    NULL, NULL, NULL, NULL, 0, NULL },
-	{ "allow_files", K_BOOL, OFF(sendmail.aliases.allow_files), NULL,
+	{ "allow_files", SCHEMA_BOOL, OFF(sendmail.aliases.allow_files), NULL,
 	    NULL, NULL, NULL, 0, NULL },
-	{ "entries", K_CUSTOM, OFF(sendmail.aliases), NULL, NULL, NULL,
+	{ "entries", SCHEMA_CUSTOM, OFF(sendmail.aliases), NULL, NULL, NULL,
 	    NULL, 0, load_aliases },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
-static const struct key sendmail_keys[] = {
-	{ "config", K_STR, OFF(sendmail.config), NULL, names_check_abspath,
+static const struct schema_key sendmail_keys[] = {
+	{ "config", SCHEMA_STR, OFF(sendmail.config), NULL, names_check_abspath,
 	    NULL, NULL, 0, NULL },
-	{ "hostname", K_STR, OFF(sendmail.hostname), NULL,
+	{ "hostname", SCHEMA_STR, OFF(sendmail.hostname), NULL,
 	    names_check_short_host, NULL, NULL, 0, NULL },
-	{ "domain", K_STR, OFF(sendmail.domain), NULL, names_check_domain,
+	{ "domain", SCHEMA_STR, OFF(sendmail.domain), NULL, names_check_domain,
 	    NULL, NULL, 0, NULL },
-	{ "fqdn", K_STR, OFF(sendmail.fqdn), NULL, names_check_domain, NULL,
+	{ "fqdn", SCHEMA_STR, OFF(sendmail.fqdn), NULL, names_check_domain, NULL,
 	    NULL, 0, NULL },
-	{ "accept_names", K_LIST, OFF(sendmail.accept_names), NULL,
+	{ "accept_names", SCHEMA_LIST, OFF(sendmail.accept_names), NULL,
 	    names_check_dns, NULL, NULL, 0, NULL },
-	{ "smart_host", K_STR, OFF(sendmail.smart_host), NULL,
+	{ "smart_host", SCHEMA_STR, OFF(sendmail.smart_host), NULL,
 	    names_check_smart_host, NULL, NULL, 0, NULL },
-	{ "relay_all", K_BOOL, OFF(sendmail.relay_all), NULL, NULL, NULL,
+	{ "relay_all", SCHEMA_BOOL, OFF(sendmail.relay_all), NULL, NULL, NULL,
 	    NULL, 0, NULL },
-	{ "relay_domains", K_LIST, OFF(sendmail.relay_domains), NULL,
+	{ "relay_domains", SCHEMA_LIST, OFF(sendmail.relay_domains), NULL,
 	    names_check_relay_entry, NULL, NULL, 0, NULL },
-	{ "aliases", K_SECTION, OFF(sendmail.aliases.sect), aliases_keys,
+	{ "aliases", SCHEMA_SECTION, OFF(sendmail.aliases.sect), aliases_keys,
 	    NULL, NULL, NULL, 0, NULL },
-	{ "auth", K_REFUSED, OFF(sendmail.auth), NULL, NULL, NULL,
+	{ "auth", SCHEMA_REFUSED, OFF(sendmail.auth), NULL, NULL, NULL,
 	    "is not supported: AIX sendmail up to 7.2 is built without SASL, "
 	    "so SMTP AUTH cannot be configured", 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
-static const struct key service_keys[] = {
-	{ "subsystem", K_STR, OFF(service.subsystem), NULL,
+static const struct schema_key service_keys[] = {
+	{ "subsystem", SCHEMA_STR, OFF(service.subsystem), NULL,
 	    names_check_src_name, NULL, NULL, 0, NULL },
-	{ "state", K_ENUM, OFF(service.state), NULL, NULL, state_choices,
+	{ "state", SCHEMA_ENUM, OFF(service.state), NULL, NULL, state_choices,
 	    NULL, 0, NULL },
-	{ "args", K_STR, OFF(service.args), NULL, names_check_src_args, NULL,
+	{ "args", SCHEMA_STR, OFF(service.args), NULL, names_check_src_args, NULL,
 	    NULL, 0, NULL },
-	{ "persist", K_BOOL, OFF(service.persist), NULL, NULL, NULL, NULL, 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ "persist", SCHEMA_BOOL, OFF(service.persist), NULL, NULL, NULL, NULL, 0, NULL },
+	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
-static const struct key backups_keys[] = {
-	{ "keep", K_INT, OFF(backups.keep), NULL, NULL, NULL, NULL, 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+static const struct schema_key backups_keys[] = {
+	{ "keep", SCHEMA_INT, OFF(backups.keep), NULL, NULL, NULL, NULL, 0, NULL },
+	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
-static const struct key top_keys[] = {
-	{ "version", K_INT, OFF(version), NULL, NULL, NULL, NULL, 1, NULL },
-	{ "sendmail", K_SECTION, OFF(sendmail.sect), sendmail_keys, NULL,
+static const struct schema_key top_keys[] = {
+	{ "version", SCHEMA_INT, OFF(version), NULL, NULL, NULL, NULL, 1, NULL },
+	{ "sendmail", SCHEMA_SECTION, OFF(sendmail.sect), sendmail_keys, NULL,
 	    NULL, NULL, 0, NULL },
-	{ "service", K_SECTION, OFF(service.sect), service_keys, NULL, NULL,
+	{ "service", SCHEMA_SECTION, OFF(service.sect), service_keys, NULL, NULL,
 	    NULL, 0, NULL },
-	{ "backups", K_SECTION, OFF(backups.sect), backups_keys, NULL, NULL,
+	{ "backups", SCHEMA_SECTION, OFF(backups.sect), backups_keys, NULL, NULL,
 	    NULL, 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
 };
 
 /* The loader of the desired state: the walker's, plus the model. */
@@ -172,7 +172,7 @@ load_one_alias(struct schema_loader *L, const struct ynode *k,
 }
 
 static void
-load_aliases(struct schema_loader *L, const struct key *k,
+load_aliases(struct schema_loader *L, const struct schema_key *k,
     const struct ynode *v, const char *name)
 {
 	struct desired_aliases *al = SCHEMA_FIELD(L, k, struct desired_aliases);

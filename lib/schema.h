@@ -49,31 +49,31 @@ struct dsect {
 	struct dpos	 at;
 };
 
-enum ktype {
-	K_INT,
-	K_BOOL,
-	K_ENUM,
-	K_STR,
-	K_LIST,
-	K_SECTION,
-	K_CUSTOM,		/* loaded by the row's own function */
-	K_REFUSED
+enum schema_type {
+	SCHEMA_INT,
+	SCHEMA_BOOL,
+	SCHEMA_ENUM,
+	SCHEMA_STR,
+	SCHEMA_LIST,
+	SCHEMA_SECTION,
+	SCHEMA_CUSTOM,		/* loaded by the row's own function */
+	SCHEMA_REFUSED
 };
 
 struct schema_loader;
 
-struct key {
+struct schema_key {
 	const char		 *name;
-	enum ktype		  type;
+	enum schema_type	  type;
 	size_t			  off;		/* field offset in the target */
-	const struct key	 *sub;		/* K_SECTION: its keys */
+	const struct schema_key	 *sub;		/* SCHEMA_SECTION: its keys */
 	const char		*(*check)(const char *);
-	const char *const	 *choices;	/* K_ENUM, NULL-terminated */
-	const char		 *why;		/* K_REFUSED: the reason */
+	const char *const	 *choices;	/* SCHEMA_ENUM, NULL-ended */
+	const char		 *why;		/* SCHEMA_REFUSED: the reason */
 	int			  required;
 	void			(*custom)(struct schema_loader *,
-				    const struct key *, const struct ynode *,
-				    const char *);
+				    const struct schema_key *,
+				    const struct ynode *, const char *);
 };
 
 struct schema_loader {
@@ -85,7 +85,7 @@ struct schema_loader {
 	((type *)(void *)((char *)(L)->base + (k)->off))
 
 void		schema_load_map(struct schema_loader *L,
-		    const struct ynode *map, const struct key *tab,
+		    const struct ynode *map, const struct schema_key *tab,
 		    const char *prefix);
 struct dpos	schema_pos(const struct ynode *n);
 /* schema_scalar - a non-null scalar's text, or NULL after an error. */
