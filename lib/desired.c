@@ -2,19 +2,22 @@
  * desired.c - load and validate the desired state (schema version 1).
  *
  * The schema is the table below: one row per key with its type, where it
- * lands in struct desired, and the check for its value.  The walker, the
- * "did you mean" hints and the list of valid keys all come from the
- * table; conf/desired.yaml and mailprov.yaml(5) document the same rows.
+ * lands in struct desired, the check for its value, its default and, for
+ * a number, its range.  The walker, the "did you mean" hints, the list of
+ * valid keys and the defaults all come from the table;
+ * conf/desired.yaml and mailprov.yaml(5) document the same rows.
  *
  * Three passes: yamltree builds a bounded tree (syntax, encoding, bounds,
- * duplicate keys); load_map() walks it against the table (unknown keys,
- * types, per-value syntax); check_rules() applies the rules that involve
- * several keys.  A rule whose inputs already failed their own check is
- * skipped, so one mistake gives one message, not a cascade.
+ * duplicate keys); schema_load_map() walks it against the table (unknown
+ * keys, types, per-value syntax, ranges); check_rules() applies the rules
+ * that involve several keys.  A rule whose inputs already failed their
+ * own check is skipped, so one mistake gives one message, not a cascade.
+ * Only a document without errors gets its defaults (schema_defaults()).
  */
 #include "desired.h"
 #include "fileio.h"
 #include "names.h"
+#include "paths.h"
 #include "schema.h"
 #include "yamltree.h"
 
@@ -36,67 +39,75 @@ static const char *const mode_choices[] = { "merge", "exact", NULL };
 static const char *const state_choices[] = { "running", "stopped", NULL };
 
 static const struct schema_key aliases_keys[] = {
-	{ "mode", SCHEMA_ENUM, OFF(sendmail.aliases.mode), NULL, NULL,
-	    mode_choices, NULL, 0, NULL },
-	{ "allow_programs", SCHEMA_BOOL, OFF(sendmail.aliases.allow_programs),
-	    NULL, NULL, NULL, NULL, 0, NULL },
-	{ "allow_files", SCHEMA_BOOL, OFF(sendmail.aliases.allow_files), NULL,
-	    NULL, NULL, NULL, 0, NULL },
-	{ "entries", SCHEMA_CUSTOM, OFF(sendmail.aliases), NULL, NULL, NULL,
-	    NULL, 0, load_aliases },
-	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ .name = "mode", .type = SCHEMA_ENUM,
+	    .off = OFF(sendmail.aliases.mode), .choices = mode_choices,
+	    .idef = ALIASES_MERGE },
+	{ .name = "allow_programs", .type = SCHEMA_BOOL,
+	    .off = OFF(sendmail.aliases.allow_programs), .idef = 0 },
+	{ .name = "allow_files", .type = SCHEMA_BOOL,
+	    .off = OFF(sendmail.aliases.allow_files), .idef = 0 },
+	{ .name = "entries", .type = SCHEMA_CUSTOM,
+	    .off = OFF(sendmail.aliases), .custom = load_aliases },
+	{ .name = NULL }
 };
 
 static const struct schema_key sendmail_keys[] = {
-	{ "config", SCHEMA_STR, OFF(sendmail.config), NULL, names_check_abspath,
-	    NULL, NULL, 0, NULL },
-	{ "hostname", SCHEMA_STR, OFF(sendmail.hostname), NULL,
-	    names_check_short_host, NULL, NULL, 0, NULL },
-	{ "domain", SCHEMA_STR, OFF(sendmail.domain), NULL, names_check_domain,
-	    NULL, NULL, 0, NULL },
-	{ "fqdn", SCHEMA_STR, OFF(sendmail.fqdn), NULL, names_check_domain, NULL,
-	    NULL, 0, NULL },
-	{ "accept_names", SCHEMA_LIST, OFF(sendmail.accept_names), NULL,
-	    names_check_dns, NULL, NULL, 0, NULL },
-	{ "smart_host", SCHEMA_STR, OFF(sendmail.smart_host), NULL,
-	    names_check_smart_host, NULL, NULL, 0, NULL },
-	{ "relay_all", SCHEMA_BOOL, OFF(sendmail.relay_all), NULL, NULL, NULL,
-	    NULL, 0, NULL },
-	{ "relay_domains", SCHEMA_LIST, OFF(sendmail.relay_domains), NULL,
-	    names_check_relay_entry, NULL, NULL, 0, NULL },
-	{ "aliases", SCHEMA_SECTION, OFF(sendmail.aliases.sect), aliases_keys,
-	    NULL, NULL, NULL, 0, NULL },
-	{ "auth", SCHEMA_REFUSED, OFF(sendmail.auth), NULL, NULL, NULL,
-	    "is not supported: AIX sendmail up to 7.2 is built without SASL, "
-	    "so SMTP AUTH cannot be configured", 0, NULL },
-	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ .name = "config", .type = SCHEMA_STR, .off = OFF(sendmail.config),
+	    .check = names_check_abspath, .def = DEF_SENDMAIL_CF },
+	{ .name = "hostname", .type = SCHEMA_STR,
+	    .off = OFF(sendmail.hostname), .check = names_check_short_host },
+	{ .name = "domain", .type = SCHEMA_STR, .off = OFF(sendmail.domain),
+	    .check = names_check_domain },
+	{ .name = "fqdn", .type = SCHEMA_STR, .off = OFF(sendmail.fqdn),
+	    .check = names_check_domain },
+	{ .name = "accept_names", .type = SCHEMA_LIST,
+	    .off = OFF(sendmail.accept_names), .check = names_check_dns },
+	{ .name = "smart_host", .type = SCHEMA_STR,
+	    .off = OFF(sendmail.smart_host), .check = names_check_smart_host },
+	{ .name = "relay_all", .type = SCHEMA_BOOL,
+	    .off = OFF(sendmail.relay_all), .idef = 0 },
+	{ .name = "relay_domains", .type = SCHEMA_LIST,
+	    .off = OFF(sendmail.relay_domains),
+	    .check = names_check_relay_entry },
+	{ .name = "aliases", .type = SCHEMA_SECTION,
+	    .off = OFF(sendmail.aliases.sect), .sub = aliases_keys },
+	{ .name = "auth", .type = SCHEMA_REFUSED, .off = OFF(sendmail.auth),
+	    .why = "is not supported: AIX sendmail up to 7.2 is built without "
+	    "SASL, so SMTP AUTH cannot be configured" },
+	{ .name = NULL }
 };
 
 static const struct schema_key service_keys[] = {
-	{ "subsystem", SCHEMA_STR, OFF(service.subsystem), NULL,
-	    names_check_src_name, NULL, NULL, 0, NULL },
-	{ "state", SCHEMA_ENUM, OFF(service.state), NULL, NULL, state_choices,
-	    NULL, 0, NULL },
-	{ "args", SCHEMA_STR, OFF(service.args), NULL, names_check_src_args, NULL,
-	    NULL, 0, NULL },
-	{ "persist", SCHEMA_BOOL, OFF(service.persist), NULL, NULL, NULL, NULL, 0, NULL },
-	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ .name = "subsystem", .type = SCHEMA_STR,
+	    .off = OFF(service.subsystem), .check = names_check_src_name,
+	    .def = DEF_SUBSYSTEM },
+	{ .name = "state", .type = SCHEMA_ENUM, .off = OFF(service.state),
+	    .choices = state_choices, .idef = SERVICE_RUNNING },
+	{ .name = "args", .type = SCHEMA_STR, .off = OFF(service.args),
+	    .check = names_check_src_args, .def = DEF_SENDMAIL_ARGS },
+	{ .name = "persist", .type = SCHEMA_BOOL, .off = OFF(service.persist),
+	    .idef = 1 },
+	{ .name = NULL }
 };
 
 static const struct schema_key backups_keys[] = {
-	{ "keep", SCHEMA_INT, OFF(backups.keep), NULL, NULL, NULL, NULL, 0, NULL },
-	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ .name = "keep", .type = SCHEMA_INT, .off = OFF(backups.keep),
+	    .idef = DEF_BACKUPS_KEEP, .min = 1, .max = 1000,
+	    .range_words = { "keep ", " backups per file" } },
+	{ .name = NULL }
 };
 
+/* Without a service section the service is not managed: no defaults. */
 static const struct schema_key top_keys[] = {
-	{ "version", SCHEMA_INT, OFF(version), NULL, NULL, NULL, NULL, 1, NULL },
-	{ "sendmail", SCHEMA_SECTION, OFF(sendmail.sect), sendmail_keys, NULL,
-	    NULL, NULL, 0, NULL },
-	{ "service", SCHEMA_SECTION, OFF(service.sect), service_keys, NULL, NULL,
-	    NULL, 0, NULL },
-	{ "backups", SCHEMA_SECTION, OFF(backups.sect), backups_keys, NULL, NULL,
-	    NULL, 0, NULL },
-	{ NULL, SCHEMA_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+	{ .name = "version", .type = SCHEMA_INT, .off = OFF(version),
+	    .required = 1 },
+	{ .name = "sendmail", .type = SCHEMA_SECTION, .off = OFF(sendmail.sect),
+	    .sub = sendmail_keys },
+	{ .name = "service", .type = SCHEMA_SECTION, .off = OFF(service.sect),
+	    .sub = service_keys, .defaults_if_set = 1 },
+	{ .name = "backups", .type = SCHEMA_SECTION, .off = OFF(backups.sect),
+	    .sub = backups_keys },
+	{ .name = NULL }
 };
 
 /* The loader of the desired state: the walker's, plus the model. */
@@ -548,49 +559,10 @@ check_rules(struct loader *L)
 		diags_add(L->s.d, v->at.line, v->at.col, "version %d is not "
 		    "supported; this mailprov reads version %d", v->v,
 		    DESIRED_VERSION);
-	if (L->ds->backups.keep.set && (L->ds->backups.keep.v < 1 ||
-	    L->ds->backups.keep.v > 1000))
-		diags_add(L->s.d, L->ds->backups.keep.at.line,
-		    L->ds->backups.keep.at.col, "backups.keep %d is out of "
-		    "range: keep 1 to 1000 backups per file",
-		    L->ds->backups.keep.v);
 	check_identity(L);
 	check_relay(L);
 	check_aliases(L);
 	check_service(L);
-}
-
-/* set_default - fill an unset string. */
-static void
-default_str(struct dstr *f, const char *v)
-{
-	if (f->v == NULL)
-		f->v = xstrdup(v);
-}
-
-static void
-default_int(struct dint *f, int v)
-{
-	if (!f->set)
-		f->v = v;
-}
-
-/* apply_defaults - the values documented in mailprov.yaml(5). */
-static void
-apply_defaults(struct desired *ds)
-{
-	default_str(&ds->sendmail.config, "/etc/mail/sendmail.cf");
-	default_int(&ds->sendmail.relay_all, 0);
-	default_int(&ds->sendmail.aliases.mode, ALIASES_MERGE);
-	default_int(&ds->sendmail.aliases.allow_programs, 0);
-	default_int(&ds->sendmail.aliases.allow_files, 0);
-	default_int(&ds->backups.keep, 10);
-	if (ds->service.sect.set) {
-		default_str(&ds->service.subsystem, "sendmail");
-		default_int(&ds->service.state, SERVICE_RUNNING);
-		default_str(&ds->service.args, "-bd -q30m");
-		default_int(&ds->service.persist, 1);
-	}
 }
 
 /* ---------------------------------------------------------------- API */
@@ -632,7 +604,7 @@ desired_load_buffer(const char *buf, size_t len, struct diags *d)
 		desired_free(L.ds);
 		return NULL;
 	}
-	apply_defaults(L.ds);
+	schema_defaults(&L.s, top_keys);
 	return L.ds;
 }
 

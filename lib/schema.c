@@ -23,7 +23,7 @@ schema_pos(const struct ynode *n)
 	return p;
 }
 
-/* describe - what a node is, for "must be X, not Y". */
+/* schema_describe - what a node is, for "must be X, not Y". */
 const char *
 schema_describe(const struct ynode *n)
 {
@@ -40,7 +40,7 @@ schema_type_error(struct schema_loader *L, const struct ynode *v,
 	    schema_describe(v));
 }
 
-/* scalar_text - the string of a non-null scalar, or NULL after an error. */
+/* schema_scalar - the text of a non-null scalar, or NULL after an error. */
 const char *
 schema_scalar(struct schema_loader *L, const struct ynode *v, const char *name,
     const char *want)
@@ -96,7 +96,6 @@ unknown_key(struct schema_loader *L, const struct ynode *k,
 
 /* ------------------------------------------------------ duplicate lists */
 
-
 /* schema_entrycmp - by name ignoring case, then by position. */
 int
 schema_entrycmp(const void *a, const void *b)
@@ -112,7 +111,7 @@ schema_entrycmp(const void *a, const void *b)
 }
 
 /*
- * report_dups - entries equal ignoring case, in O(n log n).  With
+ * schema_report_dups - entries equal ignoring case, in O(n log n).  With
  * skip_exact, byte-identical pairs are left alone (yamltree has already
  * reported duplicate mapping keys).
  */
@@ -154,6 +153,11 @@ load_int(struct schema_loader *L, const struct schema_key *k,
 	f->v = atoi(v->str);
 	f->set = 1;
 	f->at = schema_pos(v);
+	if (k->min < k->max && (f->v < k->min || f->v > k->max))
+		diags_add(L->d, v->line, v->col, "%s %d is out of range: "
+		    "%s%d to %d%s", name, f->v, k->range_words[0] ?
+		    k->range_words[0] : "", k->min, k->max, k->range_words[1] ?
+		    k->range_words[1] : "");
 }
 
 static void
@@ -357,10 +361,45 @@ load_map(struct schema_loader *L, const struct ynode *map,
 	}
 }
 
-
 void
 schema_load_map(struct schema_loader *L, const struct ynode *map,
     const struct schema_key *tab, const char *prefix)
 {
 	load_map(L, map, tab, prefix);
+}
+
+/* ----------------------------------------------------------- defaults */
+
+void
+schema_defaults(struct schema_loader *L, const struct schema_key *tab)
+{
+	const struct schema_key *k;
+	struct dstr *s;
+	struct dint *i;
+
+	for (k = tab; k->name != NULL; k++) {
+		switch (k->type) {
+		case SCHEMA_STR:
+			s = SCHEMA_FIELD(L, k, struct dstr);
+			if (s->v == NULL && k->def != NULL)
+				s->v = xstrdup(k->def);
+			break;
+		case SCHEMA_INT:
+		case SCHEMA_BOOL:
+		case SCHEMA_ENUM:
+			i = SCHEMA_FIELD(L, k, struct dint);
+			if (!i->set)
+				i->v = k->idef;
+			break;
+		case SCHEMA_SECTION:
+			if (!k->defaults_if_set ||
+			    SCHEMA_FIELD(L, k, struct dsect)->set)
+				schema_defaults(L, k->sub);
+			break;
+		case SCHEMA_LIST:
+		case SCHEMA_CUSTOM:
+		case SCHEMA_REFUSED:
+			break;
+		}
+	}
 }
