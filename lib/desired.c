@@ -21,7 +21,6 @@
 #include "schema.h"
 #include "yamltree.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -483,71 +482,27 @@ check_aliases(struct loader *L)
 	check_loops(L, al);
 }
 
-/*
- * daemon_flag_ok - one word of a sendmail daemon's arguments that cannot
- * change which configuration it reads or which files it writes: -bd,
- * -q[p][INTERVAL] (INTERVAL: digits with s, m, h, d or w, repeated) and
- * -LTAG.  -C, -X, -O, -o, -M, -D, -d and the rest are refused.
- */
-static int
-daemon_flag_ok(const char *w, size_t n)
-{
-	size_t i;
-
-	if (n == 3 && strncmp(w, "-bd", 3) == 0)
-		return 1;
-	if (n > 2 && strncmp(w, "-L", 2) == 0) {
-		for (i = 2; i < n; i++)
-			if (!isalnum((unsigned char)w[i]) && strchr("_.-",
-			    w[i]) == NULL)
-				return 0;
-		return 1;
-	}
-	if (n < 2 || strncmp(w, "-q", 2) != 0)
-		return 0;
-	i = 2 + (n > 2 && w[2] == 'p');
-	while (i < n) {
-		if (!isdigit((unsigned char)w[i]))
-			return 0;
-		while (i < n && isdigit((unsigned char)w[i]))
-			i++;
-		if (i < n && strchr("smhdw", w[i]) != NULL)
-			i++;
-	}
-	return 1;
-}
-
 static void
 check_service(struct loader *L)
 {
 	const struct desired_service *sv = &L->ds->service;
-	const char *a = sv->args.v;
+	const struct dpos *at = &sv->args.at;
+	const char *why, *word;
 	size_t n;
-	int bd = 0;
 
-	if (!sv->sect.set || sv->args.bad || sv->subsystem.bad || a == NULL)
+	if (!sv->sect.set || sv->args.bad || sv->subsystem.bad ||
+	    sv->args.v == NULL)
 		return;
 	if (sv->subsystem.v != NULL &&
 	    strcmp(sv->subsystem.v, "sendmail") != 0)
 		return;
-	for (; *a != '\0'; a += n + (a[n] == ' ')) {
-		n = strcspn(a, " ");
-		if (n == 3 && strncmp(a, "-bd", 3) == 0)
-			bd = 1;
-		if (!daemon_flag_ok(a, n)) {
-			diags_add(L->s.d, sv->args.at.line, sv->args.at.col,
-			    "service.args flag '%.*s' is not allowed: sendmail "
-			    "takes only -bd, -q[p][INTERVAL] and -LTAG "
-			    "here (others, such as -C, -X or -O, change the "
-			    "configuration it reads or the files it writes)",
-			    (int)(n > 40 ? 40 : n), a);
-			return;
-		}
-	}
-	if (!bd)
-		diags_add(L->s.d, sv->args.at.line, sv->args.at.col, "service.args "
-		    "'%.60s' must include -bd: sendmail under SRC runs only as a "
-		    "daemon", sv->args.v);
+	why = names_check_sendmail_daemon_args(sv->args.v, &word, &n);
+	if (why != NULL && word != NULL)
+		diags_add(L->s.d, at->line, at->col, "service.args flag '%.*s' "
+		    "%s", (int)(n > 40 ? 40 : n), word, why);
+	else if (why != NULL)
+		diags_add(L->s.d, at->line, at->col, "service.args '%.60s' %s",
+		    sv->args.v, why);
 }
 
 static void
