@@ -59,7 +59,8 @@ ALL_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 $(WARN) -Ilib \
 ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c lib/schema.c \
-		  lib/yamltree.c lib/desired.c lib/lines.c lib/diff.c lib/cf.c \
+		  lib/yamltree.c lib/desired.c lib/desired_rules.c lib/lines.c \
+		  lib/diff.c lib/cf.c \
 		  lib/listfile.c lib/aliases.c lib/proc.c lib/smcheck.c \
 		  lib/reconcile.c lib/rctcpip.c lib/src.c lib/src_mock.c \
 		  lib/src_exec.c lib/service.c lib/dconf.c lib/incoming.c \
@@ -242,7 +243,8 @@ FUZZ_SECONDS	?= 60
 FUZZ_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 -g -O1 -Ilib $(YAML_CFLAGS) \
 		  -fsanitize=fuzzer,address,undefined
 FUZZ_LIBSRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c lib/schema.c \
-		  lib/yamltree.c lib/desired.c lib/lines.c lib/cf.c \
+		  lib/yamltree.c lib/desired.c lib/desired_rules.c lib/lines.c \
+		  lib/cf.c \
 		  lib/listfile.c lib/aliases.c lib/src.c lib/src_mock.c \
 		  lib/src_exec.c lib/rctcpip.c lib/proc.c
 fuzz:

@@ -188,14 +188,14 @@ dconf_load_file(const char *path, int missing_ok, enum dconf_backend be,
 	/* http:// only with insecure: true, said where the URL is. */
 	if (!c->insecure.v) {
 		if (c->source.v && strncmp(c->source.v, "http://", 7) == 0)
-			diags_add(d, c->source.at.line, c->source.at.col, "source "
-			    "is plain http; only https is allowed unless "
-			    "insecure: true");
-		if (c->report_url.v && strncmp(c->report_url.v, "http://", 7) ==
-		    0)
-			diags_add(d, c->report_url.at.line, c->report_url.at.col,
-			    "report_url is plain http; only https is allowed "
+			diags_add(d, c->source.at.line, c->source.at.col,
+			    "source is plain http; only https is allowed "
 			    "unless insecure: true");
+		if (c->report_url.v &&
+		    strncmp(c->report_url.v, "http://", 7) == 0)
+			diags_add(d, c->report_url.at.line,
+			    c->report_url.at.col, "report_url is plain http; "
+			    "only https is allowed unless insecure: true");
 	}
 	if (diags_count(d) > before) {
 		diags_sort(d);

@@ -65,14 +65,14 @@ struct desired_sendmail {
 	struct dstr	 smart_host;	/* DS */
 	struct dint	 relay_all;	/* default false */
 	struct dlist	 relay_domains;	/* relay-domains */
-	struct dstr	 auth;		/* refused: never set in a valid model */
+	struct dstr	 auth;		/* refused: never in a valid model */
 	struct desired_aliases aliases;
 };
 
 struct desired_service {
 	struct dsect	 sect;
 	struct dstr	 subsystem;	/* default sendmail */
-	struct dint	 state;		/* enum service_state, default running */
+	struct dint	 state;		/* enum service_state, running */
 	struct dstr	 args;		/* default "-bd -q30m" */
 	struct dint	 persist;	/* default true */
 };
@@ -101,6 +101,14 @@ struct desired	*desired_load_buffer(const char *buf, size_t len,
 		    struct diags *d);
 
 void		 desired_free(struct desired *ds);
+
+/*
+ * desired_check_rules - the rules that involve several keys
+ * (desired_rules.c), on a model just walked, before its defaults; each
+ * broken rule adds an error to d.  desired_load_*() call it.
+ */
+void		 desired_check_rules(const struct desired *ds,
+		    struct diags *d);
 
 /* desired_alias_find - the entry named name (case-insensitive), or NULL. */
 const struct dalias *desired_alias_find(const struct desired *ds,
