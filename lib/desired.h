@@ -2,17 +2,20 @@
  * desired.h - the desired state, schema version 1, and its loader.
  *
  * desired_load_*() parse with libyaml (through yamltree), walk the tree
- * against the schema table in desired.c, then apply the cross-field rules
- * (identity agrees, no open relay, no loop, no shell).  They return a new
- * model only when the file is entirely valid; otherwise NULL, with every
- * error (up to DIAG_MAX) in the caller's struct diags.  Nothing global is
- * touched, so a daemon can load a candidate and keep its current state
- * until the new one is known good.
+ * against the schema table in desired.c, apply the cross-field rules of
+ * desired_rules.c (identity agrees, no open relay, no loop, no shell),
+ * and fill the defaults the table gives.  They return a new model only
+ * when the file is entirely valid; otherwise NULL, with every error (up
+ * to DIAG_MAX) in the caller's struct diags.  Nothing global is touched,
+ * so a daemon can load a candidate and keep its current state until the
+ * new one is known good.
  *
  * Every field records where it was written (line, column) so later stages
  * can point back into the file.  A field that was not written is "unset":
  * NULL string, set == 0; desired_load_*() then fills the documented
- * defaults.  Sections that are absent are not managed at all.
+ * defaults.  An absent service section means the service is not managed,
+ * so its keys get no defaults; the sendmail and backups keys get theirs
+ * with or without their section.
  */
 #ifndef MAILPROV_DESIRED_H
 #define MAILPROV_DESIRED_H
