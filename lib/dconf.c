@@ -127,10 +127,10 @@ static const struct schema_key top_keys[] = {
 };
 
 /*
- * defaults - the table's defaults, then the three that depend on a value
- * rather than being one: the backend is the build's unless written, and
- * a real SRC starts a real sendmail, so check its port and -bv; a mock
- * starts nothing to check.
+ * defaults - the table's defaults, then the three that are not one fixed
+ * value: the backend is the build's (be) unless written; a real SRC
+ * starts a real sendmail, so check its port and run -bv by default,
+ * while a mock starts nothing to check.
  */
 static void
 defaults(struct dconf *c, enum dconf_backend be)
