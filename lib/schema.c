@@ -139,6 +139,18 @@ schema_report_dups(struct schema_loader *L, struct schema_entry *e, size_t n,
 static void load_map(struct schema_loader *L, const struct ynode *map,
     const struct schema_key *tab, const char *prefix);
 
+/* range_error - "NAME V is out of range: MIN to MAX", in the row's words. */
+static void
+range_error(struct schema_loader *L, const struct schema_key *k,
+    const struct ynode *v, const char *name, int val)
+{
+	const char *before = k->range_words[0] ? k->range_words[0] : "";
+	const char *after = k->range_words[1] ? k->range_words[1] : "";
+
+	diags_add(L->d, v->line, v->col, "%s %d is out of range: %s%d to %d%s",
+	    name, val, before, k->min, k->max, after);
+}
+
 static void
 load_int(struct schema_loader *L, const struct schema_key *k,
     const struct ynode *v, const char *name)
@@ -154,10 +166,7 @@ load_int(struct schema_loader *L, const struct schema_key *k,
 	f->set = 1;
 	f->at = schema_pos(v);
 	if (k->min < k->max && (f->v < k->min || f->v > k->max))
-		diags_add(L->d, v->line, v->col, "%s %d is out of range: "
-		    "%s%d to %d%s", name, f->v, k->range_words[0] ?
-		    k->range_words[0] : "", k->min, k->max, k->range_words[1] ?
-		    k->range_words[1] : "");
+		range_error(L, k, v, name, f->v);
 }
 
 static void
