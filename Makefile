@@ -60,14 +60,15 @@ ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 
 # The library, by layer (a file may use those above it, never below):
 #   base      util msg diag fileio proc names cliopt
-#   input     yamltree schema desired dconf
+#   input     yamltree schema desired desired_rules dconf
 #   editors   lines diff cf listfile aliases rctcpip
 #   adapters  src src_mock src_exec srcsub sendmail smcheck fetch digest
 #   run       service plan candidate apply runopts status incoming
 #   daemon    mpd (and the platform's watch_*)
 LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/names.c lib/cliopt.c \
-		  lib/yamltree.c lib/schema.c lib/desired.c lib/dconf.c \
+		  lib/yamltree.c lib/schema.c lib/desired.c lib/desired_rules.c \
+		  lib/dconf.c \
 		  lib/lines.c lib/diff.c lib/cf.c lib/listfile.c lib/aliases.c \
 		  lib/rctcpip.c \
 		  lib/src.c lib/src_mock.c lib/src_exec.c lib/srcsub.c \
@@ -253,8 +254,9 @@ FUZZ_TARGETS	= desired cf aliases lssrc
 FUZZ_SECONDS	?= 60
 FUZZ_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 -g -O1 -Ilib $(YAML_CFLAGS) \
 		  -fsanitize=fuzzer,address,undefined
-FUZZ_LIBSRCS	= lib/util.c lib/diag.c lib/fileio.c lib/names.c lib/schema.c \
-		  lib/yamltree.c lib/desired.c lib/lines.c lib/cf.c \
+FUZZ_LIBSRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/names.c lib/schema.c \
+		  lib/yamltree.c lib/desired.c lib/desired_rules.c lib/lines.c \
+		  lib/cf.c \
 		  lib/listfile.c lib/aliases.c lib/src.c lib/src_mock.c \
 		  lib/src_exec.c lib/rctcpip.c lib/proc.c
 fuzz:

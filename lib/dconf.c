@@ -1,11 +1,13 @@
 /*
- * dconf.c - the daemon configuration: a schema table and its defaults.
+ * dconf.c - the daemon configuration: a schema table with its defaults
+ * and ranges.
  *
  * Contract: see dconf.h.
  */
 #include "dconf.h"
 #include "fileio.h"
 #include "names.h"
+#include "paths.h"
 #include "service.h"
 #include "yamltree.h"
 
@@ -70,93 +72,78 @@ check_sha256(const char *s)
 	return NULL;
 }
 
-static const struct key verify_keys[] = {
-	{ "port", K_STR, C(verify_port), NULL, check_port, NULL, NULL, 0,
-	    NULL },
-	{ "bv", K_BOOL, C(verify_bv), NULL, NULL, NULL, NULL, 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+/* The checks after the service steps: their defaults are the backend's. */
+static const struct schema_key verify_keys[] = {
+	{ .name = "port", .type = SCHEMA_STR, .off = C(verify_port),
+	    .check = check_port },
+	{ .name = "bv", .type = SCHEMA_BOOL, .off = C(verify_bv) },
+	{ .name = NULL }
 };
 
-static const struct key top_keys[] = {
-	{ "desired", K_STR, C(desired), NULL, names_check_abspath, NULL, NULL,
-	    0, NULL },
-	{ "incoming", K_STR, C(incoming), NULL, names_check_abspath, NULL,
-	    NULL, 0, NULL },
-	{ "state_dir", K_STR, C(state_dir), NULL, names_check_abspath, NULL,
-	    NULL, 0, NULL },
-	{ "interval", K_INT, C(interval), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "settle", K_INT, C(settle), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "poll", K_INT, C(poll), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "history", K_INT, C(history), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "src_backend", K_ENUM, C(backend), NULL, NULL, backends, NULL, 0,
-	    NULL },
-	{ "src_bindir", K_STR, C(src_bindir), NULL, names_check_abspath, NULL,
-	    NULL, 0, NULL },
-	{ "sendmail", K_STR, C(sendmail), NULL, names_check_abspath, NULL,
-	    NULL, 0, NULL },
-	{ "timeout", K_INT, C(timeout), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "verify", K_SECTION, C(verify), verify_keys, NULL, NULL, NULL, 0,
-	    NULL },
-	{ "syslog_facility", K_STR, C(facility), NULL, check_facility, NULL,
-	    NULL, 0, NULL },
-	{ "source", K_STR, C(source), NULL, check_url, NULL, NULL, 0, NULL },
-	{ "report_url", K_STR, C(report_url), NULL, check_url, NULL, NULL, 0,
-	    NULL },
-	{ "ca_file", K_STR, C(ca_file), NULL, names_check_abspath, NULL, NULL,
-	    0, NULL },
-	{ "ca_path", K_STR, C(ca_path), NULL, names_check_abspath, NULL, NULL,
-	    0, NULL },
-	{ "cert", K_STR, C(cert), NULL, names_check_abspath, NULL, NULL, 0,
-	    NULL },
-	{ "key", K_STR, C(key), NULL, names_check_abspath, NULL, NULL, 0,
-	    NULL },
-	{ "insecure", K_BOOL, C(insecure), NULL, NULL, NULL, NULL, 0, NULL },
-	{ "sha256", K_STR, C(sha256), NULL, check_sha256, NULL, NULL, 0,
-	    NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+static const struct schema_key top_keys[] = {
+	{ .name = "desired", .type = SCHEMA_STR, .off = C(desired),
+	    .check = names_check_abspath, .def = DEF_DESIRED },
+	{ .name = "incoming", .type = SCHEMA_STR, .off = C(incoming),
+	    .check = names_check_abspath, .def = DEF_INCOMING },
+	{ .name = "state_dir", .type = SCHEMA_STR, .off = C(state_dir),
+	    .check = names_check_abspath, .def = DEF_STATE_DIR },
+	{ .name = "interval", .type = SCHEMA_INT, .off = C(interval),
+	    .idef = DEF_INTERVAL_S, .min = 10, .max = 86400 },
+	{ .name = "settle", .type = SCHEMA_INT, .off = C(settle),
+	    .idef = DEF_SETTLE_S, .min = 0, .max = 60 },
+	{ .name = "poll", .type = SCHEMA_INT, .off = C(poll),
+	    .idef = DEF_POLL_S, .min = 1, .max = 3600 },
+	{ .name = "history", .type = SCHEMA_INT, .off = C(history),
+	    .idef = DEF_HISTORY_KEEP, .min = 1, .max = 1000 },
+	{ .name = "src_backend", .type = SCHEMA_ENUM, .off = C(backend),
+	    .choices = backends },
+	{ .name = "src_bindir", .type = SCHEMA_STR, .off = C(src_bindir),
+	    .check = names_check_abspath, .def = DEF_SRC_BINDIR },
+	{ .name = "sendmail", .type = SCHEMA_STR, .off = C(sendmail),
+	    .check = names_check_abspath, .def = DEF_SENDMAIL },
+	/* 0, not written: each command keeps its own time limit. */
+	{ .name = "timeout", .type = SCHEMA_INT, .off = C(timeout),
+	    .min = 1, .max = TIMEOUT_MAX_S },
+	{ .name = "verify", .type = SCHEMA_SECTION, .off = C(verify),
+	    .sub = verify_keys },
+	{ .name = "syslog_facility", .type = SCHEMA_STR, .off = C(facility),
+	    .check = check_facility, .def = DEF_FACILITY },
+	{ .name = "source", .type = SCHEMA_STR, .off = C(source),
+	    .check = check_url },
+	{ .name = "report_url", .type = SCHEMA_STR, .off = C(report_url),
+	    .check = check_url },
+	{ .name = "ca_file", .type = SCHEMA_STR, .off = C(ca_file),
+	    .check = names_check_abspath },
+	{ .name = "ca_path", .type = SCHEMA_STR, .off = C(ca_path),
+	    .check = names_check_abspath },
+	{ .name = "cert", .type = SCHEMA_STR, .off = C(cert),
+	    .check = names_check_abspath },
+	{ .name = "key", .type = SCHEMA_STR, .off = C(key),
+	    .check = names_check_abspath },
+	{ .name = "insecure", .type = SCHEMA_BOOL, .off = C(insecure) },
+	{ .name = "sha256", .type = SCHEMA_STR, .off = C(sha256),
+	    .check = check_sha256 },
+	{ .name = NULL }
 };
 
-/* range - an integer key within [lo, hi], or an error at it. */
-static void
-range(struct diags *d, const struct dint *f, const char *name, int lo, int hi)
-{
-	if (f->set && (f->v < lo || f->v > hi))
-		diags_add(d, f->at.line, f->at.col, "%s %d is out of range: "
-		    "%d to %d", name, f->v, lo, hi);
-}
-
-static void
-dstr_default(struct dstr *f, const char *v)
-{
-	if (f->v == NULL)
-		f->v = xstrdup(v);
-}
-
-static void
-dint_default(struct dint *f, int v)
-{
-	if (!f->set)
-		f->v = v;
-}
-
+/*
+ * defaults - the table's defaults, then the two that are not one fixed
+ * value: the backend is the build's (be) unless written, and the
+ * incoming directory lies in the state directory unless written (so that
+ * state_dir alone moves everything).  verify.port and verify.bv stay
+ * unset when not written: their defaults depend on the backend, which
+ * mailprovd --src-backend may still change; runopts decides them.
+ */
 static void
 defaults(struct dconf *c, enum dconf_backend be)
 {
-	dstr_default(&c->desired, "/etc/mailprov/desired.yaml");
-	dstr_default(&c->incoming, "/var/mailprov/incoming");
-	dstr_default(&c->state_dir, "/var/mailprov");
-	dint_default(&c->interval, 900);
-	dint_default(&c->settle, 1);
-	dint_default(&c->poll, 5);
-	dint_default(&c->history, 20);
-	dint_default(&c->backend, (int)be);
-	dstr_default(&c->sendmail, "/usr/sbin/sendmail");
-	dstr_default(&c->src_bindir, "/usr/bin");
-	/* A real SRC starts a real sendmail: check its port; a mock does not. */
-	dstr_default(&c->verify_port, c->backend.v == DCONF_EXEC ?
-	    "127.0.0.1:25" : "none");
-	dint_default(&c->verify_bv, c->backend.v == DCONF_EXEC);
-	dstr_default(&c->facility, "daemon");
+	struct schema_loader L = { NULL, c };
+
+	if (c->incoming.v == NULL && c->state_dir.v != NULL)
+		c->incoming.v = xasprintf("%s/incoming", c->state_dir.v);
+	schema_defaults(&L, top_keys);
+	if (!c->backend.set)
+		c->backend.v = (int)be;
 }
 
 struct dconf *
@@ -198,22 +185,17 @@ dconf_load_file(const char *path, int missing_ok, enum dconf_backend be,
 		}
 	}
 	ynode_free(root);
-	range(d, &c->interval, "interval", 10, 86400);
-	range(d, &c->settle, "settle", 0, 60);
-	range(d, &c->timeout, "timeout", 1, 3600);
-	range(d, &c->poll, "poll", 1, 3600);
-	range(d, &c->history, "history", 1, 1000);
 	/* http:// only with insecure: true, said where the URL is. */
 	if (!c->insecure.v) {
 		if (c->source.v && strncmp(c->source.v, "http://", 7) == 0)
-			diags_add(d, c->source.at.line, c->source.at.col, "source "
-			    "is plain http; only https is allowed unless "
-			    "insecure: true");
-		if (c->report_url.v && strncmp(c->report_url.v, "http://", 7) ==
-		    0)
-			diags_add(d, c->report_url.at.line, c->report_url.at.col,
-			    "report_url is plain http; only https is allowed "
+			diags_add(d, c->source.at.line, c->source.at.col,
+			    "source is plain http; only https is allowed "
 			    "unless insecure: true");
+		if (c->report_url.v &&
+		    strncmp(c->report_url.v, "http://", 7) == 0)
+			diags_add(d, c->report_url.at.line,
+			    c->report_url.at.col, "report_url is plain http; "
+			    "only https is allowed unless insecure: true");
 	}
 	if (diags_count(d) > before) {
 		diags_sort(d);

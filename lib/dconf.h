@@ -18,19 +18,19 @@ enum dconf_backend {
 
 struct dconf {
 	struct dstr	desired;	/* /etc/mailprov/desired.yaml */
-	struct dstr	incoming;	/* /var/mailprov/incoming */
+	struct dstr	incoming;	/* STATE_DIR/incoming */
 	struct dstr	state_dir;	/* /var/mailprov */
 	struct dint	interval;	/* seconds between drift checks, 900 */
 	struct dint	settle;		/* seconds a dropped file rests, 1 */
-	struct dint	poll;		/* seconds between scans w/o events, 5 */
+	struct dint	poll;		/* seconds between idle scans, 5 */
 	struct dint	history;	/* desired states kept, 20 */
 	struct dint	backend;	/* enum dconf_backend */
 	struct dstr	sendmail;	/* /usr/sbin/sendmail */
-	struct dint	timeout;	/* seconds any command may run, 0: defaults */
+	struct dint	timeout;	/* seconds a command may run, 0: its own */
 	struct dstr	src_bindir;	/* /usr/bin */
 	struct dsect	verify;
-	struct dstr	verify_port;	/* "127.0.0.1:25" or "none" */
-	struct dint	verify_bv;	/* boolean */
+	struct dstr	verify_port;	/* HOST:PORT or "none"; NULL: unset */
+	struct dint	verify_bv;	/* boolean; .set 0: unset */
 	struct dstr	facility;	/* syslog facility name, "daemon" */
 	struct dstr	source;		/* https URL of the desired state */
 	struct dstr	report_url;	/* https URL of the run reports */

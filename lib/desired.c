@@ -2,23 +2,24 @@
  * desired.c - load and validate the desired state (schema version 1).
  *
  * The schema is the table below: one row per key with its type, where it
- * lands in struct desired, and the check for its value.  The walker, the
- * "did you mean" hints and the list of valid keys all come from the
- * table; conf/desired.yaml and mailprov.yaml(5) document the same rows.
+ * lands in struct desired, the check for its value, its default and, for
+ * a number, its range.  The walker, the "did you mean" hints, the list of
+ * valid keys and the defaults all come from the table; conf/desired.yaml
+ * and mailprov.yaml(5) document the same rows.
  *
  * Three passes: yamltree builds a bounded tree (syntax, encoding, bounds,
- * duplicate keys); load_map() walks it against the table (unknown keys,
- * types, per-value syntax); check_rules() applies the rules that involve
- * several keys.  A rule whose inputs already failed their own check is
- * skipped, so one mistake gives one message, not a cascade.
+ * duplicate keys); schema_load_map() walks it against the table (unknown
+ * keys, types, per-value syntax, ranges); desired_check_rules() in
+ * desired_rules.c applies the rules that involve several keys.  Only a
+ * document without errors gets its defaults (schema_defaults()).
  */
 #include "desired.h"
 #include "fileio.h"
 #include "names.h"
+#include "paths.h"
 #include "schema.h"
 #include "yamltree.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@
 
 /* ------------------------------------------------------------- schema */
 
-static void load_aliases(struct schema_loader *L, const struct key *k,
+static void load_aliases(struct schema_loader *L, const struct schema_key *k,
     const struct ynode *v, const char *name);
 
 #define OFF(m)	offsetof(struct desired, m)
@@ -35,74 +36,76 @@ static void load_aliases(struct schema_loader *L, const struct key *k,
 static const char *const mode_choices[] = { "merge", "exact", NULL };
 static const char *const state_choices[] = { "running", "stopped", NULL };
 
-static const struct key aliases_keys[] = {
-	{ "mode", K_ENUM, OFF(sendmail.aliases.mode), NULL, NULL,
-	    mode_choices, NULL, 0, NULL },
-	{ "allow_programs", K_BOOL, OFF(sendmail.aliases.allow_programs),
-	    NULL, NULL, NULL, NULL, 0, NULL },
-	{ "allow_files", K_BOOL, OFF(sendmail.aliases.allow_files), NULL,
-	    NULL, NULL, NULL, 0, NULL },
-	{ "entries", K_CUSTOM, OFF(sendmail.aliases), NULL, NULL, NULL,
-	    NULL, 0, load_aliases },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+static const struct schema_key aliases_keys[] = {
+	{ .name = "mode", .type = SCHEMA_ENUM,
+	    .off = OFF(sendmail.aliases.mode), .choices = mode_choices,
+	    .idef = ALIASES_MERGE },
+	{ .name = "allow_programs", .type = SCHEMA_BOOL,
+	    .off = OFF(sendmail.aliases.allow_programs), .idef = 0 },
+	{ .name = "allow_files", .type = SCHEMA_BOOL,
+	    .off = OFF(sendmail.aliases.allow_files), .idef = 0 },
+	{ .name = "entries", .type = SCHEMA_CUSTOM,
+	    .off = OFF(sendmail.aliases), .custom = load_aliases },
+	{ .name = NULL }
 };
 
-static const struct key sendmail_keys[] = {
-	{ "config", K_STR, OFF(sendmail.config), NULL, names_check_abspath,
-	    NULL, NULL, 0, NULL },
-	{ "hostname", K_STR, OFF(sendmail.hostname), NULL,
-	    names_check_short_host, NULL, NULL, 0, NULL },
-	{ "domain", K_STR, OFF(sendmail.domain), NULL, names_check_domain,
-	    NULL, NULL, 0, NULL },
-	{ "fqdn", K_STR, OFF(sendmail.fqdn), NULL, names_check_domain, NULL,
-	    NULL, 0, NULL },
-	{ "accept_names", K_LIST, OFF(sendmail.accept_names), NULL,
-	    names_check_dns, NULL, NULL, 0, NULL },
-	{ "smart_host", K_STR, OFF(sendmail.smart_host), NULL,
-	    names_check_smart_host, NULL, NULL, 0, NULL },
-	{ "relay_all", K_BOOL, OFF(sendmail.relay_all), NULL, NULL, NULL,
-	    NULL, 0, NULL },
-	{ "relay_domains", K_LIST, OFF(sendmail.relay_domains), NULL,
-	    names_check_relay_entry, NULL, NULL, 0, NULL },
-	{ "aliases", K_SECTION, OFF(sendmail.aliases.sect), aliases_keys,
-	    NULL, NULL, NULL, 0, NULL },
-	{ "auth", K_REFUSED, OFF(sendmail.auth), NULL, NULL, NULL,
-	    "is not supported: AIX sendmail up to 7.2 is built without SASL, "
-	    "so SMTP AUTH cannot be configured", 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+static const struct schema_key sendmail_keys[] = {
+	{ .name = "config", .type = SCHEMA_STR, .off = OFF(sendmail.config),
+	    .check = names_check_abspath, .def = DEF_SENDMAIL_CF },
+	{ .name = "hostname", .type = SCHEMA_STR,
+	    .off = OFF(sendmail.hostname), .check = names_check_short_host },
+	{ .name = "domain", .type = SCHEMA_STR, .off = OFF(sendmail.domain),
+	    .check = names_check_domain },
+	{ .name = "fqdn", .type = SCHEMA_STR, .off = OFF(sendmail.fqdn),
+	    .check = names_check_domain },
+	{ .name = "accept_names", .type = SCHEMA_LIST,
+	    .off = OFF(sendmail.accept_names), .check = names_check_dns },
+	{ .name = "smart_host", .type = SCHEMA_STR,
+	    .off = OFF(sendmail.smart_host), .check = names_check_smart_host },
+	{ .name = "relay_all", .type = SCHEMA_BOOL,
+	    .off = OFF(sendmail.relay_all), .idef = 0 },
+	{ .name = "relay_domains", .type = SCHEMA_LIST,
+	    .off = OFF(sendmail.relay_domains),
+	    .check = names_check_relay_entry },
+	{ .name = "aliases", .type = SCHEMA_SECTION,
+	    .off = OFF(sendmail.aliases.sect), .sub = aliases_keys },
+	{ .name = "auth", .type = SCHEMA_REFUSED, .off = OFF(sendmail.auth),
+	    .why = "is not supported: AIX sendmail up to 7.2 is built without "
+	    "SASL, so SMTP AUTH cannot be configured" },
+	{ .name = NULL }
 };
 
-static const struct key service_keys[] = {
-	{ "subsystem", K_STR, OFF(service.subsystem), NULL,
-	    names_check_src_name, NULL, NULL, 0, NULL },
-	{ "state", K_ENUM, OFF(service.state), NULL, NULL, state_choices,
-	    NULL, 0, NULL },
-	{ "args", K_STR, OFF(service.args), NULL, names_check_src_args, NULL,
-	    NULL, 0, NULL },
-	{ "persist", K_BOOL, OFF(service.persist), NULL, NULL, NULL, NULL, 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+static const struct schema_key service_keys[] = {
+	{ .name = "subsystem", .type = SCHEMA_STR,
+	    .off = OFF(service.subsystem), .check = names_check_src_name,
+	    .def = DEF_SUBSYSTEM },
+	{ .name = "state", .type = SCHEMA_ENUM, .off = OFF(service.state),
+	    .choices = state_choices, .idef = SERVICE_RUNNING },
+	{ .name = "args", .type = SCHEMA_STR, .off = OFF(service.args),
+	    .check = names_check_src_args, .def = DEF_SENDMAIL_ARGS },
+	{ .name = "persist", .type = SCHEMA_BOOL, .off = OFF(service.persist),
+	    .idef = 1 },
+	{ .name = NULL }
 };
 
-static const struct key backups_keys[] = {
-	{ "keep", K_INT, OFF(backups.keep), NULL, NULL, NULL, NULL, 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
+static const struct schema_key backups_keys[] = {
+	{ .name = "keep", .type = SCHEMA_INT, .off = OFF(backups.keep),
+	    .idef = DEF_BACKUPS_KEEP, .min = 1, .max = 1000,
+	    .range_words = { "keep ", " backups per file" } },
+	{ .name = NULL }
 };
 
-static const struct key top_keys[] = {
-	{ "version", K_INT, OFF(version), NULL, NULL, NULL, NULL, 1, NULL },
-	{ "sendmail", K_SECTION, OFF(sendmail.sect), sendmail_keys, NULL,
-	    NULL, NULL, 0, NULL },
-	{ "service", K_SECTION, OFF(service.sect), service_keys, NULL, NULL,
-	    NULL, 0, NULL },
-	{ "backups", K_SECTION, OFF(backups.sect), backups_keys, NULL, NULL,
-	    NULL, 0, NULL },
-	{ NULL, K_INT, 0, NULL, NULL, NULL, NULL, 0, NULL }
-};
-
-/* The loader of the desired state: the walker's, plus the model. */
-struct loader {
-	struct schema_loader	 s;
-	struct desired		*ds;
+/* Without a service section the service is not managed: no defaults. */
+static const struct schema_key top_keys[] = {
+	{ .name = "version", .type = SCHEMA_INT, .off = OFF(version),
+	    .required = 1 },
+	{ .name = "sendmail", .type = SCHEMA_SECTION, .off = OFF(sendmail.sect),
+	    .sub = sendmail_keys },
+	{ .name = "service", .type = SCHEMA_SECTION, .off = OFF(service.sect),
+	    .sub = service_keys, .defaults_if_set = 1 },
+	{ .name = "backups", .type = SCHEMA_SECTION, .off = OFF(backups.sect),
+	    .sub = backups_keys },
+	{ .name = NULL }
 };
 
 /* -------------------------------------------------------------- aliases */
@@ -121,7 +124,8 @@ split_targets(const char *s, struct dalias *a, struct dpos at)
 		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
 		if (end > p) {
-			strlist_take(&a->targets, xstrndup(p, (size_t)(end - p)));
+			strlist_take(&a->targets, xstrndup(p,
+			    (size_t)(end - p)));
 			a->tat = xreallocarray(a->tat, a->targets.n,
 			    sizeof(*a->tat));
 			a->tat[a->targets.n - 1] = at;
@@ -135,8 +139,7 @@ split_targets(const char *s, struct dalias *a, struct dpos at)
 
 static void
 load_one_alias(struct schema_loader *L, const struct ynode *k,
-    const struct ynode *v,
-    struct dalias *a)
+    const struct ynode *v, struct dalias *a)
 {
 	const char *s, *why;
 	size_t i;
@@ -147,7 +150,8 @@ load_one_alias(struct schema_loader *L, const struct ynode *k,
 		diags_add(L->d, k->line, k->col, "alias name '%.60s' %s",
 		    k->str, why);
 	if (v->kind == YN_SCALAR) {
-		if ((s = schema_scalar(L, v, "alias target", "a string")) == NULL)
+		if ((s = schema_scalar(L, v, "alias target", "a string")) ==
+		    NULL)
 			return;
 		if (split_targets(s, a, schema_pos(v)) == 0)
 			diags_add(L->d, v->line, v->col, "alias '%.60s' has "
@@ -172,7 +176,7 @@ load_one_alias(struct schema_loader *L, const struct ynode *k,
 }
 
 static void
-load_aliases(struct schema_loader *L, const struct key *k,
+load_aliases(struct schema_loader *L, const struct schema_key *k,
     const struct ynode *v, const char *name)
 {
 	struct desired_aliases *al = SCHEMA_FIELD(L, k, struct desired_aliases);
@@ -180,7 +184,8 @@ load_aliases(struct schema_loader *L, const struct key *k,
 	size_t i, ne = 0;
 
 	if (v->kind != YN_MAP) {
-		schema_type_error(L, v, name, "a mapping of alias names to targets");
+		schema_type_error(L, v, name, "a mapping of alias names to "
+		    "targets");
 		return;
 	}
 	if (al->entries_sect.set)
@@ -202,397 +207,6 @@ load_aliases(struct schema_loader *L, const struct key *k,
 	free(e);
 }
 
-/* -------------------------------------------------------------- rules */
-
-#define GIVEN(f)	((f)->v != NULL || (f)->bad)
-
-static void
-check_identity(struct loader *L)
-{
-	struct desired_sendmail *sm = &L->ds->sendmail;
-	char *fq = NULL;
-	size_t len;
-
-	/* A value that failed its own check still counts as given. */
-	if (GIVEN(&sm->hostname) != GIVEN(&sm->domain)) {
-		const struct dstr *given = GIVEN(&sm->hostname) ?
-		    &sm->hostname : &sm->domain;
-
-		diags_add(L->s.d, given->at.line, given->at.col, "sendmail.%s is "
-		    "set without sendmail.%s; set both so that $w and $m "
-		    "agree", given == &sm->hostname ? "hostname" : "domain",
-		    given == &sm->hostname ? "domain" : "hostname");
-	}
-	if (sm->hostname.v && sm->domain.v && !sm->hostname.bad &&
-	    !sm->domain.bad) {
-		len = strlen(sm->hostname.v) + strlen(sm->domain.v) + 2;
-		fq = xmalloc(len);
-		snprintf(fq, len, "%s.%s", sm->hostname.v, sm->domain.v);
-	}
-	if (sm->fqdn.v && !sm->fqdn.bad && strchr(sm->fqdn.v, '.') == NULL)
-		diags_add(L->s.d, sm->fqdn.at.line, sm->fqdn.at.col,
-		    "sendmail.fqdn '%.60s' must be a fully qualified name "
-		    "(host.domain)", sm->fqdn.v);
-	if (sm->accept_names.set && !sm->accept_names.bad) {
-		const struct strlist *l = &sm->accept_names.l;
-		const struct dpos *at = &sm->accept_names.at;
-
-		if (strlist_find(l, "localhost", 1) < 0)
-			diags_add(L->s.d, at->line, at->col, "sendmail."
-			    "accept_names must include 'localhost'");
-		if (fq != NULL && strlist_find(l, fq, 1) < 0)
-			diags_add(L->s.d, at->line, at->col, "sendmail."
-			    "accept_names must include '%s' (hostname.domain)",
-			    fq);
-		if (sm->fqdn.v && !sm->fqdn.bad &&
-		    strlist_find(l, sm->fqdn.v, 1) < 0 &&
-		    (fq == NULL || strcasecmp(fq, sm->fqdn.v) != 0))
-			diags_add(L->s.d, at->line, at->col, "sendmail."
-			    "accept_names must include '%s' (sendmail.fqdn)",
-			    sm->fqdn.v);
-	}
-	free(fq);
-}
-
-/* smart_host_name - the host inside "mailer:[host]"; caller frees. */
-static char *
-smart_host_name(const char *s)
-{
-	const char *colon = strchr(s, ':');
-	size_t n;
-
-	if (colon != NULL)
-		s = colon + 1;
-	if (*s == '[') {
-		n = strlen(s);
-		return xstrndup(s + 1, n >= 2 ? n - 2 : 0);
-	}
-	return xstrdup(s);
-}
-
-static void
-check_relay(struct loader *L)
-{
-	struct desired_sendmail *sm = &L->ds->sendmail;
-	int empty = sm->smart_host.v == NULL || *sm->smart_host.v == '\0';
-	char *h;
-
-	if (sm->relay_all.set && sm->relay_all.v && empty && !sm->smart_host.bad)
-		diags_add(L->s.d, sm->relay_all.at.line, sm->relay_all.at.col,
-		    "sendmail.relay_all is true but sendmail.smart_host is "
-		    "%s: there is no relay to send the mail to",
-		    sm->smart_host.v ? "empty" : "not set");
-	if (empty || sm->smart_host.bad)
-		return;
-	h = smart_host_name(sm->smart_host.v);
-	if ((sm->accept_names.set && strlist_find(&sm->accept_names.l, h, 1)
-	    >= 0) || strcasecmp(h, "localhost") == 0)
-		diags_add(L->s.d, sm->smart_host.at.line, sm->smart_host.at.col,
-		    "sendmail.smart_host '%s' is this host (it is an accepted "
-		    "name): mail would loop back to itself", h);
-	free(h);
-}
-
-/* alias_index - find name among the sorted names; -1 if absent. */
-static long
-alias_index(const struct schema_entry *sorted, size_t n, const char *name)
-{
-	size_t lo = 0, hi = n, mid;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcasecmp(sorted[mid].s, name);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
-/*
- * check_loops - a -> b -> ... -> a among the entries.  Iterative depth-first
- * search, so 100,000 chained aliases cannot overflow the C stack.  A
- * direct self-reference (root: root, ops) is how sendmail delivers to the
- * local user as well, so it is not a loop; backslashed targets (\root) are
- * never expanded and do not count.
- */
-static void
-check_loops(struct loader *L, const struct desired_aliases *al)
-{
-	struct schema_entry *byname;
-	long *next;			/* sorted index -> first edge */
-	long *edges, *stack, *cursor;
-	unsigned char *color;		/* 0 new, 1 on the stack, 2 done */
-	size_t i, t, ne = 0, sp, reported = 0;
-	long v, w;
-
-	if (al->n == 0)
-		return;
-	byname = xcalloc(al->n, sizeof(*byname));
-	for (i = 0; i < al->n; i++) {
-		byname[i].s = al->entries[i].name;
-		byname[i].at.line = (unsigned)i;	/* entry index */
-	}
-	qsort(byname, al->n, sizeof(*byname), schema_entrycmp);
-	/* Edges in CSR form, indexed by sorted position. */
-	next = xcalloc(al->n + 1, sizeof(*next));
-	for (i = 0; i < al->n; i++)
-		ne += al->entries[i].targets.n;
-	edges = xcalloc(ne + 1, sizeof(*edges));
-	ne = 0;
-	for (i = 0; i < al->n; i++) {
-		const struct dalias *a = &al->entries[byname[i].at.line];
-
-		next[i] = (long)ne;
-		for (t = 0; t < a->targets.n; t++) {
-			w = alias_index(byname, al->n, a->targets.v[t]);
-			if (w >= 0 && (size_t)w != i)
-				edges[ne++] = w;
-		}
-	}
-	next[al->n] = (long)ne;
-	color = xcalloc(al->n, 1);
-	stack = xcalloc(al->n, sizeof(*stack));
-	cursor = xcalloc(al->n, sizeof(*cursor));
-	for (i = 0; i < al->n && reported < 3; i++) {
-		if (color[i])
-			continue;
-		sp = 0;
-		stack[sp] = (long)i, cursor[sp++] = next[i], color[i] = 1;
-		while (sp > 0) {
-			v = stack[sp - 1];
-			if (cursor[sp - 1] == next[v + 1]) {
-				color[v] = 2;
-				sp--;
-				continue;
-			}
-			w = edges[cursor[sp - 1]++];
-			if (color[w] == 0) {
-				stack[sp] = w, cursor[sp++] = next[w];
-				color[w] = 1;
-			} else if (color[w] == 1 && reported++ < 3) {
-				struct sbuf path = { 0 };
-				size_t from = sp;
-				const struct dalias *a;
-
-				while (from > 0 && stack[from - 1] != w)
-					from--;
-				a = &al->entries[byname[w].at.line];
-				for (t = from - 1; t < sp; t++) {
-					/* Long cycles: the first 4, the last 2. */
-					if (sp - from > 6 && t == from + 3) {
-						sbuf_adds(&path, "... -> ");
-						t = sp - 3;
-						continue;
-					}
-					sbuf_addf(&path, "%s -> ", al->entries[
-					    byname[stack[t]].at.line].name);
-				}
-				sbuf_adds(&path, a->name);
-				if (sp - from > 6)
-					sbuf_addf(&path, " (%zu aliases)",
-					    sp - from + 1);
-				diags_add(L->s.d, a->at.line, a->at.col,
-				    "alias loop: %s", path.s);
-				sbuf_free(&path);
-			}
-		}
-	}
-	free(cursor);
-	free(stack);
-	free(color);
-	free(edges);
-	free(next);
-	free(byname);
-}
-
-static void
-check_aliases(struct loader *L)
-{
-	const struct desired_aliases *al = &L->ds->sendmail.aliases;
-	const char *why, *need;
-	size_t i, t;
-
-	for (i = 0; i < al->n; i++) {
-		const struct dalias *a = &al->entries[i];
-
-		for (t = 0; t < a->targets.n; t++) {
-			const char *tg = a->targets.v[t];
-
-			need = NULL;
-			switch (names_alias_target(tg, &why)) {
-			case TARGET_INVALID:
-				diags_add(L->s.d, a->tat[t].line, a->tat[t].col,
-				    "alias '%.60s' target '%.60s' %s", a->name,
-				    tg, why);
-				break;
-			case TARGET_PROGRAM:
-				if (!al->allow_programs.v)
-					need = "runs a program; allowed only "
-					    "with sendmail.aliases."
-					    "allow_programs: true";
-				break;
-			case TARGET_FILE:
-				if (!al->allow_files.v)
-					need = "writes to a file; allowed only "
-					    "with sendmail.aliases."
-					    "allow_files: true";
-				break;
-			case TARGET_INCLUDE:
-				if (!al->allow_files.v)
-					need = "reads addresses from a file; "
-					    "allowed only with sendmail."
-					    "aliases.allow_files: true";
-				break;
-			case TARGET_ADDRESS:
-				break;
-			}
-			if (need != NULL)
-				diags_add(L->s.d, a->tat[t].line, a->tat[t].col,
-				    "alias '%.60s' target '%.60s' %s", a->name,
-				    tg, need);
-		}
-	}
-	if (al->sect.set && al->mode.v == ALIASES_EXACT) {
-		static const char *const required[] = { "postmaster",
-		    "MAILER-DAEMON" };
-		const struct dpos *at = al->entries_sect.set ?
-		    &al->entries_sect.at : &al->sect.at;
-
-		for (i = 0; i < 2; i++)
-			if (desired_alias_find(L->ds, required[i]) == NULL)
-				diags_add(L->s.d, at->line, at->col, "sendmail."
-				    "aliases.entries must define '%s' when "
-				    "mode is exact", required[i]);
-	}
-	check_loops(L, al);
-}
-
-/*
- * daemon_flag_ok - one word of a sendmail daemon's arguments that cannot
- * change which configuration it reads or which files it writes: -bd,
- * -q[p][INTERVAL] (INTERVAL: digits with s, m, h, d or w, repeated) and
- * -LTAG.  -C, -X, -O, -o, -M, -D, -d and the rest are refused.
- */
-static int
-daemon_flag_ok(const char *w, size_t n)
-{
-	size_t i;
-
-	if (n == 3 && strncmp(w, "-bd", 3) == 0)
-		return 1;
-	if (n > 2 && strncmp(w, "-L", 2) == 0) {
-		for (i = 2; i < n; i++)
-			if (!isalnum((unsigned char)w[i]) && strchr("_.-",
-			    w[i]) == NULL)
-				return 0;
-		return 1;
-	}
-	if (n < 2 || strncmp(w, "-q", 2) != 0)
-		return 0;
-	i = 2 + (n > 2 && w[2] == 'p');
-	while (i < n) {
-		if (!isdigit((unsigned char)w[i]))
-			return 0;
-		while (i < n && isdigit((unsigned char)w[i]))
-			i++;
-		if (i < n && strchr("smhdw", w[i]) != NULL)
-			i++;
-	}
-	return 1;
-}
-
-static void
-check_service(struct loader *L)
-{
-	const struct desired_service *sv = &L->ds->service;
-	const char *a = sv->args.v;
-	size_t n;
-	int bd = 0;
-
-	if (!sv->sect.set || sv->args.bad || sv->subsystem.bad || a == NULL)
-		return;
-	if (sv->subsystem.v != NULL &&
-	    strcmp(sv->subsystem.v, "sendmail") != 0)
-		return;
-	for (; *a != '\0'; a += n + (a[n] == ' ')) {
-		n = strcspn(a, " ");
-		if (n == 3 && strncmp(a, "-bd", 3) == 0)
-			bd = 1;
-		if (!daemon_flag_ok(a, n)) {
-			diags_add(L->s.d, sv->args.at.line, sv->args.at.col,
-			    "service.args flag '%.*s' is not allowed: sendmail "
-			    "takes only -bd, -q[p][INTERVAL] and -LTAG "
-			    "here (others, such as -C, -X or -O, change the "
-			    "configuration it reads or the files it writes)",
-			    (int)(n > 40 ? 40 : n), a);
-			return;
-		}
-	}
-	if (!bd)
-		diags_add(L->s.d, sv->args.at.line, sv->args.at.col, "service.args "
-		    "'%.60s' must include -bd: sendmail under SRC runs only as a "
-		    "daemon", sv->args.v);
-}
-
-static void
-check_rules(struct loader *L)
-{
-	const struct dint *v = &L->ds->version;
-
-	if (v->set && v->v != DESIRED_VERSION)
-		diags_add(L->s.d, v->at.line, v->at.col, "version %d is not "
-		    "supported; this mailprov reads version %d", v->v,
-		    DESIRED_VERSION);
-	if (L->ds->backups.keep.set && (L->ds->backups.keep.v < 1 ||
-	    L->ds->backups.keep.v > 1000))
-		diags_add(L->s.d, L->ds->backups.keep.at.line,
-		    L->ds->backups.keep.at.col, "backups.keep %d is out of "
-		    "range: keep 1 to 1000 backups per file",
-		    L->ds->backups.keep.v);
-	check_identity(L);
-	check_relay(L);
-	check_aliases(L);
-	check_service(L);
-}
-
-/* set_default - fill an unset string. */
-static void
-default_str(struct dstr *f, const char *v)
-{
-	if (f->v == NULL)
-		f->v = xstrdup(v);
-}
-
-static void
-default_int(struct dint *f, int v)
-{
-	if (!f->set)
-		f->v = v;
-}
-
-/* apply_defaults - the values documented in mailprov.yaml(5). */
-static void
-apply_defaults(struct desired *ds)
-{
-	default_str(&ds->sendmail.config, "/etc/mail/sendmail.cf");
-	default_int(&ds->sendmail.relay_all, 0);
-	default_int(&ds->sendmail.aliases.mode, ALIASES_MERGE);
-	default_int(&ds->sendmail.aliases.allow_programs, 0);
-	default_int(&ds->sendmail.aliases.allow_files, 0);
-	default_int(&ds->backups.keep, 10);
-	if (ds->service.sect.set) {
-		default_str(&ds->service.subsystem, "sendmail");
-		default_int(&ds->service.state, SERVICE_RUNNING);
-		default_str(&ds->service.args, "-bd -q30m");
-		default_int(&ds->service.persist, 1);
-	}
-}
-
 /* ---------------------------------------------------------------- API */
 
 struct desired *
@@ -600,7 +214,8 @@ desired_load_buffer(const char *buf, size_t len, struct diags *d)
 {
 	static const struct ytree_limits lim = { DESIRED_MAX_BYTES,
 	    DESIRED_MAX_NODES, DESIRED_MAX_DEPTH };
-	struct loader L;
+	struct schema_loader L;
+	struct desired *ds;
 	struct ynode *root;
 	size_t before = diags_count(d);
 
@@ -621,19 +236,19 @@ desired_load_buffer(const char *buf, size_t len, struct diags *d)
 		ynode_free(root);
 		return NULL;
 	}
-	L.s.d = d;
-	L.ds = xcalloc(1, sizeof(*L.ds));
-	L.s.base = L.ds;
-	schema_load_map(&L.s, root, top_keys, "");
-	check_rules(&L);
+	ds = xcalloc(1, sizeof(*ds));
+	L.d = d;
+	L.base = ds;
+	schema_load_map(&L, root, top_keys, "");
+	desired_check_rules(ds, d);
 	ynode_free(root);
 	if (diags_count(d) > before) {
 		diags_sort(d);
-		desired_free(L.ds);
+		desired_free(ds);
 		return NULL;
 	}
-	apply_defaults(L.ds);
-	return L.ds;
+	schema_defaults(&L, top_keys);
+	return ds;
 }
 
 struct desired *

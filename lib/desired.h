@@ -2,17 +2,20 @@
  * desired.h - the desired state, schema version 1, and its loader.
  *
  * desired_load_*() parse with libyaml (through yamltree), walk the tree
- * against the schema table in desired.c, then apply the cross-field rules
- * (identity agrees, no open relay, no loop, no shell).  They return a new
- * model only when the file is entirely valid; otherwise NULL, with every
- * error (up to DIAG_MAX) in the caller's struct diags.  Nothing global is
- * touched, so a daemon can load a candidate and keep its current state
- * until the new one is known good.
+ * against the schema table in desired.c, apply the cross-field rules of
+ * desired_rules.c (identity agrees, no open relay, no loop, no shell),
+ * and fill the defaults the table gives.  They return a new model only
+ * when the file is entirely valid; otherwise NULL, with every error (up
+ * to DIAG_MAX) in the caller's struct diags.  Nothing global is touched,
+ * so a daemon can load a candidate and keep its current state until the
+ * new one is known good.
  *
  * Every field records where it was written (line, column) so later stages
  * can point back into the file.  A field that was not written is "unset":
  * NULL string, set == 0; desired_load_*() then fills the documented
- * defaults.  Sections that are absent are not managed at all.
+ * defaults.  An absent service section means the service is not managed,
+ * so its keys get no defaults; the sendmail and backups keys get theirs
+ * with or without their section.
  */
 #ifndef MAILPROV_DESIRED_H
 #define MAILPROV_DESIRED_H
@@ -65,14 +68,14 @@ struct desired_sendmail {
 	struct dstr	 smart_host;	/* DS */
 	struct dint	 relay_all;	/* default false */
 	struct dlist	 relay_domains;	/* relay-domains */
-	struct dstr	 auth;		/* refused: never set in a valid model */
+	struct dstr	 auth;		/* refused: never in a valid model */
 	struct desired_aliases aliases;
 };
 
 struct desired_service {
 	struct dsect	 sect;
 	struct dstr	 subsystem;	/* default sendmail */
-	struct dint	 state;		/* enum service_state, default running */
+	struct dint	 state;		/* enum service_state, running */
 	struct dstr	 args;		/* default "-bd -q30m" */
 	struct dint	 persist;	/* default true */
 };
@@ -101,6 +104,14 @@ struct desired	*desired_load_buffer(const char *buf, size_t len,
 		    struct diags *d);
 
 void		 desired_free(struct desired *ds);
+
+/*
+ * desired_check_rules - the rules that involve several keys
+ * (desired_rules.c), on a model just walked, before its defaults; each
+ * broken rule adds an error to d.  desired_load_*() call it.
+ */
+void		 desired_check_rules(const struct desired *ds,
+		    struct diags *d);
 
 /* desired_alias_find - the entry named name (case-insensitive), or NULL. */
 const struct dalias *desired_alias_find(const struct desired *ds,

@@ -264,7 +264,7 @@ run_in(const struct mpd *m, const struct desired *ds, struct runopts_in *in)
 	in->backend = c->backend.v == DCONF_EXEC ? "exec" : "mock";
 	in->src_bindir = c->src_bindir.v;
 	in->verify_port = c->verify_port.v;
-	in->verify_bv = c->verify_bv.v;
+	in->verify_bv = c->verify_bv.set ? c->verify_bv.v : -1;
 	in->timeout_s = c->timeout.v;
 	in->validate = 1;
 	in->lock_wait = DEF_LOCK_WAIT_S;

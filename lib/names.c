@@ -324,6 +324,63 @@ names_check_src_name(const char *s)
 	return NULL;
 }
 
+/* daemon_word_ok - one word of n bytes at w, by the rule in names.h. */
+static int
+daemon_word_ok(const char *w, size_t n)
+{
+	size_t i;
+
+	if (n == 3 && strncmp(w, "-bd", 3) == 0)
+		return 1;
+	if (n > 2 && strncmp(w, "-L", 2) == 0) {
+		for (i = 2; i < n; i++)
+			if (!isalnum((unsigned char)w[i]) && strchr("_.-",
+			    w[i]) == NULL)
+				return 0;
+		return 1;
+	}
+	if (n < 2 || strncmp(w, "-q", 2) != 0)
+		return 0;
+	i = 2 + (n > 2 && w[2] == 'p');
+	while (i < n) {
+		if (!isdigit((unsigned char)w[i]))
+			return 0;
+		while (i < n && isdigit((unsigned char)w[i]))
+			i++;
+		if (i < n && strchr("smhdw", w[i]) != NULL)
+			i++;
+	}
+	return 1;
+}
+
+const char *
+names_check_sendmail_daemon_args(const char *s, const char **word,
+    size_t *len)
+{
+	size_t n;
+	int bd = 0;
+
+	*word = NULL;
+	*len = 0;
+	for (; *s != '\0'; s += n + (s[n] == ' ')) {
+		n = strcspn(s, " ");
+		if (n == 3 && strncmp(s, "-bd", 3) == 0)
+			bd = 1;
+		if (!daemon_word_ok(s, n)) {
+			*word = s;
+			*len = n;
+			return "is not allowed: sendmail takes only -bd, "
+			    "-q[p][INTERVAL] and -LTAG here (others, such as "
+			    "-C, -X or -O, change the configuration it reads "
+			    "or the files it writes)";
+		}
+	}
+	if (!bd)
+		return "must include -bd: sendmail under SRC runs only as a "
+		    "daemon";
+	return NULL;
+}
+
 const char *
 names_check_abspath(const char *s)
 {

@@ -27,6 +27,17 @@ const char	*names_check_relay_entry(const char *s);
 const char	*names_check_alias_name(const char *s);
 const char	*names_check_src_args(const char *s);
 const char	*names_check_src_name(const char *s);
+/*
+ * names_check_sendmail_daemon_args - s, the arguments SRC gives sendmail
+ * (already through names_check_src_args), holds -bd and only words that
+ * cannot change which configuration sendmail reads or which files it
+ * writes: -bd, -q[p][INTERVAL] (INTERVAL: digits with s, m, h, d or w,
+ * repeated) and -LTAG.  -C, -X, -O, -o, -M, -D, -d and the rest are
+ * refused.  On a refused word, *word and *len give it within s; when the
+ * fault is the missing -bd, *word is NULL.
+ */
+const char	*names_check_sendmail_daemon_args(const char *s,
+		    const char **word, size_t *len);
 const char	*names_check_abspath(const char *s);
 
 enum alias_target {

@@ -23,7 +23,7 @@ schema_pos(const struct ynode *n)
 	return p;
 }
 
-/* describe - what a node is, for "must be X, not Y". */
+/* schema_describe - what a node is, for "must be X, not Y". */
 const char *
 schema_describe(const struct ynode *n)
 {
@@ -33,14 +33,14 @@ schema_describe(const struct ynode *n)
 }
 
 void
-schema_type_error(struct schema_loader *L, const struct ynode *v, const char *name,
-    const char *want)
+schema_type_error(struct schema_loader *L, const struct ynode *v,
+    const char *name, const char *want)
 {
 	diags_add(L->d, v->line, v->col, "%s must be %s, not %s", name, want,
 	    schema_describe(v));
 }
 
-/* scalar_text - the string of a non-null scalar, or NULL after an error. */
+/* schema_scalar - the text of a non-null scalar, or NULL after an error. */
 const char *
 schema_scalar(struct schema_loader *L, const struct ynode *v, const char *name,
     const char *want)
@@ -58,7 +58,7 @@ schema_scalar(struct schema_loader *L, const struct ynode *v, const char *name,
 
 /* closest - the table key nearest to name, if near enough to suggest. */
 static const char *
-closest(const struct key *tab, const char *name)
+closest(const struct schema_key *tab, const char *name)
 {
 	const char *best = NULL;
 	size_t d, bestd = (size_t)-1;
@@ -74,11 +74,11 @@ closest(const struct key *tab, const char *name)
 }
 
 static void
-unknown_key(struct schema_loader *L, const struct ynode *k, const struct key *tab,
-    const char *prefix)
+unknown_key(struct schema_loader *L, const struct ynode *k,
+    const struct schema_key *tab, const char *prefix)
 {
 	struct sbuf list = { 0 };
-	const struct key *t;
+	const struct schema_key *t;
 	const char *hint = closest(tab, k->str);
 
 	if (hint != NULL) {
@@ -96,7 +96,6 @@ unknown_key(struct schema_loader *L, const struct ynode *k, const struct key *ta
 
 /* ------------------------------------------------------ duplicate lists */
 
-
 /* schema_entrycmp - by name ignoring case, then by position. */
 int
 schema_entrycmp(const void *a, const void *b)
@@ -112,13 +111,13 @@ schema_entrycmp(const void *a, const void *b)
 }
 
 /*
- * report_dups - entries equal ignoring case, in O(n log n).  With
+ * schema_report_dups - entries equal ignoring case, in O(n log n).  With
  * skip_exact, byte-identical pairs are left alone (yamltree has already
  * reported duplicate mapping keys).
  */
 void
-schema_report_dups(struct schema_loader *L, struct schema_entry *e, size_t n, const char *what,
-    int skip_exact)
+schema_report_dups(struct schema_loader *L, struct schema_entry *e, size_t n,
+    const char *what, int skip_exact)
 {
 	size_t i;
 
@@ -138,11 +137,23 @@ schema_report_dups(struct schema_loader *L, struct schema_entry *e, size_t n, co
 /* ------------------------------------------------------------- values */
 
 static void load_map(struct schema_loader *L, const struct ynode *map,
-    const struct key *tab, const char *prefix);
+    const struct schema_key *tab, const char *prefix);
+
+/* range_error - "NAME V is out of range: MIN to MAX", in the row's words. */
+static void
+range_error(struct schema_loader *L, const struct schema_key *k,
+    const struct ynode *v, const char *name, int val)
+{
+	const char *before = k->range_words[0] ? k->range_words[0] : "";
+	const char *after = k->range_words[1] ? k->range_words[1] : "";
+
+	diags_add(L->d, v->line, v->col, "%s %d is out of range: %s%d to %d%s",
+	    name, val, before, k->min, k->max, after);
+}
 
 static void
-load_int(struct schema_loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
+load_int(struct schema_loader *L, const struct schema_key *k,
+    const struct ynode *v, const char *name)
 {
 	struct dint *f = SCHEMA_FIELD(L, k, struct dint);
 
@@ -154,11 +165,13 @@ load_int(struct schema_loader *L, const struct key *k, const struct ynode *v,
 	f->v = atoi(v->str);
 	f->set = 1;
 	f->at = schema_pos(v);
+	if (k->min < k->max && (f->v < k->min || f->v > k->max))
+		range_error(L, k, v, name, f->v);
 }
 
 static void
-load_bool(struct schema_loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
+load_bool(struct schema_loader *L, const struct schema_key *k,
+    const struct ynode *v, const char *name)
 {
 	static const char *const yes[] = { "true", "True", "TRUE", NULL };
 	static const char *const no[] = { "false", "False", "FALSE", NULL };
@@ -190,8 +203,8 @@ load_bool(struct schema_loader *L, const struct key *k, const struct ynode *v,
 }
 
 static void
-load_enum(struct schema_loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
+load_enum(struct schema_loader *L, const struct schema_key *k,
+    const struct ynode *v, const char *name)
 {
 	struct dint *f = SCHEMA_FIELD(L, k, struct dint);
 	struct sbuf list = { 0 };
@@ -219,8 +232,8 @@ load_enum(struct schema_loader *L, const struct key *k, const struct ynode *v,
 }
 
 static void
-load_str(struct schema_loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
+load_str(struct schema_loader *L, const struct schema_key *k,
+    const struct ynode *v, const char *name)
 {
 	struct dstr *f = SCHEMA_FIELD(L, k, struct dstr);
 	const char *s = schema_scalar(L, v, name, "a string");
@@ -241,8 +254,8 @@ load_str(struct schema_loader *L, const struct key *k, const struct ynode *v,
 }
 
 static void
-load_list(struct schema_loader *L, const struct key *k, const struct ynode *v,
-    const char *name)
+load_list(struct schema_loader *L, const struct schema_key *k,
+    const struct ynode *v, const char *name)
 {
 	struct dlist *f = SCHEMA_FIELD(L, k, struct dlist);
 	struct schema_entry *e;
@@ -278,34 +291,34 @@ load_list(struct schema_loader *L, const struct key *k, const struct ynode *v,
 }
 
 static void
-load_value(struct schema_loader *L, const struct key *k, const struct ynode *key,
-    const struct ynode *v, const char *name)
+load_value(struct schema_loader *L, const struct schema_key *k,
+    const struct ynode *key, const struct ynode *v, const char *name)
 {
 	struct dsect *sect;
 
 	switch (k->type) {
-	case K_INT:
+	case SCHEMA_INT:
 		load_int(L, k, v, name);
 		break;
-	case K_BOOL:
+	case SCHEMA_BOOL:
 		load_bool(L, k, v, name);
 		break;
-	case K_ENUM:
+	case SCHEMA_ENUM:
 		load_enum(L, k, v, name);
 		break;
-	case K_STR:
+	case SCHEMA_STR:
 		load_str(L, k, v, name);
 		break;
-	case K_LIST:
+	case SCHEMA_LIST:
 		load_list(L, k, v, name);
 		break;
-	case K_CUSTOM:
+	case SCHEMA_CUSTOM:
 		k->custom(L, k, v, name);
 		break;
-	case K_REFUSED:
+	case SCHEMA_REFUSED:
 		diags_add(L->d, key->line, key->col, "%s %s", name, k->why);
 		break;
-	case K_SECTION:
+	case SCHEMA_SECTION:
 		if (v->kind != YN_MAP) {
 			schema_type_error(L, v, name, "a mapping of keys");
 			break;
@@ -320,11 +333,11 @@ load_value(struct schema_loader *L, const struct key *k, const struct ynode *key
 
 /* load_map - one mapping against its table of keys. */
 static void
-load_map(struct schema_loader *L, const struct ynode *map, const struct key *tab,
-    const char *prefix)
+load_map(struct schema_loader *L, const struct ynode *map,
+    const struct schema_key *tab, const char *prefix)
 {
 	const struct ynode *k;
-	const struct key *t;
+	const struct schema_key *t;
 	char name[128];
 	size_t i;
 
@@ -357,10 +370,45 @@ load_map(struct schema_loader *L, const struct ynode *map, const struct key *tab
 	}
 }
 
-
 void
 schema_load_map(struct schema_loader *L, const struct ynode *map,
-    const struct key *tab, const char *prefix)
+    const struct schema_key *tab, const char *prefix)
 {
 	load_map(L, map, tab, prefix);
+}
+
+/* ----------------------------------------------------------- defaults */
+
+void
+schema_defaults(struct schema_loader *L, const struct schema_key *tab)
+{
+	const struct schema_key *k;
+	struct dstr *s;
+	struct dint *i;
+
+	for (k = tab; k->name != NULL; k++) {
+		switch (k->type) {
+		case SCHEMA_STR:
+			s = SCHEMA_FIELD(L, k, struct dstr);
+			if (s->v == NULL && k->def != NULL)
+				s->v = xstrdup(k->def);
+			break;
+		case SCHEMA_INT:
+		case SCHEMA_BOOL:
+		case SCHEMA_ENUM:
+			i = SCHEMA_FIELD(L, k, struct dint);
+			if (!i->set)
+				i->v = k->idef;
+			break;
+		case SCHEMA_SECTION:
+			if (!k->defaults_if_set ||
+			    SCHEMA_FIELD(L, k, struct dsect)->set)
+				schema_defaults(L, k->sub);
+			break;
+		case SCHEMA_LIST:
+		case SCHEMA_CUSTOM:
+		case SCHEMA_REFUSED:
+			break;
+		}
+	}
 }

@@ -245,6 +245,9 @@ static const struct bad bad_docs[] = {
 	    3, 11, "must be an absolute path", 0 },
 	{ "backups.keep zero", HEAD "backups:\n  keep: 0\n", 3, 9,
 	    "backups.keep 0 is out of range", 0 },
+	{ "backups.keep too many", HEAD "backups:\n  keep: 1001\n", 3, 9,
+	    "backups.keep 1001 is out of range: keep 1 to 1000 backups per "
+	    "file", 0 },
 	{ "config escapes", HEAD "sendmail:\n  config: /etc/mail/../shadow\n",
 	    3, 11, "may not contain '..'", 0 },
 	/* several errors in one file, all reported, in file order */
@@ -430,6 +433,10 @@ test_defaults(void **state)
 	assert_non_null(ds);
 	assert_false(ds->service.sect.set);
 	assert_null(ds->service.args.v);
+	assert_null(ds->service.subsystem.v);
+	/* The other sections' defaults hold without their section. */
+	assert_string_equal(ds->sendmail.config.v, "/etc/mail/sendmail.cf");
+	assert_int_equal(ds->backups.keep.v, 10);
 	desired_free(ds);
 	diags_free(&d);
 }

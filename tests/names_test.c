@@ -95,6 +95,51 @@ test_args_limit(void **state)
 	assert_non_null(names_check_src_args(buf));
 }
 
+/*
+ * Words sendmail may take under SRC, each tried after -bd; the refused
+ * ones would change which configuration it reads or which files it writes.
+ */
+static void
+test_sendmail_daemon_args(void **state)
+{
+	static const char *const ok[] = { "-bd", "-q30m", "-qp5m", "-LTAG",
+	    "-q", "-qp", "-q1h30m", "-q15", "-Lsm-mta.in_1" };
+	static const char *const bad[] = { "-X/etc/passwd", "-X", "-C",
+	    "-C/tmp/evil.cf", "-O", "-OQueueDirectory=/tmp", "-o", "-oA/x",
+	    "-D", "-D/tmp/log", "-M", "-MsFOO", "-d0.1", "-bD", "-bi", "-bdx",
+	    "-L", "-L/x", "-q30x", "-qm", "-qp-1", "bd" };
+	char buf[64];
+	const char *why, *word;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(buf, sizeof(buf), "-bd %s", ok[i]);
+		why = names_check_sendmail_daemon_args(buf, &word, &n);
+		if (why != NULL)
+			fail_msg("'%s': got refusal '%s', want accepted", buf,
+			    why);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "-bd %s", bad[i]);
+		why = names_check_sendmail_daemon_args(buf, &word, &n);
+		if (why == NULL || word != buf + 4 || n != strlen(bad[i]))
+			fail_msg("'%s': want '%s' refused", buf, bad[i]);
+		assert_non_null(strstr(why, "is not allowed"));
+	}
+	/* The first refused word is named, wherever it is. */
+	assert_non_null(names_check_sendmail_daemon_args("-q1h -C/x -bd",
+	    &word, &n));
+	assert_true(strncmp(word, "-C/x", n) == 0 && n == 4);
+	/* Allowed words without -bd: the fault is the whole string. */
+	why = names_check_sendmail_daemon_args("-q30m -LTAG", &word, &n);
+	assert_non_null(why);
+	assert_null(word);
+	assert_non_null(strstr(why, "must include -bd"));
+	assert_null(names_check_sendmail_daemon_args("-q30m -bd", &word,
+	    &n));
+}
+
 static void
 test_alias_targets(void **state)
 {
@@ -149,6 +194,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_args_limit),
+		cmocka_unit_test(test_sendmail_daemon_args),
 		cmocka_unit_test(test_alias_targets),
 		cmocka_unit_test(test_distance),
 	};

@@ -25,7 +25,7 @@ V=$R/var/lib/mp
 mkdir -p "$V"
 mv "$R/var/mailprov/src" "$V/src"
 rm -rf "$R/var/mailprov"
-printf 'state_dir: /var/lib/mp\nincoming: /var/lib/mp/incoming\n' >>"$R/etc/mailprov/mailprovd.conf"
+printf 'state_dir: /var/lib/mp\n' >>"$R/etc/mailprov/mailprovd.conf"
 nothing_old() {	# nothing_old NAME: no file was made at the default place
 	if [ -e "$R/var/mailprov" ]; then
 		fail "$1: nothing under /var/mailprov" "$(find "$R/var/mailprov" | head -5)"
@@ -74,6 +74,8 @@ mpd=$!
 wait_for 20 test -s "$V/status.json"
 kill -TERM "$mpd" 2>/dev/null; wait "$mpd" 2>/dev/null
 has "mailprovd: status.json under state_dir" "$V/status.json" '"outcome": "(converged|changed)"'
+[ -d "$V/incoming" ] && pass "mailprovd: the incoming directory follows state_dir" ||
+    fail "mailprovd: the incoming directory follows state_dir"
 nothing_old "mailprovd"
 
 # mailprov status follows: by the daemon configuration, or --state-dir.
