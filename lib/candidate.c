@@ -257,10 +257,24 @@ check_aliases(const struct plan *p, const struct candidate_opts *o,
 	return r;
 }
 
+/* relay_target - an address in the first relay domain that is a name. */
+static char *
+relay_target(const struct strlist *domains)
+{
+	size_t i;
+
+	for (i = 0; i < domains->n; i++)
+		if (strpbrk(domains->v[i], "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL)
+			return xasprintf("someone@%s", domains->v[i] +
+			    (domains->v[i][0] == '.'));
+	return NULL;
+}
+
 /* want_of - what the desired state says sendmail must answer. */
 static void
-want_of(const struct desired_sendmail *sm, struct smcheck_want *w,
-    char **local, char **domain)
+want_of(const struct desired_sendmail *sm, const struct cf *cf,
+    struct smcheck_want *w, char **local, char **domain, char **relay)
 {
 	memset(w, 0, sizeof(*w));
 	w->hostname = sm->hostname.v;
@@ -276,6 +290,11 @@ want_of(const struct desired_sendmail *sm, struct smcheck_want *w,
 		w->domain_addr = *domain = xasprintf("someone@mailprov-check.%s",
 		    sm->domain.v);
 	}
+	*relay = NULL;
+	if (sm->relay_domains.set && cf_has_ruleset(cf, "check_rcpt")) {
+		w->relay_check = 1;
+		w->relay_to = *relay = relay_target(&sm->relay_domains.l);
+	}
 }
 
 int
@@ -286,10 +305,10 @@ candidate_check(const struct desired *ds, const struct plan *p,
 	struct cf *cf = cf_parse(cff->new.s, cff->new.len);
 	struct smcheck_want w;
 	struct smcheck_seen seen;
-	char *dir, *cpath = NULL, *local, *domain, *reason = NULL;
+	char *dir, *cpath = NULL, *local, *domain, *relay, *reason = NULL;
 	int r = -1;
 
-	want_of(&ds->sendmail, &w, &local, &domain);
+	want_of(&ds->sendmail, cf, &w, &local, &domain, &relay);
 	if ((dir = make_check_dir(o, why)) == NULL)
 		goto out;
 	if ((cpath = write_copies(p, cf, o->root, dir, why)) == NULL)
@@ -307,7 +326,7 @@ candidate_check(const struct desired *ds, const struct plan *p,
 out:
 	if (dir != NULL)
 		remove_check_dir(dir);
-	free(dir), free(cpath), free(local), free(domain);
+	free(dir), free(cpath), free(local), free(domain), free(relay);
 	cf_free(cf);
 	return r;
 }

@@ -790,3 +790,18 @@ cf_mailer_is_local(const struct cf *cf, const char *name)
 	sbuf_free(&def);
 	return r;
 }
+
+int
+cf_has_ruleset(const struct cf *cf, const char *name)
+{
+	size_t i, nl = strlen(name);
+
+	for (i = 0; i < cf->n; i++) {
+		const char *p = cf->v[i].p;
+
+		if (cf->v[i].len > nl && p[0] == 'S' && strncmp(p + 1, name,
+		    nl) == 0 && strchr("= \t\r\n", p[1 + nl]) != NULL)
+			return 1;
+	}
+	return 0;
+}

@@ -78,6 +78,8 @@ int		 cf_relay_all(struct cf *cf, int on, enum cf_relay_shape *shape);
  * cf defines no such mailer.
  */
 int		 cf_mailer_is_local(const struct cf *cf, const char *name);
+/* cf_has_ruleset - an active "S<name>" line defines the named ruleset. */
+int		 cf_has_ruleset(const struct cf *cf, const char *name);
 /* cf_point_class_file - active F<c> lines read path (for a check copy). */
 void		 cf_point_class_file(struct cf *cf, char c, const char *path);
 

@@ -125,6 +125,11 @@ edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
 	    cf_ensure_class_file(cf, 'R', DEF_RELAY_DOMAINS, relay) < 0)
 		return seterr(why, "%s %s", p->f[PLAN_SENDMAIL_CF].label,
 		    cf->err);
+	if (sm->relay_domains.set && !cf_has_ruleset(cf, "check_rcpt"))
+		strlist_take(&p->warnings, xasprintf("%s has no check_rcpt "
+		    "ruleset: nothing in it reads class R, so relay_domains "
+		    "(the relay-domains file) has no effect on relaying",
+		    p->f[PLAN_SENDMAIL_CF].label));
 	if (sm->relay_all.set) {
 		r = cf_relay_all(cf, sm->relay_all.v, &p->shape);
 		p->errpos = sm->relay_all.at;

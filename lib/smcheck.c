@@ -28,7 +28,7 @@ smcheck_seen_free(struct smcheck_seen *s)
 {
 	free(s->w), free(s->m), free(s->j), free(s->S);
 	free(s->remote_mailer), free(s->remote_host), free(s->local_mailer);
-	free(s->local_host);
+	free(s->local_host), free(s->relay_to), free(s->relay_other);
 	free(s->domain_mailer), free(s->domain_host);
 	strlist_clear(&s->class_w);
 	strlist_clear(&s->warnings);
@@ -128,6 +128,34 @@ split_output(const char *out, struct smcheck_seen *seen, size_t ncmd,
 }
 
 
+/* denied - a check_rcpt verdict that refuses the recipient. */
+static int
+denied(const char *v)
+{
+	return v != NULL && strstr(v, "$# error") != NULL;
+}
+
+/*
+ * compare_relay - relay-domains has its effect: an address in a relay
+ * domain is accepted from any client, one elsewhere is not.
+ */
+static char *
+compare_relay(const struct smcheck_want *w, const struct smcheck_seen *s)
+{
+	if (!w->relay_check)
+		return NULL;
+	if (s->relay_other == NULL || !denied(s->relay_other))
+		return xasprintf("sendmail accepts mail for %s from %s (check_rcpt "
+		    "says '%s'): that would be an open relay", SMCHECK_OTHER,
+		    SMCHECK_CLIENT, s->relay_other ? s->relay_other : "nothing");
+	if (w->relay_to != NULL && (s->relay_to == NULL ||
+	    denied(s->relay_to)))
+		return xasprintf("sendmail refuses to relay for %s, in "
+		    "relay_domains (check_rcpt says '%s')", w->relay_to,
+		    s->relay_to ? s->relay_to : "nothing");
+	return NULL;
+}
+
 /* compare - the wanted answers against what sendmail said. */
 static char *
 compare(const struct smcheck_want *w, const struct smcheck_seen *s)
@@ -183,55 +211,56 @@ compare(const struct smcheck_want *w, const struct smcheck_seen *s)
 	if (w->local_addr && (s->local_mailer == NULL ||
 	    strcmp(s->local_mailer, "*error*") == 0))
 		return xasprintf("sendmail cannot route %s", w->local_addr);
-	return NULL;
+	return compare_relay(w, s);
 }
 
-int
-smcheck_run(const char *sendmail, const char *cf, int timeout_ms,
-    const struct smcheck_want *w, struct smcheck_seen *seen, char **why)
+/* rcpt_verdict - what "check_rcpt" returned in a segment, or NULL. */
+static char *
+rcpt_verdict(const char *seg)
 {
-	struct proc_result r;
-	struct sbuf in = { 0 };
-	char *segs[8] = { NULL }, desc[64];
-	size_t ncmd, i;
+	const char *p, *last = NULL;
+
+	for (p = seg; p != NULL && (p = strstr(p, "check_rcpt ")) != NULL;
+	    p++) {
+		const char *r = p + strspn(p + 10, " ") + 10;
+
+		if ((p == seg || p[-1] == '\n') && strncmp(r, "returns: ", 9) ==
+		    0)
+			last = r + 9;
+	}
+	return last ? xstrndup(last, strcspn(last, "\n")) : NULL;
+}
+
+/* input - the -bt commands for w; their number. */
+static size_t
+input(const struct smcheck_want *w, struct sbuf *in)
+{
+	size_t n;
+
+	for (n = 0; commands[n] != NULL; n++)
+		sbuf_addf(in, "%s\n", commands[n]);
+	if (w->local_addr != NULL)
+		sbuf_addf(in, "/parse %s\n", w->local_addr), n++;
+	if (w->domain_addr != NULL)
+		sbuf_addf(in, "/parse %s\n", w->domain_addr), n++;
+	if (w->relay_check) {
+		/* An SMTP client that is not this host nor a relay client. */
+		sbuf_addf(in, ".D{client_addr}%s\n.D{client_name}%s\n"
+		    "check_rcpt <%s>\n", SMCHECK_CLIENT, SMCHECK_CLIENT_NAME,
+		    SMCHECK_OTHER), n += 3;
+		if (w->relay_to != NULL)
+			sbuf_addf(in, "check_rcpt <%s>\n", w->relay_to), n++;
+	}
+	return n;
+}
+
+/* assign - the answers, segment by segment, into seen. */
+static void
+assign(const struct smcheck_want *w, char **segs, struct smcheck_seen *seen)
+{
+	size_t i = 6;
 	char *p;
 
-	memset(seen, 0, sizeof(*seen));
-	*why = NULL;
-	for (ncmd = 0; commands[ncmd] != NULL; ncmd++)
-		sbuf_addf(&in, "%s\n", commands[ncmd]);
-	if (w->local_addr != NULL) {
-		sbuf_addf(&in, "/parse %s\n", w->local_addr);
-		ncmd++;
-	}
-	if (w->domain_addr != NULL) {
-		sbuf_addf(&in, "/parse %s\n", w->domain_addr);
-		ncmd++;
-	}
-	if (sendmail_test(sendmail, cf, in.s, in.len, timeout_ms, &r,
-	    why) < 0)
-		goto out_noresult;
-	if (r.timed_out) {
-		*why = xasprintf("sendmail -bt %s", proc_describe(&r, desc,
-		    sizeof(desc)));
-		goto out;
-	}
-	if (split_output(r.out.s, seen, ncmd, segs) < 0 || r.status != 0) {
-		struct sbuf m = { 0 };
-
-		sbuf_addf(&m, "sendmail rejects the new configuration (%s)",
-		    proc_describe(&r, desc, sizeof(desc)));
-		if (seen->warnings.n > 0)
-			sbuf_addf(&m, ": %s", seen->warnings.v[0]);
-		*why = m.s;
-		goto out;
-	}
-	for (i = 0; i < seen->warnings.n; i++)
-		if (strstr(seen->warnings.v[i], ": line ") != NULL) {
-			*why = xasprintf("sendmail reports an error in the new "
-			    "configuration: %s", seen->warnings.v[i]);
-			goto out;
-		}
 	seen->w = segs[0], seen->m = segs[1], seen->j = segs[2];
 	seen->S = segs[3];
 	segs[0] = segs[1] = segs[2] = segs[3] = NULL;
@@ -243,17 +272,71 @@ smcheck_run(const char *sendmail, const char *cf, int timeout_ms,
 			strlist_take(&seen->class_w, xstrndup(p, n));
 	}
 	parse_mailer(segs[5], &seen->remote_mailer, &seen->remote_host);
-	i = 6;
 	if (w->local_addr != NULL)
 		parse_mailer(segs[i++], &seen->local_mailer, &seen->local_host);
 	if (w->domain_addr != NULL)
-		parse_mailer(segs[i], &seen->domain_mailer, &seen->domain_host);
-	*why = compare(w, seen);
-out:
+		parse_mailer(segs[i++], &seen->domain_mailer,
+		    &seen->domain_host);
+	if (w->relay_check) {
+		seen->relay_other = rcpt_verdict(segs[i + 2]);
+		if (w->relay_to != NULL)
+			seen->relay_to = rcpt_verdict(segs[i + 3]);
+	}
+}
+
+/* load_failed - sendmail did not load the cf, or reported a line. */
+static char *
+load_failed(const struct proc_result *r, const struct smcheck_seen *seen,
+    int split)
+{
+	char desc[64];
+	size_t i;
+
+	if (split < 0 || r->status != 0) {
+		struct sbuf m = { 0 };
+
+		sbuf_addf(&m, "sendmail rejects the new configuration (%s)",
+		    proc_describe(r, desc, sizeof(desc)));
+		if (seen->warnings.n > 0)
+			sbuf_addf(&m, ": %s", seen->warnings.v[0]);
+		return m.s;
+	}
+	for (i = 0; i < seen->warnings.n; i++)
+		if (strstr(seen->warnings.v[i], ": line ") != NULL)
+			return xasprintf("sendmail reports an error in the new "
+			    "configuration: %s", seen->warnings.v[i]);
+	return NULL;
+}
+
+int
+smcheck_run(const char *sendmail, const char *cf, int timeout_ms,
+    const struct smcheck_want *w, struct smcheck_seen *seen, char **why)
+{
+	struct proc_result r;
+	struct sbuf in = { 0 };
+	char **segs, desc[64];
+	size_t ncmd, i;
+
+	memset(seen, 0, sizeof(*seen));
+	*why = NULL;
+	ncmd = input(w, &in);
+	segs = xcalloc(ncmd, sizeof(*segs));
+	if (sendmail_test(sendmail, cf, in.s, in.len, timeout_ms, &r,
+	    why) < 0)
+		goto out_noresult;
+	if (r.timed_out)
+		*why = xasprintf("sendmail -bt %s", proc_describe(&r, desc,
+		    sizeof(desc)));
+	else if ((*why = load_failed(&r, seen, split_output(r.out.s, seen,
+	    ncmd, segs))) == NULL) {
+		assign(w, segs, seen);
+		*why = compare(w, seen);
+	}
 	proc_result_free(&r);
 out_noresult:
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < ncmd; i++)
 		free(segs[i]);
+	free(segs);
 	sbuf_free(&in);
 	return *why == NULL ? 0 : -1;
 }

@@ -21,6 +21,8 @@ struct smcheck_want {
 	const char		*local_addr;	/* must be routed (candidate.c
 						   checks it stays here) */
 	const char		*domain_addr;	/* with relay_all: to the relay */
+	int			 relay_check;	/* check_rcpt: no open relay */
+	const char		*relay_to;	/* in relay_domains: relayed */
 };
 
 struct smcheck_seen {
@@ -29,10 +31,15 @@ struct smcheck_seen {
 	char	*remote_mailer, *remote_host;	/* /parse someone@remote.example */
 	char	*local_mailer, *local_host;	/* /parse local_addr */
 	char	*domain_mailer, *domain_host;
+	char	*relay_to, *relay_other;	/* check_rcpt verdicts */
 	struct strlist warnings;		/* lines printed before the banner */
 };
 
 #define SMCHECK_REMOTE	"someone@remote.example"
+/* The relay check: an SMTP client that is neither local nor listed. */
+#define SMCHECK_CLIENT		"192.0.2.7"
+#define SMCHECK_CLIENT_NAME	"client.mailprov-check.invalid"
+#define SMCHECK_OTHER		"someone@elsewhere.mailprov-check.invalid"
 
 /*
  * smcheck_run - 0 when sendmail loads cf cleanly and every wanted answer

@@ -100,6 +100,47 @@ expect "error already in the current file: refused" "$?" 1
 has "error already in the current file: not mailprov's edit" "$S/lines3.out" \
     "sendmail already rejects the current /etc/mail/sendmail.cf at line 100: readcf: map mymap: class nosuchclass not available \(not mailprov's edit"
 
+# 5. relay_domains must have an effect, and never make an open relay.
+# rootcf NAME: a host with the AIX-shaped fixture as its sendmail.cf.
+rootcf() {
+	local r
+	r=$(root "$1" m4-aix.mc) || return 1
+	cp tests/fixtures/aix-sendmail.cf "$r/etc/mail/sendmail.cf"
+	echo "$r"
+}
+#    An old cf with no check_rcpt ruleset: nothing reads class R.
+R=$(rootcf norcpt)
+awk '/^Scheck_rcpt/ { skip = 1; next } skip && /^(S|#####)/ { skip = 0 } !skip' \
+    tests/fixtures/aix-sendmail.cf >"$R/etc/mail/sendmail.cf"
+$MP plan --root "$R" --sendmail "$SBX" >"$S/norcpt-plan.out" 2>&1
+expect "no check_rcpt: plan finds changes" "$?" 2
+has "no check_rcpt: plan warns that relay_domains has no effect" "$S/norcpt-plan.out" \
+    "^warning: /etc/mail/sendmail.cf has no check_rcpt ruleset: nothing in it reads class R, so relay_domains \(the relay-domains file\) has no effect on relaying$"
+$MP apply --root "$R" --sendmail "$SBX" >"$S/norcpt-apply.out" 2>&1
+expect "no check_rcpt: apply goes on" "$?" 0
+has "no check_rcpt: apply warns too" "$S/norcpt-apply.out" "^mailprov: warning: /etc/mail/sendmail.cf has no check_rcpt ruleset"
+#    A check_rcpt that does not read class R: the relay domain is refused.
+R=$(rootcf ignoresR)
+grep -v '\$=R' tests/fixtures/aix-sendmail.cf >"$R/etc/mail/sendmail.cf"
+cp "$R/etc/mail/sendmail.cf" "$S/ignoresR.before"
+$MP apply --root "$R" --sendmail "$SBX" >"$S/ignoresR.out" 2>&1
+expect "check_rcpt ignores class R: refused" "$?" 1
+has "check_rcpt ignores class R: says which relay domain is refused" "$S/ignoresR.out" \
+    "sendmail refuses to relay for someone@example.net, in relay_domains \(check_rcpt says '.*Relaying denied.*'\)"
+cmp -s "$R/etc/mail/sendmail.cf" "$S/ignoresR.before" && pass "check_rcpt ignores class R: nothing written" ||
+    fail "check_rcpt ignores class R: nothing written"
+#    An open relay (its check_rcpt's last word "OK" for any client): refused.
+R=$(rootcf openrelay)
+sed -i 's/^R<name> \$\*\t\$#error .*/R<name> $*\t$@ OK\trelay for anyone/' "$R/etc/mail/sendmail.cf"
+$MP apply --root "$R" --sendmail "$SBX" >"$S/open.out" 2>&1
+expect "open relay: refused" "$?" 1
+has "open relay: says so" "$S/open.out" \
+    "sendmail accepts mail for someone@elsewhere.mailprov-check.invalid from 192.0.2.7 \(check_rcpt says '.*'\): that would be an open relay"
+#    The AIX fixture as it is: relays for example.net, not elsewhere.
+R=$(rootcf relayok)
+$MP apply --root "$R" --sendmail "$SBX" >"$S/relayok.out" 2>&1
+expect "check_rcpt reads class R: apply succeeds" "$?" 0
+
 # 7. A host name sendmail cannot qualify: every sendmail run would sleep
 #    60 s first.  mailprov says so at once, with the cure, and starts no
 #    sendmail; once /etc/hosts gives the FQDN, the same apply runs.
