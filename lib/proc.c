@@ -24,15 +24,6 @@ static char env_path[] = "PATH=/usr/bin:/bin:/usr/sbin:/sbin";
 static char env_lc[] = "LC_ALL=C";
 static char *const clean_env[] = { env_path, env_lc, NULL };
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* child - set up descriptors and exec; never returns. */
 static void
 child(char *const argv[], int in, int out, int err, int report)
@@ -150,7 +141,7 @@ proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
 		close(pf[2].fd);
 		pf[2].fd = -1;
 	}
-	deadline = now_ms() + timeout_ms;
+	deadline = proc_mono_ms() + timeout_ms;
 	/* The deadline is the child's: pipes a grandchild keeps open do not count. */
 	for (;;) {
 		if (!reaped) {
@@ -169,7 +160,7 @@ proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
 				;
 			break;
 		}
-		left = deadline - now_ms();
+		left = deadline - proc_mono_ms();
 		if (left <= 0) {
 			r->timed_out = 1;
 			kill(-pid, SIGKILL);
@@ -235,4 +226,13 @@ proc_describe(const struct proc_result *r, char *buf, size_t n)
 	else
 		snprintf(buf, n, "exit %d", r->status);
 	return buf;
+}
+
+long
+proc_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
