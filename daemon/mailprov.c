@@ -367,7 +367,7 @@ send_report(const struct opts *o, const char *path, const struct rc_plan *p,
 	sbuf_json_str(&b, err ? err : "");
 	sbuf_addf(&b, ", \"time\": %ld}\n", (long)time(NULL));
 	fetch_cfg_of(o, &c, &helper, &state);
-	if (report_send(&c, o->report_url, b.s, b.len, &dropped, &why) < 0)
+	if (fetch_report(&c, o->report_url, b.s, b.len, &dropped, &why) < 0)
 		fprintf(stderr, "mailprov: report to %s queued: %s\n",
 		    o->report_url, why ? why : "failed");
 	if (dropped > 0)

@@ -215,7 +215,7 @@ post(const struct fetch_cfg *c, const char *url, const char *file,
 }
 
 int
-report_send(const struct fetch_cfg *c, const char *url, const char *json,
+fetch_report(const struct fetch_cfg *c, const char *url, const char *json,
     size_t len, long *dropped, char **why)
 {
 	struct strlist q = { 0 };
@@ -233,7 +233,7 @@ report_send(const struct fetch_cfg *c, const char *url, const char *json,
 	fileio_replace(f, json, len, NULL);
 	free(f);
 	queue_names(dir, &q);
-	for (i = 0; i + REPORT_QUEUE_MAX < q.n; i++) {
+	for (i = 0; i + FETCH_REPORT_QUEUE_MAX < q.n; i++) {
 		f = xasprintf("%s/%s", dir, q.v[i]);
 		unlink(f);
 		free(f);

@@ -213,7 +213,7 @@ write_status(struct mpd *m, int report)
 		long dropped = 0;
 
 		fetch_cfg_of(m, &fc);
-		if (report_send(&fc, m->conf->report_url.v, b.s, b.len,
+		if (fetch_report(&fc, m->conf->report_url.v, b.s, b.len,
 		    &dropped, &why) < 0)
 			logmsg(m, LOG_WARNING, "report to %s queued: %s",
 			    m->conf->report_url.v, why ? why : "failed");
