@@ -18,7 +18,8 @@
  * (60), --retries N (3; exponential backoff with jitter, on connection
  * errors, timeouts and 5xx).  HTTPS only, certificate and host name
  * verified, redirects at most 3 and never away from HTTPS, unless
- * --insecure.
+ * --insecure.  A usage error, or a number out of its range (see
+ * option_number), exits 2.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -31,6 +32,11 @@
 
 #include "fileio.h"
 #include "util.h"
+
+/* The ranges of the numeric options (seconds, bytes, tries). */
+#define MAX_BYTES_MAX	(1L << 30)
+#define TIMEOUT_MAX	3600L
+#define RETRIES_MAX	20L
 
 struct fopts {
 	const char	*ca_file, *ca_path, *cert, *key;
@@ -301,11 +307,32 @@ do_post(const char *url, const char *file, const struct fopts *o)
 	return 0;
 }
 
+/*
+ * option_number - *n from the value v of option name: digits only, from
+ * min to max.  -1 after a one-line message if it is not.
+ */
+static int
+option_number(const char *name, const char *v, long min, long max, long *n)
+{
+	long x;
+
+	errno = 0;
+	x = strtol(v, NULL, 10);
+	if (*v == '\0' || v[strspn(v, "0123456789")] != '\0' ||
+	    errno == ERANGE || x < min || x > max) {
+		fprintf(stderr, "mailprov-fetch: %s '%s': not a whole number "
+		    "from %ld to %ld\n", name, v, min, max);
+		return -1;
+	}
+	*n = x;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct fopts o = { NULL, NULL, NULL, NULL, 0, 1024 * 1024, 10, 60, 3 };
-	int i, r, npos = 0;
+	int i, r, npos = 0, bad = 0;
 	const char *pos[4] = { NULL, NULL, NULL, NULL };
 
 	for (i = 1; i < argc; i++) {
@@ -325,18 +352,24 @@ main(int argc, char **argv)
 			else if (strcmp(a, "--key") == 0)
 				o.key = v;
 			else if (strcmp(a, "--max-bytes") == 0)
-				o.max_bytes = atol(v);
+				bad = option_number(a, v, 1, MAX_BYTES_MAX,
+				    &o.max_bytes);
 			else if (strcmp(a, "--connect-timeout") == 0)
-				o.connect_timeout = atol(v);
+				bad = option_number(a, v, 1, TIMEOUT_MAX,
+				    &o.connect_timeout);
 			else if (strcmp(a, "--timeout") == 0)
-				o.timeout = atol(v);
+				bad = option_number(a, v, 1, TIMEOUT_MAX,
+				    &o.timeout);
 			else if (strcmp(a, "--retries") == 0)
-				o.retries = atol(v);
+				bad = option_number(a, v, 0, RETRIES_MAX,
+				    &o.retries);
 			else {
 				fprintf(stderr, "mailprov-fetch: unknown option "
 				    "'%s'\n", a);
 				return 2;
 			}
+			if (bad < 0)
+				return 2;
 		} else if (npos < 4)
 			pos[npos++] = a;
 		else {
