@@ -18,7 +18,8 @@
  * (60), --retries N (3; exponential backoff with jitter, on connection
  * errors, timeouts and 5xx).  HTTPS only, certificate and host name
  * verified, redirects at most 3 and never away from HTTPS, unless
- * --insecure.
+ * --insecure.  A usage error, or a number out of its range (see
+ * option_number), exits 2.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -31,6 +32,11 @@
 
 #include "fileio.h"
 #include "util.h"
+
+/* The ranges of the numeric options (seconds, bytes, tries). */
+#define MAX_BYTES_MAX	(1L << 30)
+#define TIMEOUT_MAX	3600L
+#define RETRIES_MAX	20L
 
 struct fopts {
 	const char	*ca_file, *ca_path, *cert, *key;
@@ -137,88 +143,122 @@ pause_before(int n)
 	nanosleep(&ts, NULL);
 }
 
+/* conditional_headers - If-None-Match and If-Modified-Since from state. */
+static struct curl_slist *
+conditional_headers(const char *state)
+{
+	struct curl_slist *h = NULL;
+	struct sbuf st = { 0 };
+	char *old = NULL, *line, *save;
+	size_t olen;
+
+	if (fileio_read(state, 64 * 1024, FILEIO_NOFOLLOW, &old, &olen) == 0)
+		for (line = strtok_r(old, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			st.len = 0;
+			if (strncmp(line, "etag ", 5) == 0)
+				sbuf_addf(&st, "If-None-Match: %s", line + 5);
+			else if (strncmp(line, "modified ", 9) == 0)
+				sbuf_addf(&st, "If-Modified-Since: %s",
+				    line + 9);
+			else
+				continue;
+			h = curl_slist_append(h, st.s);
+		}
+	free(old);
+	sbuf_free(&st);
+	return h;
+}
+
+/*
+ * get_retrying - GET url with headers h into bd (body) and hdrs (header
+ * lines), trying again as o says; the last try's result and *status.
+ */
+static CURLcode
+get_retrying(const char *url, const struct fopts *o, struct curl_slist *h,
+    struct body *bd, struct sbuf *hdrs, char *errbuf, long *status)
+{
+	CURLcode rc;
+	int try;
+
+	for (try = 1;; try++) {
+		CURL *c = curl_easy_init();
+
+		memset(bd, 0, sizeof(*bd));
+		bd->max = o->max_bytes;
+		hdrs->len = 0;
+		errbuf[0] = '\0';
+		setup(c, url, o, errbuf);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, bd);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, hdrs);
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)o->max_bytes);
+		rc = curl_easy_perform(c);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		curl_easy_cleanup(c);
+		if (!retryable(rc, *status) || try > o->retries)
+			return rc;
+		fprintf(stderr, "mailprov-fetch: %s: %s; trying again\n", url,
+		    rc != CURLE_OK ? (*errbuf ? errbuf : curl_easy_strerror(rc))
+		    : "server error");
+		sbuf_free(&bd->b);
+		pause_before(try);
+	}
+}
+
+/* save_state - the answer's ETag and Last-Modified, for the next GET. */
+static void
+save_state(const char *state, const struct sbuf *hdrs)
+{
+	struct sbuf st = { 0 };
+	const char *all = hdrs->s ? hdrs->s : "";
+	char *etag, *lm;
+
+	sbuf_add(&st, "", 0);
+	if ((etag = header_value(all, "ETag")) != NULL)
+		sbuf_addf(&st, "etag %s\n", etag);
+	if ((lm = header_value(all, "Last-Modified")) != NULL)
+		sbuf_addf(&st, "modified %s\n", lm);
+	fileio_replace(state, st.s, st.len, NULL);
+	free(etag), free(lm);
+	sbuf_free(&st);
+}
+
 static int
 do_get(const char *url, const char *out, const char *state,
     const struct fopts *o)
 {
 	struct body bd;
-	struct sbuf hdrs = { 0 }, st = { 0 };
-	struct curl_slist *h = NULL;
-	char errbuf[CURL_ERROR_SIZE], *old = NULL, *etag, *lm, *line, *save;
-	size_t olen;
+	struct sbuf hdrs = { 0 };
+	struct curl_slist *h = conditional_headers(state);
+	char errbuf[CURL_ERROR_SIZE];
 	long status = 0;
-	CURLcode rc = CURLE_OK;
-	int try, ret;
+	CURLcode rc;
+	int ret = 1;
 
-	if (fileio_read(state, 64 * 1024, FILEIO_NOFOLLOW, &old, &olen) == 0)
-		for (line = strtok_r(old, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save)) {
-			if (strncmp(line, "etag ", 5) == 0)
-				h = curl_slist_append(h, (st.len = 0, sbuf_addf(
-				    &st, "If-None-Match: %s", line + 5), st.s));
-			else if (strncmp(line, "modified ", 9) == 0)
-				h = curl_slist_append(h, (st.len = 0, sbuf_addf(
-				    &st, "If-Modified-Since: %s", line + 9),
-				    st.s));
-		}
-	free(old);
-	for (try = 1;; try++) {
-		CURL *c = curl_easy_init();
-
-		memset(&bd, 0, sizeof(bd));
-		bd.max = o->max_bytes;
-		hdrs.len = 0;
-		errbuf[0] = '\0';
-		setup(c, url, o, errbuf);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &bd);
-		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(c, CURLOPT_HEADERDATA, &hdrs);
-		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-		    (curl_off_t)o->max_bytes);
-		rc = curl_easy_perform(c);
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_cleanup(c);
-		if (!retryable(rc, status) || try > o->retries)
-			break;
-		fprintf(stderr, "mailprov-fetch: %s: %s; trying again\n", url,
-		    rc != CURLE_OK ? (*errbuf ? errbuf : curl_easy_strerror(rc))
-		    : "server error");
-		sbuf_free(&bd.b);
-		pause_before(try);
-	}
+	rc = get_retrying(url, o, h, &bd, &hdrs, errbuf, &status);
 	curl_slist_free_all(h);
-	if (bd.over || rc == CURLE_FILESIZE_EXCEEDED) {
+	if (bd.over || rc == CURLE_FILESIZE_EXCEEDED)
 		fprintf(stderr, "mailprov-fetch: %s: the answer is larger than "
 		    "%ld bytes; refused\n", url, o->max_bytes);
-		ret = 1;
-	} else if (rc != CURLE_OK) {
+	else if (rc != CURLE_OK)
 		fprintf(stderr, "mailprov-fetch: %s: %s\n", url, *errbuf ? errbuf :
 		    curl_easy_strerror(rc));
-		ret = 1;
-	} else if (status == 304)
+	else if (status == 304)
 		ret = 3;
-	else if (status != 200) {
+	else if (status != 200)
 		fprintf(stderr, "mailprov-fetch: %s: HTTP %ld\n", url, status);
-		ret = 1;
-	} else if (fileio_replace(out, bd.b.s ? bd.b.s : "", bd.b.len, NULL) <
-	    0) {
+	else if (fileio_replace(out, bd.b.s ? bd.b.s : "", bd.b.len, NULL) <
+	    0)
 		fprintf(stderr, "mailprov-fetch: %s: %s\n", out, strerror(errno));
-		ret = 1;
-	} else {
-		st.len = 0;
-		sbuf_add(&st, "", 0);
-		if ((etag = header_value(hdrs.s ? hdrs.s : "", "ETag")) != NULL)
-			sbuf_addf(&st, "etag %s\n", etag);
-		if ((lm = header_value(hdrs.s ? hdrs.s : "", "Last-Modified")) !=
-		    NULL)
-			sbuf_addf(&st, "modified %s\n", lm);
-		fileio_replace(state, st.s, st.len, NULL);
-		free(etag), free(lm);
+	else {
+		save_state(state, &hdrs);
 		ret = 0;
 	}
-	sbuf_free(&bd.b), sbuf_free(&hdrs), sbuf_free(&st);
+	sbuf_free(&bd.b), sbuf_free(&hdrs);
 	return ret;
 }
 
@@ -267,11 +307,32 @@ do_post(const char *url, const char *file, const struct fopts *o)
 	return 0;
 }
 
+/*
+ * option_number - *n from the value v of option name: digits only, from
+ * min to max.  -1 after a one-line message if it is not.
+ */
+static int
+option_number(const char *name, const char *v, long min, long max, long *n)
+{
+	long x;
+
+	errno = 0;
+	x = strtol(v, NULL, 10);
+	if (*v == '\0' || v[strspn(v, "0123456789")] != '\0' ||
+	    errno == ERANGE || x < min || x > max) {
+		fprintf(stderr, "mailprov-fetch: %s '%s': not a whole number "
+		    "from %ld to %ld\n", name, v, min, max);
+		return -1;
+	}
+	*n = x;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct fopts o = { NULL, NULL, NULL, NULL, 0, 1024 * 1024, 10, 60, 3 };
-	int i, r, npos = 0;
+	int i, r, npos = 0, bad = 0;
 	const char *pos[4] = { NULL, NULL, NULL, NULL };
 
 	for (i = 1; i < argc; i++) {
@@ -291,18 +352,24 @@ main(int argc, char **argv)
 			else if (strcmp(a, "--key") == 0)
 				o.key = v;
 			else if (strcmp(a, "--max-bytes") == 0)
-				o.max_bytes = atol(v);
+				bad = option_number(a, v, 1, MAX_BYTES_MAX,
+				    &o.max_bytes);
 			else if (strcmp(a, "--connect-timeout") == 0)
-				o.connect_timeout = atol(v);
+				bad = option_number(a, v, 1, TIMEOUT_MAX,
+				    &o.connect_timeout);
 			else if (strcmp(a, "--timeout") == 0)
-				o.timeout = atol(v);
+				bad = option_number(a, v, 1, TIMEOUT_MAX,
+				    &o.timeout);
 			else if (strcmp(a, "--retries") == 0)
-				o.retries = atol(v);
+				bad = option_number(a, v, 0, RETRIES_MAX,
+				    &o.retries);
 			else {
 				fprintf(stderr, "mailprov-fetch: unknown option "
 				    "'%s'\n", a);
 				return 2;
 			}
+			if (bad < 0)
+				return 2;
 		} else if (npos < 4)
 			pos[npos++] = a;
 		else {

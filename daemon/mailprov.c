@@ -281,7 +281,7 @@ send_report(const struct cli *c, const struct status *st)
 
 	status_json(st, &b);
 	fetch_cfg_of(c, &fc);
-	if (report_send(&fc, c->o.report_url, b.s, b.len, &dropped, &why) < 0)
+	if (fetch_report(&fc, c->o.report_url, b.s, b.len, &dropped, &why) < 0)
 		msg_warn("report to %s queued: %s", c->o.report_url, why ? why :
 		    "failed");
 	if (dropped > 0)

@@ -284,6 +284,28 @@ count_lines(const char *buf, size_t end)
 	return n;
 }
 
+/* append_missing - the wanted entries the file lacked (!seen), at its end. */
+static void
+append_missing(struct sbuf *out, const struct desired_aliases *want,
+    const unsigned char *seen, const size_t *wlen, const char *eol)
+{
+	size_t i;
+
+	for (i = 0; i < want->n; i++) {
+		const struct dalias *d = &want->entries[i];
+
+		if (seen[i])
+			continue;
+		if (out->len > 0 && out->s[out->len - 1] != '\n')
+			sbuf_adds(out, eol);
+		/* A last line ending in a backslash would swallow ours: give
+		 * it an empty line to join instead. */
+		if (ends_in_backslash(out->s, 0, out->len))
+			sbuf_adds(out, eol);
+		render(out, d->name, wlen[i], &d->targets, eol);
+	}
+}
+
 /*
  * aliases_edit - one streaming pass: bytes between entries are copied,
  * each entry is kept, replaced or dropped by what want says of its name.
@@ -354,19 +376,7 @@ aliases_edit(const char *buf, size_t len, const struct desired_aliases *want,
 		dirty = !seen[i];
 	if (dirty) {
 		sbuf_add(out, buf + copied, len - copied);
-		for (i = 0; i < want->n; i++) {
-			const struct dalias *d = &want->entries[i];
-
-			if (seen[i])
-				continue;
-			if (out->len > 0 && out->s[out->len - 1] != '\n')
-				sbuf_adds(out, eol);
-			/* A last line ending in a backslash would swallow ours:
-			 * give it an empty line to join instead. */
-			if (ends_in_backslash(out->s, 0, out->len))
-				sbuf_adds(out, eol);
-			render(out, d->name, wlen[i], &d->targets, eol);
-		}
+		append_missing(out, want, seen, wlen, eol);
 	}
 	strlist_clear(&cur);
 	free(seen);

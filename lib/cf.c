@@ -214,6 +214,19 @@ note(struct cf *cf, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * keep_first - line i defines <kind><name> again after line first:
+ * comment line i out, and note which line stays.
+ */
+static void
+keep_first(struct cf *cf, size_t first, size_t i, char kind,
+    const char *name, const char *verb)
+{
+	note(cf, "%c%s was %s more than once: kept line %u, commented out "
+	    "line %u", kind, name, verb, lineno(cf, first), lineno(cf, i));
+	comment_logical(cf, i);
+}
+
 /* ------------------------------------------------------------- macros */
 
 /*
@@ -301,10 +314,7 @@ cf_set_macro(struct cf *cf, const char *name, const char *value)
 			free(t);
 			continue;
 		}
-		note(cf, "D%s was defined more than once: kept line %u, "
-		    "commented out line %u", name, lineno(cf, keep),
-		    lineno(cf, i));
-		comment_logical(cf, i);
+		keep_first(cf, keep, i, 'D', name, "defined");
 		changed = 1;
 	}
 	if (ndef == 0) {
@@ -408,6 +418,7 @@ cf_ensure_class_file(struct cf *cf, char c, const char *default_path,
 	char *t, *p = NULL, *rest = NULL;
 	size_t i, first = cf->n, commented = cf->n;
 	int changed = 0;
+	const char cls[2] = { c, '\0' };
 
 	*path = NULL;
 	for (i = 0; i < cf->n; i++) {
@@ -416,10 +427,7 @@ cf_ensure_class_file(struct cf *cf, char c, const char *default_path,
 				first = i;
 				continue;
 			}
-			note(cf, "F%c was given more than once: kept line %u, "
-			    "commented out line %u", c, lineno(cf, first),
-			    lineno(cf, i));
-			comment_logical(cf, i);
+			keep_first(cf, first, i, 'F', cls, "given");
 			changed = 1;
 		} else if (commented == cf->n && class_at(cf, i, "F", c, 1) &&
 		    logical_end(cf, i) == i)

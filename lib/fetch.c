@@ -75,54 +75,42 @@ run_helper(const struct fetch_cfg *c, struct strlist *a, char **msg)
 	return st;
 }
 
-enum fetch_outcome
-fetch_desired(const struct fetch_cfg *c, const char *url, char **path,
-    char **why)
+/* fetch_paths - the files of a fetch, under the state directory. */
+struct fetch_paths {
+	char	*good;	/* fetched.yaml: the last good state */
+	char	*tmp;	/* .fetched.new: the body, unchecked */
+	char	*state;	/* fetched.state: the good one's validators */
+};
+
+/*
+ * take_body - check the fetched body and keep it as the last good state:
+ * FETCH_NEW or FETCH_SAME, or FETCH_KEPT with *why when it is refused or
+ * cannot be kept.
+ */
+static enum fetch_outcome
+take_body(const struct fetch_cfg *c, const char *url,
+    const struct fetch_paths *f, char **why)
 {
-	struct strlist a = { 0 };
-	char *good = xasprintf("%s/fetched.yaml", c->state_dir);
-	char *tmp = xasprintf("%s/.fetched.new", c->state_dir);
-	char *state = xasprintf("%s/fetched.state", c->state_dir);
-	char *msg = NULL, *buf = NULL, *old = NULL, hex[65];
-	enum fetch_outcome out;
+	char *buf = NULL, *old = NULL, hex[65];
+	enum fetch_outcome out = FETCH_KEPT;
 	size_t len, olen;
 	struct diags d;
 	struct desired *ds;
-	int st;
 
-	*path = NULL;
-	*why = NULL;
-	fileio_mkdirs(c->state_dir, 0700);
-	strlist_push(&a, c->helper);
-	strlist_push(&a, "get");
-	strlist_push(&a, url);
-	strlist_push(&a, tmp);
-	strlist_push(&a, state);
-	helper_args(c, &a);
-	st = run_helper(c, &a, &msg);
-	strlist_clear(&a);
-	if (st == 3) {
-		out = FETCH_SAME;
-		goto have_good;
+	if (fileio_read(f->tmp, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &buf,
+	    &len) < 0) {
+		*why = xasprintf("%s: %s", f->tmp, strerror(errno));
+		return FETCH_KEPT;
 	}
-	if (st != 0) {
-		*why = msg;
-		msg = NULL;
-		goto keep;
-	}
-	if (fileio_read(tmp, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &buf, &len) <
-	    0) {
-		*why = xasprintf("%s: %s", tmp, strerror(errno));
-		goto keep;
-	}
-	unlink(tmp);
+	unlink(f->tmp);
 	if (c->sha256 != NULL) {
 		digest_sha256_hex(buf, len, hex);
 		if (strcasecmp(hex, c->sha256) != 0) {
-			*why = xasprintf("%s: sha256 %s, not the pinned %s", url,
-			    hex, c->sha256);
-			unlink(state);	/* do not let a 304 vouch for it */
-			goto keep;
+			*why = xasprintf("%s: sha256 %s, not the pinned %s",
+			    url, hex, c->sha256);
+			/* Do not let a 304 vouch for it. */
+			unlink(f->state);
+			goto done;
 		}
 	}
 	diags_init(&d, url);
@@ -130,38 +118,82 @@ fetch_desired(const struct fetch_cfg *c, const char *url, char **path,
 	if (ds == NULL) {
 		*why = d.n ? diags_format(&d, 0) : xstrdup("invalid");
 		diags_free(&d);
-		unlink(state);	/* the next fetch must not be conditional */
-		goto keep;
+		/* The next fetch must not be conditional. */
+		unlink(f->state);
+		goto done;
 	}
 	desired_free(ds);
 	diags_free(&d);
-	if (fileio_read(good, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &old,
+	if (fileio_read(f->good, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &old,
 	    &olen) == 0 && olen == len && memcmp(old, buf, len) == 0)
 		out = FETCH_SAME;
-	else if (fileio_replace(good, buf, len, NULL) < 0) {
-		*why = xasprintf("%s: %s", good, strerror(errno));
-		goto keep;
-	} else
+	else if (fileio_replace(f->good, buf, len, NULL) < 0)
+		*why = xasprintf("%s: %s", f->good, strerror(errno));
+	else
 		out = FETCH_NEW;
-	goto have_good;
-keep:
-	out = access(good, R_OK) == 0 ? FETCH_KEPT : FETCH_NONE;
-	if (out == FETCH_KEPT)
-		*path = xstrdup(good);
-	goto done;
-have_good:
-	if (access(good, R_OK) != 0) {
-		/* 304 for a state we no longer have: ask again in full. */
-		unlink(state);
-		out = FETCH_NONE;
-		*why = xasprintf("%s: not modified, but %s is gone", url, good);
-		goto done;
-	}
-	*path = xstrdup(good);
 done:
-	unlink(tmp);
-	free(msg), free(buf), free(old);
-	free(good), free(tmp), free(state);
+	free(buf), free(old);
+	return out;
+}
+
+/*
+ * use_good - *path to the last good state.  After a failure (FETCH_KEPT)
+ * FETCH_NONE if there is none; after a success FETCH_NONE, with *why, if
+ * it has gone.
+ */
+static enum fetch_outcome
+use_good(const char *url, const struct fetch_paths *f,
+    enum fetch_outcome out, char **path, char **why)
+{
+	if (access(f->good, R_OK) != 0) {
+		if (out == FETCH_KEPT)
+			return FETCH_NONE;
+		/* 304 for a state we no longer have: ask again in full. */
+		unlink(f->state);
+		*why = xasprintf("%s: not modified, but %s is gone", url,
+		    f->good);
+		return FETCH_NONE;
+	}
+	*path = xstrdup(f->good);
+	return out;
+}
+
+enum fetch_outcome
+fetch_desired(const struct fetch_cfg *c, const char *url, char **path,
+    char **why)
+{
+	struct strlist a = { 0 };
+	struct fetch_paths f;
+	char *msg = NULL;
+	enum fetch_outcome out;
+	int st;
+
+	*path = NULL;
+	*why = NULL;
+	f.good = xasprintf("%s/fetched.yaml", c->state_dir);
+	f.tmp = xasprintf("%s/.fetched.new", c->state_dir);
+	f.state = xasprintf("%s/fetched.state", c->state_dir);
+	fileio_mkdirs(c->state_dir, 0700);
+	strlist_push(&a, c->helper);
+	strlist_push(&a, "get");
+	strlist_push(&a, url);
+	strlist_push(&a, f.tmp);
+	strlist_push(&a, f.state);
+	helper_args(c, &a);
+	st = run_helper(c, &a, &msg);
+	strlist_clear(&a);
+	if (st == 3)
+		out = FETCH_SAME;
+	else if (st != 0) {
+		*why = msg;
+		msg = NULL;
+		out = FETCH_KEPT;
+	} else
+		out = take_body(c, url, &f, why);
+	out = use_good(url, &f, out, path, why);
+	unlink(f.tmp);
+	free(msg);
+	free(f.good), free(f.tmp), free(f.state);
 	return out;
 }
 
@@ -215,7 +247,7 @@ post(const struct fetch_cfg *c, const char *url, const char *file,
 }
 
 int
-report_send(const struct fetch_cfg *c, const char *url, const char *json,
+fetch_report(const struct fetch_cfg *c, const char *url, const char *json,
     size_t len, long *dropped, char **why)
 {
 	struct strlist q = { 0 };
@@ -233,7 +265,7 @@ report_send(const struct fetch_cfg *c, const char *url, const char *json,
 	fileio_replace(f, json, len, NULL);
 	free(f);
 	queue_names(dir, &q);
-	for (i = 0; i + REPORT_QUEUE_MAX < q.n; i++) {
+	for (i = 0; i + FETCH_REPORT_QUEUE_MAX < q.n; i++) {
 		f = xasprintf("%s/%s", dir, q.v[i]);
 		unlink(f);
 		free(f);

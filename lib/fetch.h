@@ -10,7 +10,7 @@
  * When the fetch or the validation fails, the last good state stays in
  * force and the reason is returned as a warning.
  *
- * report_send() posts a JSON document; when the collector cannot be
+ * fetch_report() posts a JSON document; when the collector cannot be
  * reached it is kept in a bounded queue (reports/, oldest dropped and
  * counted) and sent before the next report.
  */
@@ -48,14 +48,14 @@ enum fetch_outcome {
 enum fetch_outcome fetch_desired(const struct fetch_cfg *c, const char *url,
 		    char **path, char **why);
 
-#define REPORT_QUEUE_MAX	100
+#define FETCH_REPORT_QUEUE_MAX	100
 
 /*
- * report_send - post json to url, after the queued ones.  0 when all went
+ * fetch_report - post json to url, after the queued ones.  0 when all went
  * out, -1 when some are queued (*why says why; caller frees).
  * *dropped counts reports given up because the queue was full.
  */
-int	report_send(const struct fetch_cfg *c, const char *url,
+int	fetch_report(const struct fetch_cfg *c, const char *url,
 	    const char *json, size_t len, long *dropped, char **why);
 
 #endif

@@ -116,31 +116,26 @@ install(const struct incoming_cfg *c, const char *buf, size_t len,
 	return rc;
 }
 
-int
-incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
+/*
+ * scan - the files of c->dir to take, oldest first, into *v (*n of them,
+ * caller frees); a file that may still be being written is left for
+ * later, and r->wait says when it is due.  -1 if the directory cannot
+ * be read.
+ */
+static int
+scan(const struct incoming_cfg *c, struct cand **v, size_t *n,
+    struct incoming_result *r)
 {
-	struct cand *v = NULL;
-	size_t n = 0, cap = 0, i;
+	struct cand *cv = NULL;
+	size_t cn = 0, cap = 0;
 	struct dirent *de;
 	struct stat st;
 	struct sbuf path = { 0 };
 	time_t now = time(NULL);
 	DIR *dp;
 
-	memset(r, 0, sizeof(*r));
-	/*
-	 * An incoming directory others can write to is not scanned at all:
-	 * moving their files about as root (into a "rejected" they made a
-	 * link) would be a hole of its own.
-	 */
-	if (lstat(c->dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return -1;
-	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		strlist_take(&r->messages, xasprintf("%s is writable by others "
-		    "or not owned by root: not scanned", c->dir));
-		return 0;
-	}
+	*v = NULL;
+	*n = 0;
 	if ((dp = opendir(c->dir)) == NULL)
 		return -1;
 	while ((de = readdir(dp)) != NULL) {
@@ -159,82 +154,131 @@ incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
 				r->wait = due;
 			continue;	/* still being written, perhaps */
 		}
-		if (n == cap) {
+		if (cn == cap) {
 			cap = cap ? cap * 2 : 16;
-			v = xreallocarray(v, cap, sizeof(*v));
+			cv = xreallocarray(cv, cap, sizeof(*cv));
 		}
-		v[n].name = xstrdup(de->d_name);
-		v[n++].mtime = st.st_mtim;
+		cv[cn].name = xstrdup(de->d_name);
+		cv[cn++].mtime = st.st_mtim;
 	}
 	closedir(dp);
-	if (n > 1)
-		qsort(v, n, sizeof(*v), cand_cmp);
-	for (i = 0; i < n; i++) {
-		struct diags d;
-		struct desired *ds;
-		char *buf, *why;
-		const char *what;
-		size_t len, k;
+	sbuf_free(&path);
+	if (cn > 1)
+		qsort(cv, cn, sizeof(*cv), cand_cmp);
+	*v = cv;
+	*n = cn;
+	return 0;
+}
 
-		path.len = 0;
-		sbuf_addf(&path, "%s/%s", c->dir, v[i].name);
-		if (fileio_read(path.s, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
-		    FILEIO_TRUSTED, &buf, &len) < 0) {
-			why = xasprintf("%s: %s\n", path.s, errno == ELOOP ?
-			    "is a symbolic link; refused" : errno == EPERM ?
-			    "is not safe to trust: it and its directory must "
-			    "be owned by root and writable by nobody else" :
-			    errno == EFBIG ? "is larger than 1 MiB" :
-			    errno == EINVAL ? "is not a regular file; refused" :
-			    strerror(errno));
-			reject(c, v[i].name, why, r);
-			free(why);
-			continue;
-		}
-		diags_init(&d, path.s);
-		ds = desired_load_buffer(buf, len, &d);
-		if (ds == NULL) {
-			struct sbuf e = { 0 };
+/* diags_text - every diagnostic of d, one line each (caller frees). */
+static char *
+diags_text(const struct diags *d)
+{
+	struct sbuf e = { 0 };
+	size_t k;
 
-			sbuf_add(&e, "", 0);
-			for (k = 0; k < d.n; k++) {
-				char *line = diags_format(&d, k);
+	sbuf_add(&e, "", 0);
+	for (k = 0; k < d->n; k++) {
+		char *line = diags_format(d, k);
 
-				sbuf_addf(&e, "%s\n", line);
-				free(line);
-			}
-			reject(c, v[i].name, e.s, r);
-			sbuf_free(&e);
-		} else if (install(c, buf, len, &what) < 0) {
-			/*
-			 * A good file the host cannot take now (a full disk):
-			 * it stays, and so does every newer one, so that the
-			 * next scan installs them in order.  Soon, by itself.
-			 */
-			strlist_take(&r->messages, xasprintf("kept %s for the "
-			    "next scan: %s: %s", v[i].name, what,
-			    strerror(errno)));
+		sbuf_addf(&e, "%s\n", line);
+		free(line);
+	}
+	return e.s;
+}
+
+/*
+ * take_one - install the file name of c->dir as the desired state, or
+ * reject it.  -1 (with a message) when it is good but cannot be installed
+ * now: it stays where it is.
+ */
+static int
+take_one(const struct incoming_cfg *c, const char *name,
+    struct incoming_result *r)
+{
+	struct diags d;
+	struct desired *ds;
+	char *buf, *why, *path = xasprintf("%s/%s", c->dir, name);
+	const char *what;
+	size_t len;
+	int rc = 0;
+
+	if (fileio_read(path, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
+	    FILEIO_TRUSTED, &buf, &len) < 0) {
+		why = xasprintf("%s: %s\n", path, errno == ELOOP ?
+		    "is a symbolic link; refused" : errno == EPERM ?
+		    "is not safe to trust: it and its directory must "
+		    "be owned by root and writable by nobody else" :
+		    errno == EFBIG ? "is larger than 1 MiB" :
+		    errno == EINVAL ? "is not a regular file; refused" :
+		    strerror(errno));
+		reject(c, name, why, r);
+		free(why);
+		free(path);
+		return 0;
+	}
+	diags_init(&d, path);
+	ds = desired_load_buffer(buf, len, &d);
+	if (ds == NULL) {
+		why = diags_text(&d);
+		reject(c, name, why, r);
+		free(why);
+	} else if (install(c, buf, len, &what) < 0) {
+		/*
+		 * A good file the host cannot take now (a full disk): it
+		 * stays, and so does every newer one, so that the next scan
+		 * installs them in order.  Soon, by itself.
+		 */
+		strlist_take(&r->messages, xasprintf("kept %s for the next "
+		    "scan: %s: %s", name, what, strerror(errno)));
+		rc = -1;
+	} else {
+		unlink(path);
+		r->accepted++;
+		strlist_take(&r->messages, xasprintf("accepted %s as the "
+		    "desired state", name));
+	}
+	desired_free(ds);
+	diags_free(&d);
+	free(buf);
+	free(path);
+	return rc;
+}
+
+int
+incoming_take(const struct incoming_cfg *c, struct incoming_result *r)
+{
+	struct cand *v;
+	size_t n, i;
+	struct stat st;
+
+	memset(r, 0, sizeof(*r));
+	/*
+	 * An incoming directory others can write to is not scanned at all:
+	 * moving their files about as root (into a "rejected" they made a
+	 * link) would be a hole of its own.
+	 */
+	if (lstat(c->dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return -1;
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		strlist_take(&r->messages, xasprintf("%s is writable by others "
+		    "or not owned by root: not scanned", c->dir));
+		return 0;
+	}
+	if (scan(c, &v, &n, r) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (take_one(c, v[i].name, r) < 0) {
+			/* It and every newer one wait for the next scan. */
 			r->deferred += (int)(n - i);
 			if (r->wait == 0 || r->wait > INCOMING_RETRY)
 				r->wait = INCOMING_RETRY;
-			desired_free(ds);
-			diags_free(&d);
-			free(buf);
 			break;
-		} else {
-			unlink(path.s);
-			r->accepted++;
-			strlist_take(&r->messages, xasprintf("accepted %s as the "
-			    "desired state", v[i].name));
 		}
-		desired_free(ds);
-		diags_free(&d);
-		free(buf);
-	}
 	for (i = 0; i < n; i++)
 		free(v[i].name);
 	free(v);
-	sbuf_free(&path);
 	return 0;
 }
 

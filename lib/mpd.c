@@ -140,7 +140,7 @@ send_report(struct mpd *m, const struct sbuf *b)
 	long dropped = 0;
 
 	fetch_cfg_of(m, &fc);
-	if (report_send(&fc, m->conf->report_url.v, b->s, b->len, &dropped,
+	if (fetch_report(&fc, m->conf->report_url.v, b->s, b->len, &dropped,
 	    &why) < 0)
 		msg_warn("report to %s queued: %s", m->conf->report_url.v,
 		    why ? why : "failed");

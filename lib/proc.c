@@ -24,15 +24,6 @@ static char env_path[] = "PATH=/usr/bin:/bin:/usr/sbin:/sbin";
 static char env_lc[] = "LC_ALL=C";
 static char *const clean_env[] = { env_path, env_lc, NULL };
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* child - set up descriptors and exec; never returns. */
 static void
 child(char *const argv[], int in, int out, int err, int report)
@@ -75,16 +66,63 @@ drain(int fd, struct sbuf *b)
 	return n > 0;
 }
 
+/* pipes - the four pipes between us and the child: [0] reads, [1] writes. */
+struct pipes {
+	int	in[2], out[2], err[2], report[2];
+};
+
+/* close_fd - close *fd if open and mark it closed. */
 static void
-close_all(int *fds, size_t n)
+close_fd(int *fd)
 {
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* pipes_close - close every end still open. */
+static void
+pipes_close(struct pipes *p)
+{
+	int *ends[] = { p->in, p->out, p->err, p->report };
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (fds[i] >= 0) {
-			close(fds[i]);
-			fds[i] = -1;
-		}
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		close_fd(&ends[i][0]);
+		close_fd(&ends[i][1]);
+	}
+}
+
+/* pipes_fail - close every pipe, keep errno; -1. */
+static int
+pipes_fail(struct pipes *p)
+{
+	int saved = errno;
+
+	pipes_close(p);
+	errno = saved;
+	return -1;
+}
+
+/* reap - wait for pid, through signals; its wait status. */
+static int
+reap(pid_t pid)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+/* kill_and_reap - end the child and all it started; its wait status. */
+static int
+kill_and_reap(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);	/* if it has not made its group yet */
+	return reap(pid);
 }
 
 /* set_result - exit code, or 128 + the signal that ended the child. */
@@ -97,86 +135,115 @@ set_result(struct proc_result *r, int status)
 		r->status = 128 + WTERMSIG(status);
 }
 
-int
-proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
-    struct proc_result *r)
+/*
+ * spawn_child - start argv with its stdin, stdout and stderr on pipes.
+ * 0 with *pid, leaving p with our ends (in[1], out[0], err[0]) open; -1
+ * with errno (the exec's own on an exec failure) and every pipe closed.
+ */
+static int
+spawn_child(char *const argv[], struct pipes *p, pid_t *pid)
 {
-	int fds[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
-	int *pin = fds, *pout = fds + 2, *perr = fds + 4, *prep = fds + 6;
-	int status = 0, e, saved, reaped = 0;
-	struct pollfd pf[3];
-	size_t off = 0, i;
-	long deadline, left, tick;
-	pid_t pid, w;
+	int e;
 	ssize_t n;
 
-	memset(r, 0, sizeof(*r));
-	r->limit_ms = timeout_ms;
-	sbuf_add(&r->out, "", 0);
-	sbuf_add(&r->err, "", 0);
-	if (pipe(pin) < 0 || pipe(pout) < 0 || pipe(perr) < 0 ||
-	    pipe(prep) < 0) {
-		saved = errno;
-		close_all(fds, 8);
-		errno = saved;
-		return -1;
-	}
-	fcntl(prep[1], F_SETFD, FD_CLOEXEC);
-	if ((pid = fork()) < 0) {
-		saved = errno;
-		close_all(fds, 8);
-		errno = saved;
-		return -1;
-	}
-	if (pid == 0)
-		child(argv, pin[0], pout[1], perr[1], prep[1]);
-	close(pin[0]), close(pout[1]), close(perr[1]), close(prep[1]);
+	p->in[0] = p->in[1] = p->out[0] = p->out[1] = -1;
+	p->err[0] = p->err[1] = p->report[0] = p->report[1] = -1;
+	if (pipe(p->in) < 0 || pipe(p->out) < 0 || pipe(p->err) < 0 ||
+	    pipe(p->report) < 0)
+		return pipes_fail(p);
+	fcntl(p->report[1], F_SETFD, FD_CLOEXEC);
+	if ((*pid = fork()) < 0)
+		return pipes_fail(p);
+	if (*pid == 0)
+		child(argv, p->in[0], p->out[1], p->err[1], p->report[1]);
+	close_fd(&p->in[0]), close_fd(&p->out[1]), close_fd(&p->err[1]);
+	close_fd(&p->report[1]);
 	/* Did exec work?  The report pipe closes on exec, or carries errno. */
 	do
-		n = read(prep[0], &e, sizeof(e));
+		n = read(p->report[0], &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
-	close(prep[0]);
+	close_fd(&p->report[0]);
 	if (n == (ssize_t)sizeof(e)) {
-		close(pin[1]), close(pout[0]), close(perr[0]);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+		pipes_close(p);
+		(void)reap(*pid);
 		errno = e;
 		return -1;
 	}
-	pf[0].fd = pout[0], pf[1].fd = perr[0], pf[2].fd = pin[1];
-	for (i = 0; i < 3; i++)
-		fcntl(pf[i].fd, F_SETFL, O_NONBLOCK);
-	if (inlen == 0) {
-		close(pf[2].fd);
-		pf[2].fd = -1;
+	return 0;
+}
+
+/* hang_up - close our end *fd and stop polling it. */
+static void
+hang_up(struct pollfd *pf, int *fd)
+{
+	close_fd(fd);
+	pf->fd = -1;
+}
+
+/* feed - write what the child's stdin takes; close it when done or broken. */
+static void
+feed(struct pollfd *pf, int *fd, const char *input, size_t inlen,
+    size_t *off)
+{
+	ssize_t n = write(*fd, input + *off, inlen - *off);
+
+	if (n > 0)
+		*off += (size_t)n;
+	if ((n < 0 && errno != EAGAIN && errno != EINTR) || *off == inlen)
+		hang_up(pf, fd);
+}
+
+/* exited - has the child ended?  Then *status is its wait status. */
+static int
+exited(pid_t pid, int *status)
+{
+	pid_t w = waitpid(pid, status, WNOHANG);
+
+	if (w < 0 && errno == ECHILD) {
+		*status = 255 << 8;	/* lost: SIGCHLD ignored */
+		return 1;
 	}
-	deadline = now_ms() + timeout_ms;
-	/* The deadline is the child's: pipes a grandchild keeps open do not count. */
+	return w == pid;
+}
+
+/*
+ * pump - feed input to the child and collect its output into r until it
+ * ends, or kill it at the deadline (r->timed_out).  Closes what it is
+ * done with in p; returns the child's wait status.
+ */
+static int
+pump(pid_t pid, struct pipes *p, const char *input, size_t inlen,
+    int timeout_ms, struct proc_result *r)
+{
+	int *own[3] = { &p->out[0], &p->err[0], &p->in[1] };
+	struct sbuf *to[2] = { &r->out, &r->err };
+	struct pollfd pf[3];
+	size_t off = 0, i;
+	long deadline, left, tick;
+	int status = 0;
+
+	for (i = 0; i < 3; i++) {
+		pf[i].fd = *own[i];
+		fcntl(pf[i].fd, F_SETFL, O_NONBLOCK);
+	}
+	if (inlen == 0)
+		hang_up(&pf[2], own[2]);
+	deadline = proc_mono_ms() + timeout_ms;
+	/* The deadline is the child's: pipes a grandchild keeps open do not
+	 * count. */
 	for (;;) {
-		if (!reaped) {
-			w = waitpid(pid, &status, WNOHANG);
-			if (w == pid || (w < 0 && errno == ECHILD)) {
-				reaped = 1;
-				if (w < 0)
-					status = 255 << 8;	/* lost: SIGCHLD ignored */
-			}
-		}
-		if (reaped) {
+		if (exited(pid, &status)) {
 			/* Take what is already written, then stop listening. */
-			while (pf[0].fd >= 0 && drain(pf[0].fd, &r->out) == 1)
-				;
-			while (pf[1].fd >= 0 && drain(pf[1].fd, &r->err) == 1)
-				;
-			break;
+			for (i = 0; i < 2; i++)
+				while (pf[i].fd >= 0 &&
+				    drain(pf[i].fd, to[i]) == 1)
+					;
+			return status;
 		}
-		left = deadline - now_ms();
+		left = deadline - proc_mono_ms();
 		if (left <= 0) {
 			r->timed_out = 1;
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			break;
+			return kill_and_reap(pid);
 		}
 		pf[0].events = pf[1].events = POLLIN;
 		pf[2].events = POLLOUT;
@@ -186,33 +253,34 @@ proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
 		if (poll(pf, 3, (int)(left > tick ? tick : left)) < 0 &&
 		    errno != EINTR) {
 			r->timed_out = 1;	/* cannot watch it: end it */
-			kill(-pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			break;
+			return kill_and_reap(pid);
 		}
 		if (pf[2].fd >= 0 && (pf[2].revents & (POLLOUT | POLLERR |
-		    POLLHUP))) {
-			n = write(pf[2].fd, input + off, inlen - off);
-			if (n > 0)
-				off += (size_t)n;
-			if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
-			    off == inlen) {
-				close(pf[2].fd);
-				pf[2].fd = -1;
-			}
-		}
+		    POLLHUP)))
+			feed(&pf[2], own[2], input, inlen, &off);
 		for (i = 0; i < 2; i++)
 			if (pf[i].fd >= 0 && (pf[i].revents & (POLLIN |
-			    POLLHUP | POLLERR)) && drain(pf[i].fd,
-			    i == 0 ? &r->out : &r->err) == 0) {
-				close(pf[i].fd);
-				pf[i].fd = -1;
-			}
+			    POLLHUP | POLLERR)) && drain(pf[i].fd, to[i]) == 0)
+				hang_up(&pf[i], own[i]);
 	}
-	for (i = 0; i < 3; i++)
-		if (pf[i].fd >= 0)
-			close(pf[i].fd);
+}
+
+int
+proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
+    struct proc_result *r)
+{
+	struct pipes p;
+	pid_t pid;
+	int status;
+
+	memset(r, 0, sizeof(*r));
+	r->limit_ms = timeout_ms;
+	sbuf_add(&r->out, "", 0);
+	sbuf_add(&r->err, "", 0);
+	if (spawn_child(argv, &p, &pid) < 0)
+		return -1;
+	status = pump(pid, &p, input, inlen, timeout_ms, r);
+	pipes_close(&p);
 	set_result(r, status);
 	return 0;
 }
@@ -235,4 +303,13 @@ proc_describe(const struct proc_result *r, char *buf, size_t n)
 	else
 		snprintf(buf, n, "exit %d", r->status);
 	return buf;
+}
+
+long
+proc_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

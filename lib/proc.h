@@ -39,4 +39,10 @@ void	proc_result_free(struct proc_result *r);
  */
 const char *proc_describe(const struct proc_result *r, char *buf, size_t n);
 
+/*
+ * proc_mono_ms - milliseconds on the monotonic clock, for deadlines (the
+ * origin is arbitrary: only differences mean anything).
+ */
+long	proc_mono_ms(void);
+
 #endif

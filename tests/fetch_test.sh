@@ -167,4 +167,18 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['last_run'
     "$S/dmn/posts/000001.json" && pass "daemon report_url: the run's status arrived as JSON" ||
     fail "daemon report_url: the run's status arrived as JSON" "$(ls "$S/dmn/posts")"
 
+# mailprov-fetch refuses a numeric option that is not a number in its
+# range: exit 2 and one line that names the option, nothing fetched.
+F=$PWD/daemon/mailprov-fetch
+for bad in "--timeout 10s" "--connect-timeout 0" "--retries -1" "--max-bytes 2147483648"; do
+	# shellcheck disable=SC2086
+	$F get "$URL" "$S/opt.out" "$S/opt.state" $bad >"$S/opt.err" 2>&1
+	expect "mailprov-fetch $bad: exit 2" "$?" 2
+	has "mailprov-fetch $bad: says which option and why" "$S/opt.err" \
+	    "^mailprov-fetch: ${bad%% *} '${bad#* }': not a whole number from [0-9]+ to [0-9]+$"
+	expect "mailprov-fetch $bad: one line" "$(wc -l <"$S/opt.err")" 1
+	[ ! -e "$S/opt.out" ] && pass "mailprov-fetch $bad: nothing fetched" ||
+	    fail "mailprov-fetch $bad: nothing fetched"
+done
+
 exit $((fails > 0))

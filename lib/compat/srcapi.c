@@ -13,13 +13,13 @@
  * daemon for ever.  Not thread-safe (nor is AIX's srcrrqs).
  */
 #include "spc.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static struct srchdr rrqs_hdr;
@@ -48,15 +48,6 @@ addr_len(const struct sockaddr_un *a)
 	    (size_t)(nul - a->sun_path) + 1);
 }
 
-static long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * send_bounded - send one datagram on a connected non-blocking socket,
  * waiting while the receiver's queue is full, at most SRCCOMPAT_SEND_MS.
@@ -64,7 +55,7 @@ mono_ms(void)
 static int
 send_bounded(int fd, const char *pkt, size_t size)
 {
-	long deadline = mono_ms() + SRCCOMPAT_SEND_MS, left;
+	long deadline = proc_mono_ms() + SRCCOMPAT_SEND_MS, left;
 	struct pollfd p;
 
 	for (;;) {
@@ -74,7 +65,7 @@ send_bounded(int fd, const char *pkt, size_t size)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -1;
-		left = deadline - mono_ms();
+		left = deadline - proc_mono_ms();
 		if (left <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
