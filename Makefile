@@ -41,13 +41,13 @@ endif
 OS		:= $(shell uname -s)
 SRC_DEFAULT	= $(if $(filter AIX,$(OS)),exec,mock)
 ifeq ($(OS),Linux)
-PLATFORM_SRCS	= lib/watch_inotify.c lib/compat/srcapi.c
+PLATFORM_SRCS	= lib/watch_inotify.c lib/closefrom_procfs.c lib/compat/srcapi.c
 PLATFORM_CFLAGS	= -Ilib/compat
 else ifeq ($(OS),AIX)
-PLATFORM_SRCS	= lib/watch_ahafs.c lib/srcsub_aixcheck.c
+PLATFORM_SRCS	= lib/watch_ahafs.c lib/closefrom_aix.c lib/srcsub_aixcheck.c
 SRC_LIBS	= -lsrc
 else
-PLATFORM_SRCS	= lib/watch_poll.c lib/compat/srcapi.c
+PLATFORM_SRCS	= lib/watch_poll.c lib/closefrom_generic.c lib/compat/srcapi.c
 PLATFORM_CFLAGS	= -Ilib/compat
 endif
 # libcrypto is opened with dlopen() only while hashing (lib/digest.c).
@@ -66,7 +66,7 @@ ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 #   run       service plan candidate apply runopts status incoming
 #   daemon    mpd (and the platform's watch_*)
 LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
-		  lib/names.c lib/cliopt.c \
+		  lib/closefrom_loop.c lib/names.c lib/cliopt.c \
 		  lib/yamltree.c lib/schema.c lib/desired.c lib/desired_rules.c \
 		  lib/dconf.c \
 		  lib/lines.c lib/diff.c lib/cf.c lib/listfile.c lib/aliases.c \
@@ -143,13 +143,15 @@ check-run: all $(TESTS) tests/greeter tests/srcmstr aix-check
 # see them (_AIX set, exec the default SRC backend): all of lib/ and
 # daemon/ less the Linux-only files, with srcsub_aix.c against the AIX
 # declarations in tests/aix/ (written from IBM's documentation).
-AIX_SRCS	= $(filter-out lib/watch_inotify.c lib/watch_poll.c, \
+AIX_SRCS	= $(filter-out lib/watch_inotify.c lib/watch_poll.c \
+		    lib/closefrom_procfs.c lib/closefrom_generic.c, \
 		    $(wildcard lib/*.c)) \
 		  daemon/mailprov.c daemon/mailprovd.c
 aix-check:
 	@for f in $(AIX_SRCS); do \
 	    $(CC) -std=c99 -D_XOPEN_SOURCE=700 -D_AIX $(WARN) -Ilib \
-	        -Itests/aix -DMAILPROV_SRC_DEFAULT=\"exec\" $(YAML_CFLAGS) \
+	        -Itests/aix -include tests/aix/fcntl_closem.h \
+	        -DMAILPROV_SRC_DEFAULT=\"exec\" $(YAML_CFLAGS) \
 	        -fsyntax-only $$f || exit 1; \
 	done
 	@echo "aix-check: $(words $(AIX_SRCS)) sources compile with -D_AIX"
@@ -208,10 +210,14 @@ lint-tidy/%: %
 	printf '%s\n' "$$out" | grep -v ' warnings\{0,1\} generated\.$$'; \
 	exit $$rc
 
-bench: all
+tests/bench/procrun: tests/bench/procrun.c $(LIB) lib/*.h
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS)
+
+bench: all tests/bench/procrun
 	@bash tests/bench/validate.sh
 	@bash tests/bench/apply.sh
 	@bash tests/bench/idle.sh
+	@bash tests/bench/proc.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \

@@ -375,7 +375,6 @@ fetch_url(const struct cli *c)
 		msg_warn("WARNING: --insecure: TLS verification is off or "
 		    "plain http is allowed");
 	fetch_cfg_of(c, &fc);
-	fc.log = stderr;
 	out = fetch_desired(&fc, c->o.url, &path, &why);
 	if (out == FETCH_NEW)
 		msg_info("fetched a new desired state from %s", c->o.url);

@@ -7,6 +7,8 @@
 #include "desired.h"
 #include "digest.h"
 #include "fileio.h"
+#include "msg.h"
+#include "paths.h"
 #include "proc.h"
 
 #include <dirent.h>
@@ -18,7 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FETCH_TIMEOUT_MS	(5 * 60 * 1000)
 
 /* helper_args - argv for mailprov-fetch: verb, positional, then options. */
 static void
@@ -46,6 +47,20 @@ helper_args(const struct fetch_cfg *c, struct strlist *a)
 
 /* run_helper - status of the helper (-1 if it could not run), *msg its
  * last stderr line. */
+/* say_lines - the helper's progress lines, one msg_info each. */
+static void
+say_lines(const char *s, size_t n)
+{
+	const char *end = s + n, *nl;
+
+	for (; s < end; s = nl + 1) {
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			nl = end;
+		if (nl > s)
+			msg_info("%.*s", (int)(nl - s), s);
+	}
+}
+
 static int
 run_helper(const struct fetch_cfg *c, struct strlist *a, char **msg)
 {
@@ -54,22 +69,24 @@ run_helper(const struct fetch_cfg *c, struct strlist *a, char **msg)
 	char *p;
 
 	strlist_take(a, NULL);	/* argv end */
-	if (proc_run(a->v, NULL, 0, FETCH_TIMEOUT_MS, &r) < 0) {
+	if (proc_run(a->v, NULL, 0, DEF_FETCH_TIMEOUT_MS, &r) < 0) {
 		*msg = xasprintf("cannot run %s: %s", c->helper, strerror(errno));
 		a->n--;
 		return -1;
 	}
 	a->n--;
-	/* The last line it printed says what went wrong; the others are
-	 * progress (retries), shown as they are. */
+	/*
+	 * The last line it printed says what went wrong; the others are
+	 * progress (retries), said as they are.
+	 */
 	while (r.err.len > 0 && r.err.s[r.err.len - 1] == '\n')
 		r.err.s[--r.err.len] = '\0';
 	p = strrchr(r.err.s, '\n');
 	*msg = xstrdup(p ? p + 1 : r.err.s);
-	if (c->log != NULL && p != NULL)
-		fprintf(c->log, "%.*s\n", (int)(p - r.err.s), r.err.s);
-	else if (c->log != NULL && r.status == 0 && r.err.len > 0)
-		fprintf(c->log, "%s\n", r.err.s);
+	if (p != NULL)
+		say_lines(r.err.s, (size_t)(p - r.err.s));
+	else if (r.status == 0 && r.err.len > 0)
+		say_lines(r.err.s, r.err.len);
 	st = r.timed_out ? 1 : r.status;
 	proc_result_free(&r);
 	return st;
@@ -170,9 +187,9 @@ fetch_desired(const struct fetch_cfg *c, const char *url, char **path,
 
 	*path = NULL;
 	*why = NULL;
-	f.good = xasprintf("%s/fetched.yaml", c->state_dir);
-	f.tmp = xasprintf("%s/.fetched.new", c->state_dir);
-	f.state = xasprintf("%s/fetched.state", c->state_dir);
+	f.good = xasprintf("%s/%s", c->state_dir, STATE_FETCHED);
+	f.tmp = xasprintf("%s/%s", c->state_dir, STATE_FETCH_TMP);
+	f.state = xasprintf("%s/%s", c->state_dir, STATE_FETCH_STATE);
 	fileio_mkdirs(c->state_dir, 0700);
 	strlist_push(&a, c->helper);
 	strlist_push(&a, "get");
@@ -251,7 +268,7 @@ fetch_report(const struct fetch_cfg *c, const char *url, const char *json,
     size_t len, long *dropped, char **why)
 {
 	struct strlist q = { 0 };
-	char *dir = xasprintf("%s/reports", c->state_dir), *f;
+	char *dir = xasprintf("%s/%s", c->state_dir, STATE_REPORTS), *f;
 	static unsigned long seq;
 	size_t i;
 	int rc = 0;

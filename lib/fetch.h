@@ -30,7 +30,6 @@ struct fetch_cfg {
 	const char	*sha256;	/* expected body digest, or NULL */
 	int		 retries;	/* -1: the helper's default */
 	int		 timeout;	/* seconds, 0: the helper's default */
-	FILE		*log;		/* the helper's progress lines, or NULL */
 };
 
 enum fetch_outcome {

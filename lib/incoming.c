@@ -77,17 +77,16 @@ install(const struct incoming_cfg *c, const char *buf, size_t len,
     const char **what)
 {
 	struct stat st;
-	char stamp[32];
-	time_t now = time(NULL);
+	char stamp[FILEIO_STAMP_SIZE];
 	char *old, *bk = NULL;
 	size_t olen;
 	struct sbuf h = { 0 };
 	int rc, saved;
 
 	fileio_mkdirs(c->history, 0700);
-	if (fileio_read(c->desired, 1 << 20, FILEIO_NOFOLLOW, &old, &olen) == 0) {
-		(void)strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S",
-		    localtime(&now));
+	if (fileio_read(c->desired, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &old,
+	    &olen) == 0) {
+		fileio_stamp(time(NULL), stamp, sizeof(stamp));
 		sbuf_addf(&h, "%s/desired.yaml", c->history);
 		/* fileio_backup names it h.STAMP[.N], owner and mode kept. */
 		rc = fileio_replace(h.s, old, olen, NULL) == 0 &&
@@ -205,15 +204,12 @@ take_one(const struct incoming_cfg *c, const char *name,
 
 	if (fileio_read(path, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW |
 	    FILEIO_TRUSTED, &buf, &len) < 0) {
-		why = xasprintf("%s: %s\n", path, errno == ELOOP ?
-		    "is a symbolic link; refused" : errno == EPERM ?
-		    "is not safe to trust: it and its directory must "
-		    "be owned by root and writable by nobody else" :
-		    errno == EFBIG ? "is larger than 1 MiB" :
-		    errno == EINVAL ? "is not a regular file; refused" :
-		    strerror(errno));
+		char *refusal = fileio_read_error(errno, DESIRED_MAX_BYTES);
+
+		why = xasprintf("%s: %s\n", path, refusal);
 		reject(c, name, why, r);
 		free(why);
+		free(refusal);
 		free(path);
 		return 0;
 	}

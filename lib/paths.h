@@ -33,6 +33,7 @@
 #define STATE_SRC		"src"		/* the mock SRC's state */
 #define STATE_FETCHED		"fetched.yaml"
 #define STATE_FETCH_STATE	"fetched.state"
+#define STATE_FETCH_TMP		".fetched.new"	/* a body not yet checked */
 #define STATE_REPORTS		"reports"	/* queued run reports */
 
 /* sendmail and the system */

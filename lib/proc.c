@@ -7,6 +7,7 @@
  * not an exit status to guess from.
  */
 #include "proc.h"
+#include "closefrom.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,18 +29,18 @@ static char *const clean_env[] = { env_path, env_lc, NULL };
 static void
 child(char *const argv[], int in, int out, int err, int report)
 {
-	long fd, max = sysconf(_SC_OPEN_MAX);
 	sigset_t none;
 	int e;
 
 	setpgid(0, 0);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(127);
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = 3; fd < max; fd++)
-		if (fd != report)
-			close((int)fd);
+	/* The report pipe becomes 3 (close-on-exec), then 4 and up go. */
+	if (report != 3 && (dup2(report, 3) < 0 ||
+	    fcntl(3, F_SETFD, FD_CLOEXEC) < 0))
+		_exit(127);
+	report = 3;
+	closefrom_all(4);
 	(void)signal(SIGPIPE, SIG_DFL);
 	/* The caller may block signals around a critical step; we do not. */
 	sigemptyset(&none);

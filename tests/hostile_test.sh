@@ -486,13 +486,13 @@ drop_refused() {
 	    pass "drop $1: logged" || { fail "drop $1: logged" "$(tail -5 "$S/d1.log")"; ok=0; }
 	[ $ok -eq 1 ] && refused=$((refused + 1))
 }
-drop_refused shadow.yaml "is a symbolic link; refused"
-drop_refused canary.yaml "is a symbolic link; refused"
-drop_refused canary-rel.yaml "is a symbolic link; refused"
+drop_refused shadow.yaml "is a symbolic link; only a regular file is read"
+drop_refused canary.yaml "is a symbolic link; only a regular file is read"
+drop_refused canary-rel.yaml "is a symbolic link; only a regular file is read"
 drop_refused groupw.yaml "$TRUST"
 drop_refused worldw.yaml "$TRUST"
 drop_refused nobody.yaml "$TRUST"
-drop_refused fifo.yaml "is not a regular file; refused"
+drop_refused fifo.yaml "is not a regular file (a FIFO or a device); only a regular file is read"
 drop_refused prog.yaml "5:13: alias 'evil' target '|/bin/sh' runs a program; allowed only with sendmail.aliases.allow_programs: true"
 expect "drops: etc/ unchanged (managed files, desired state: inode, mtime, bytes)" \
     "$(snapshot "$DR/etc")" "$ETC_BEFORE"
