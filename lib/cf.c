@@ -230,19 +230,52 @@ keep_first(struct cf *cf, size_t first, size_t i, char kind,
 /* ------------------------------------------------------------- macros */
 
 /*
- * macro_at - if line i defines name ("D<name>" or, commented, "#D<name>"),
- * the offset of the value; else 0.
+ * comment_off - where the text of a commented line starts: after the '#'
+ * and, as the stock AIX file writes "# FR-o ...", the blanks after it;
+ * 0 when line i is not a comment.  *blanks says whether there were any.
+ */
+static size_t
+comment_off(const struct cf *cf, size_t i, int *blanks)
+{
+	const char *p = cf->v[i].p;
+	size_t off = 1, len = cf->v[i].len;
+
+	if (len < 1 || p[0] != '#')
+		return 0;
+	while (off < len && (p[off] == ' ' || p[off] == '\t'))
+		off++;
+	*blanks = off > 1;
+	return off;
+}
+
+/* one_word - from p to the end of the line is one word (no blank). */
+static int
+one_word(const char *p, const char *end)
+{
+	for (; p < end && *p != '\n' && *p != '\r'; p++)
+		if (*p == ' ' || *p == '\t')
+			return 0;
+	return 1;
+}
+
+/*
+ * macro_at - if line i defines name ("D<name>" or, commented, "#D<name>"
+ * or "# D<name>"), the offset of the value; else 0.  After "# " only a
+ * one-word value counts: "# DSN options ..." is prose, not an example.
  */
 static size_t
 macro_at(const struct cf *cf, size_t i, const char *name, int commented)
 {
 	const char *p = cf->v[i].p;
-	size_t nl = strlen(name), len = cf->v[i].len, off = commented ? 1 : 0;
+	size_t nl = strlen(name), len = cf->v[i].len, off = 0;
+	int blanks = 0;
 
-	if (commented && (len < 1 || p[0] != '#'))
+	if (commented && (off = comment_off(cf, i, &blanks)) == 0)
 		return 0;
 	if (len < off + 1 + nl || p[off] != 'D' ||
 	    strncmp(p + off + 1, name, nl) != 0)
+		return 0;
+	if (blanks && !one_word(p + off + 1 + nl, p + len))
 		return 0;
 	return off + 1 + nl;
 }
@@ -275,19 +308,39 @@ first_line(const struct cf *cf, const char *prefix)
 	return cf->n;
 }
 
-/* anchor - where a new definition goes: before Cw, else after V. */
+/* header_end - the line after the file's leading comments and blanks. */
+static size_t
+header_end(const struct cf *cf)
+{
+	size_t i;
+
+	for (i = 0; i < cf->n; i++)
+		if (cf->v[i].len > 0 && cf->v[i].p[0] != '#' &&
+		    cf->v[i].p[0] != '\n' && cf->v[i].p[0] != '\r')
+			break;
+	return i;
+}
+
+/*
+ * anchor - where a new definition goes: before Cw, else before Fw, else
+ * after V, else after the leading comment block; and after the lines
+ * mailprov already inserted there, so that they keep the order they were
+ * made in (Dw, Dm, Dj, DS; then Fw, FR).
+ */
 static size_t
 anchor(const struct cf *cf)
 {
 	size_t i = first_line(cf, "Cw");
 
-	if (i < cf->n)
-		return i;
-	if ((i = first_line(cf, "Fw")) < cf->n)
-		return i;
-	if ((i = first_line(cf, "V")) < cf->n)
-		return i + 1;
-	return 0;
+	if (i == cf->n && (i = first_line(cf, "Fw")) == cf->n) {
+		if ((i = first_line(cf, "V")) < cf->n)
+			i++;
+		else
+			i = header_end(cf);
+	}
+	while (i < cf->n && cf->v[i].orig == 0)
+		i++;
+	return i;
 }
 
 int
@@ -338,17 +391,32 @@ cf_set_macro(struct cf *cf, const char *name, const char *value)
 
 /* -------------------------------------------------------- file classes */
 
-/* class_at - line i is "F<c>..." (or "#F<c>..." when commented). */
-static int
+/*
+ * class_at - line i is "F<c>..." (or, commented, "#F<c>..." or "# F<c>"
+ * followed by a path): the offset just past "<kind><c>", else 0.
+ */
+static size_t
 class_at(const struct cf *cf, size_t i, const char *kind, char c,
     int commented)
 {
 	const char *p = cf->v[i].p;
-	size_t off = commented ? 1 : 0;
+	size_t off = 0, len = cf->v[i].len, k;
+	int blanks = 0;
 
-	if (commented && (cf->v[i].len < 1 || p[0] != '#'))
+	if (commented && (off = comment_off(cf, i, &blanks)) == 0)
 		return 0;
-	return cf->v[i].len >= off + 2 && p[off] == kind[0] && p[off + 1] == c;
+	if (len < off + 2 || p[off] != kind[0] || p[off + 1] != c)
+		return 0;
+	if (blanks) {
+		/* "# FR-o /path" and "# FR/path": prose has no path there. */
+		k = off + 2 + (len >= off + 4 && strncmp(p + off + 2, "-o", 2) ==
+		    0 ? 2 : 0);
+		while (k < len && (p[k] == ' ' || p[k] == '\t'))
+			k++;
+		if (k >= len || p[k] != '/')
+			return 0;
+	}
+	return off + 2;
 }
 
 /*
@@ -436,7 +504,8 @@ cf_ensure_class_file(struct cf *cf, char c, const char *default_path,
 	i = first < cf->n ? first : commented;
 	if (i < cf->n) {
 		t = body(cf, i);
-		if (parse_fline(t + (i == first ? 2 : 3), &p, &rest) < 0) {
+		if (parse_fline(t + class_at(cf, i, "F", c, i != first), &p,
+		    &rest) < 0) {
 			snprintf(cf->err, sizeof(cf->err), "line %u: class %c "
 			    "is read from a program; mailprov can only manage "
 			    "a file", lineno(cf, i), c);

@@ -31,6 +31,38 @@
 		"  smart_host: \"[relay.new.example]\"\n" \
 		"  aliases:\n    entries:\n      postmaster: root\n"
 
+#define DOC_R	"version: 1\nsendmail:\n  hostname: newhost\n" \
+		"  domain: new.example\n" \
+		"  accept_names: [localhost, newhost, newhost.new.example]\n" \
+		"  smart_host: \"[relay.new.example]\"\n" \
+		"  relay_domains: [new.example]\n" \
+		"  aliases:\n    entries:\n      postmaster: root\n"
+/* No Cw, Fw nor V line: new lines go after the header, in order. */
+#define CF_BARE	"# a cf with a header\n# and no anchor line\n\n" \
+		"O AliasFile=/etc/mail/aliases\n" \
+		"R$*\t$#local $: $1\n"
+#define CF_BARE_NEW "# a cf with a header\n# and no anchor line\n\n" \
+		"Dwnewhost\nDmnew.example\nDS[relay.new.example]\n" \
+		"Fw-o /etc/mail/local-host-names\n" \
+		"FR-o /etc/mail/relay-domains\n" \
+		"O AliasFile=/etc/mail/aliases\n" \
+		"R$*\t$#local $: $1\n"
+/* Commented with a blank after '#'; prose that looks alike is kept. */
+#define CF_STOCK "# stock\nDwnewhost\nDmnew.example\n" \
+		"# DSN is delivery status notification, not a macro\n" \
+		"# DSmailhub.example\n" \
+		"Fw-o /etc/mail/local-host-names\n" \
+		"# FR is read from the file below\n" \
+		"# FR-o /etc/mail/relay-domains\n" \
+		"O AliasFile=/etc/mail/aliases\n"
+#define CF_STOCK_NEW "# stock\nDwnewhost\nDmnew.example\n" \
+		"# DSN is delivery status notification, not a macro\n" \
+		"DS[relay.new.example]\n" \
+		"Fw-o /etc/mail/local-host-names\n" \
+		"# FR is read from the file below\n" \
+		"FR-o /etc/mail/relay-domains\n" \
+		"O AliasFile=/etc/mail/aliases\n"
+
 struct row {
 	const char	*name;
 	const char	*cf, *lhn, *aliases;	/* NULL: no such file */
@@ -40,28 +72,35 @@ struct row {
 	int		 refresh, rebuild, pending;
 	const char	*error;			/* expected reason, or NULL */
 	size_t		 alen;			/* aliases bytes; 0: strlen */
+	const char	*cf_want;		/* the new cf; NULL: CF_NEW */
 };
 
 static const struct row rows[] = {
 	{ "a host far from its desired state", CF_OLD, "oldhost\n",
-	    "root: admin\n", 0, DOC, "cf lhn aliases", 1, 1, 1, NULL, 0 },
+	    "root: admin\n", 0, DOC, "cf lhn aliases", 1, 1, 1, NULL, 0, NULL },
 	{ "converged: nothing to do", CF_NEW, LHN_NEW, AL_NEW, 0, DOC, "",
-	    0, 0, 0, NULL, 0 },
+	    0, 0, 0, NULL, 0, NULL },
 	{ "converged, but an apply was killed: recovery pending", CF_NEW,
-	    LHN_NEW, AL_NEW, 1, DOC, "", 1, 1, 1, NULL, 0 },
+	    LHN_NEW, AL_NEW, 1, DOC, "", 1, 1, 1, NULL, 0, NULL },
 	{ "only an alias missing: rebuild, no refresh", CF_NEW, LHN_NEW, "",
-	    0, DOC, "aliases", 0, 1, 1, NULL, 0 },
+	    0, DOC, "aliases", 0, 1, 1, NULL, 0, NULL },
 	{ "only the list file differs: refresh, no rebuild", CF_NEW,
-	    "newhost\n", AL_NEW, 0, DOC, "lhn", 1, 0, 1, NULL, 0 },
+	    "newhost\n", AL_NEW, 0, DOC, "lhn", 1, 0, 1, NULL, 0, NULL },
 	{ "a missing list file is created", CF_NEW, NULL, AL_NEW, 0, DOC,
-	    "lhn", 1, 0, 1, NULL, 0 },
+	    "lhn", 1, 0, 1, NULL, 0, NULL },
 	{ "no sendmail.cf: refused", NULL, LHN_NEW, AL_NEW, 0, DOC, "", 0, 0,
-	    0, "/etc/mail/sendmail.cf: cannot read: No such file", 0 },
+	    0, "/etc/mail/sendmail.cf: cannot read: No such file", 0, NULL },
 	{ "AliasFile naming the cf: refused", "O AliasFile=/etc/mail/"
 	    "sendmail.cf\n", LHN_NEW, AL_NEW, 0, DOC, "", 0, 0, 0,
-	    "aliases (AliasFile) and sendmail.cf are the same file", 0 },
+	    "aliases (AliasFile) and sendmail.cf are the same file", 0, NULL },
 	{ "a NUL byte in the aliases: not touched", CF_NEW, LHN_NEW,
-	    "a: b\n\0\n", 0, DOC, "", 0, 0, 0, "holds NUL bytes", 8 },
+	    "a: b\n\0\n", 0, DOC, "", 0, 0, 0, "holds NUL bytes", 8, NULL },
+	{ "no anchor: after the header comments, in the documented order",
+	    CF_BARE, LHN_NEW, AL_NEW, 0, DOC_R, "cf relay", 1, 0, 1, NULL, 0,
+	    CF_BARE_NEW },
+	{ "'# FR-o' and '# DS' as the stock AIX file writes them: reused",
+	    CF_STOCK, LHN_NEW, AL_NEW, 0, DOC_R, "cf relay", 1, 0, 1, NULL, 0,
+	    CF_STOCK_NEW },
 };
 
 /* put - root/etc/mail/name holding s (len bytes), or nothing for NULL. */
@@ -137,7 +176,8 @@ run_row(void **state)
 		assert_int_equal(p.interrupted, r->marker);
 		/* Every byte outside the managed lines is kept: the tab too. */
 		if (p.f[PLAN_SENDMAIL_CF].changed)
-			assert_string_equal(p.f[PLAN_SENDMAIL_CF].new.s, CF_NEW);
+			assert_string_equal(p.f[PLAN_SENDMAIL_CF].new.s,
+			    r->cf_want ? r->cf_want : CF_NEW);
 	}
 	plan_free(&p);
 	cmd = xasprintf("rm -rf '%s'", root);
