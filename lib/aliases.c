@@ -312,6 +312,37 @@ append_missing(struct sbuf *out, const struct desired_aliases *want,
  * No allocation per entry, and nothing is copied until the first change,
  * so a no-op over 100,000 aliases costs little more than reading them.
  */
+/*
+ * next_wanted - in merge mode only entries named in want matter: step
+ * from line to line (continuations included) and stop only at a line
+ * whose first letter could begin a wanted name, where aliases_next
+ * reads the entry.  A large file of other entries is read at the speed
+ * of memchr.  first holds the lowercased first letters of the names.
+ */
+static int
+next_wanted(const char *buf, size_t len, size_t *pos,
+    const unsigned char *first, struct alias_span *sp)
+{
+	size_t p = *pos, e;
+	int joined = 0;		/* the line before ended in a backslash */
+
+	while (p < len) {
+		const char *nl = memchr(buf + p, '\n', len - p);
+
+		e = nl ? (size_t)(nl - buf) + 1 : len;
+		if (!joined && first[lower((unsigned char)buf[p])]) {
+			*pos = p;
+			return aliases_next(buf, len, pos, sp);
+		}
+		/* Most lines end in a letter: ask only when it is a '\\'. */
+		joined = e - p >= 2 && (buf[e - 2] == '\\' || buf[e - 2] == '\r') &&
+		    ends_in_backslash(buf, p, e);
+		p = e;
+	}
+	*pos = len;
+	return 0;
+}
+
 int
 aliases_edit(const char *buf, size_t len, const struct desired_aliases *want,
     struct sbuf *out, struct strlist *notes)
@@ -319,9 +350,9 @@ aliases_edit(const char *buf, size_t len, const struct desired_aliases *want,
 	struct alias_span sp;
 	struct strlist cur = { 0 };
 	const char *eol = "\n", *nl;
-	unsigned char *seen;
+	unsigned char *seen, first[256] = { 0 };
 	size_t *ix, *wlen, i, pos = 0, copied = 0;
-	int dirty = 0, replace;
+	int dirty = 0, replace, merge = want->mode.v != ALIASES_EXACT;
 	long w;
 	char msg[200];
 
@@ -333,14 +364,16 @@ aliases_edit(const char *buf, size_t len, const struct desired_aliases *want,
 	for (i = 0; i < want->n; i++) {
 		ix[i] = i;
 		wlen[i] = strlen(want->entries[i].name);
+		first[lower((unsigned char)want->entries[i].name[0])] = 1;
 	}
 	sort_want = want;
 	qsort(ix, want->n, sizeof(*ix), want_cmp);
 	sort_want = NULL;
 	sbuf_add(out, "", 0);
-	while (aliases_next(buf, len, &pos, &sp)) {
+	while (merge ? next_wanted(buf, len, &pos, first, &sp) :
+	    aliases_next(buf, len, &pos, &sp)) {
 		w = lookup(want, ix, wlen, sp.name, sp.nlen);
-		if (w < 0 && want->mode.v != ALIASES_EXACT)
+		if (w < 0 && merge)
 			continue;		/* kept: copied with the rest */
 		replace = 0;
 		if (w >= 0 && seen[w] == 0) {

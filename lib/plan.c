@@ -150,7 +150,8 @@ edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
 }
 
 /*
- * lint_aliases - lines of the aliases file sendmail cannot read.  On a
+ * lint_aliases - lines of the aliases file sendmail cannot read, when
+ * this run has sendmail read it (it changes, or a rebuild is due).  On a
  * line that names an entry of the desired state, mailprov would add a
  * second definition beside it: refused.  Elsewhere it is the admin's
  * line: a warning (the candidate check asks sendmail whether it matters).
@@ -213,10 +214,14 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 		afile = cf_alias_file(cf);
 		loaded = load_file(f, root, afile ? afile : DEF_ALIASES, why);
 		free(afile);
-		if (loaded < 0 || lint_aliases(&sm->aliases, p, why) < 0)
+		if (loaded < 0)
 			return -1;
 		same = !aliases_edit(f->old, f->oldlen, &sm->aliases,
 		    &f->new, &p->notes);
+		/* Only a file sendmail is about to read again: no cost else. */
+		if ((!same || p->interrupted) &&
+		    lint_aliases(&sm->aliases, p, why) < 0)
+			return -1;
 	}
 	if (same_file(p, why) < 0)
 		return -1;
