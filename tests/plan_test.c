@@ -193,14 +193,6 @@ run_row(void **state)
 int
 main(void)
 {
-	struct CMUnitTest t[sizeof(rows) / sizeof(rows[0])];
-	size_t i;
-
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		memset(&t[i], 0, sizeof(t[i]));
-		t[i].name = rows[i].name;
-		t[i].test_func = run_row;
-		t[i].initial_state = (void *)(uintptr_t)&rows[i];
-	}
-	return _cmocka_run_group_tests("plan", t, i, NULL, NULL);
+	return run_rows("plan", rows, sizeof(rows) / sizeof(rows[0]),
+	    sizeof(rows[0]), run_row);
 }

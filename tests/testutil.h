@@ -51,4 +51,28 @@ has_diag(const struct diags *d, unsigned line, unsigned col, const char *want)
 	return 0;
 }
 
+/*
+ * run_rows - a table as one cmocka test per row: fn gets the row as its
+ * state, and the row's first member, a const char *, names the test.
+ */
+static inline int
+run_rows(const char *group, const void *rows, size_t n, size_t size,
+    CMUnitTestFunction fn)
+{
+	struct CMUnitTest *t = calloc(n, sizeof(*t));
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		const void *row = (const char *)rows + i * size;
+
+		t[i].name = *(const char *const *)row;
+		t[i].test_func = fn;
+		t[i].initial_state = (void *)(uintptr_t)row;
+	}
+	r = _cmocka_run_group_tests(group, t, n, NULL, NULL);
+	free(t);
+	return r;
+}
+
 #endif
