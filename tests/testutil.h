@@ -51,4 +51,13 @@ has_diag(const struct diags *d, unsigned line, unsigned col, const char *want)
 	return 0;
 }
 
+/* check_text - fail, showing both, unless got is exactly want. */
+static inline void
+check_text(const char *what, const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0)
+		fail_msg("%s:\n--- got ---\n%s--- want ---\n%s", what, got,
+		    want);
+}
+
 #endif
