@@ -17,12 +17,9 @@
 # FAULT_ONLY=KIND limits the run to one kind (open, write, fsync, rename,
 # hang) when investigating.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
-MP=$PWD/daemon/mailprov
-SBX=$PWD/tests/sendmail-sandbox
+. "$(dirname "$0")/testenv.sh"
+mp_setup fault
 SHIM=$PWD/tests/out/faultinj.so
-S=$(mp_scratch fault) || { echo "FAIL: no scratch directory"; exit 1; }
 # An ASan build checks that its runtime comes first; the shim only wraps.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
