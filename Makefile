@@ -267,6 +267,6 @@ fuzz:
 	@echo "fuzz: $(words $(FUZZ_TARGETS)) targets ran $(FUZZ_SECONDS) s each without a finding"
 
 clean:
-	rm -f $(LIB_OBJS) $(LIB) $(BINS) $(TESTS) $(wildcard tests/*_test) \
+	rm -f $(LIB_OBJS) $(LIB) $(BINS) $(sort $(TESTS) $(wildcard tests/*_test)) \
 	    tests/greeter tests/srcmstr
 	rm -rf tests/out demo
