@@ -278,8 +278,13 @@ proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
 	r->limit_ms = timeout_ms;
 	sbuf_add(&r->out, "", 0);
 	sbuf_add(&r->err, "", 0);
-	if (spawn_child(argv, &p, &pid) < 0)
+	if (spawn_child(argv, &p, &pid) < 0) {
+		int saved = errno;
+
+		proc_result_free(r);	/* nothing for the caller to free */
+		errno = saved;
 		return -1;
+	}
 	status = pump(pid, &p, input, inlen, timeout_ms, r);
 	pipes_close(&p);
 	set_result(r, status);

@@ -3,7 +3,8 @@
  * a time limit, output captured.
  *
  * Convention: 0 when the command ran (its exit status is in the result,
- * whatever it is), -1 with errno when it could not be started.  The
+ * whatever it is; free it with proc_result_free), -1 with errno when it
+ * could not be started (then the result holds nothing to free).  The
  * caller must ignore SIGPIPE (a child that stops reading its input must
  * not kill us).
  */

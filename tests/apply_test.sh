@@ -3,13 +3,9 @@
 # sendmail.cf files (generated with m4 at test time, and the AIX-shaped
 # fixture), with the real sendmail as the oracle of the result.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
+. "$(dirname "$0")/testenv.sh"
+mp_setup apply
 . tests/smlib.sh
-MP=$PWD/daemon/mailprov
-SBX=$PWD/tests/sendmail-sandbox
-S=$(mp_scratch apply) || { echo "FAIL: no scratch directory"; exit 1; }
-
 
 # mkroot NAME KIND: a root with /etc/mail/sendmail.cf of KIND (m4, nocw,
 # aix) and a small aliases file; prints its path.
@@ -70,17 +66,18 @@ rlines() { grep -c "$(printf '^#*R[^\t]*\t')" "$1"; }
 check_result() {	# check_result NAME ROOT CF ORIG
 	local o
 	o=$(oracle "$3" "$2/etc/mail")
-	has() { if printf '%s\n' "$o" | grep -qxF -- "$2"; then pass "$1"; else fail "$1" "$(printf '%s' "$o" | tr '\n' ';')"; fi; }
-	has "$1: sendmail says \$w" "w=dmspar02"
-	has "$1: sendmail says \$m" "m=example.net"
-	has "$1: sendmail says \$S" "S=[smtprelay.example.net]"
+	# says NAME LINE: LINE is one of the oracle's lines.
+	says() { if printf '%s\n' "$o" | grep -qxF -- "$2"; then pass "$1"; else fail "$1" "$(printf '%s' "$o" | tr '\n' ';')"; fi; }
+	says "$1: sendmail says \$w" "w=dmspar02"
+	says "$1: sendmail says \$m" "m=example.net"
+	says "$1: sendmail says \$S" "S=[smtprelay.example.net]"
 	if printf '%s\n' "$o" | grep '^classw=' | grep -q 'mail.example.net' &&
 	    printf '%s\n' "$o" | grep '^classw=' | grep -q 'dmspar02 '; then
 		pass "$1: \$=w holds the accepted names"
 	else fail "$1: \$=w holds the accepted names" "$(printf '%s' "$o" | grep classw)"; fi
-	has "$1: remote mail goes to the smart host" "remote=relay [smtprelay.example.net] someone@remote.example"
-	has "$1: local-domain mail goes to the smart host" "domain=relay [smtprelay.example.net] someone@mailhub.example.net"
-	has "$1: root@host.domain stays local" "local=local - root"
+	says "$1: remote mail goes to the smart host" "remote=relay [smtprelay.example.net] someone@remote.example"
+	says "$1: local-domain mail goes to the smart host" "domain=relay [smtprelay.example.net] someone@mailhub.example.net"
+	says "$1: root@host.domain stays local" "local=local - root"
 	expect "$1: nothing changed outside managed lines" "$(unmanaged_changes "$4" "$3")" ""
 	expect "$1: TAB characters kept" "$(tabs "$3")" "$(tabs "$4")"
 	expect "$1: R lines with TABs kept" "$(rlines "$3")" "$(rlines "$4")"
@@ -101,8 +98,7 @@ for kind in m4 nocw aix; do
 	    fail "$kind: plan shows a unified diff of the real file" "$(head -3 "$S/$kind.plan")"
 	$MP apply -f "$D" --root "$R" --sendmail "$SBX" >"$S/$kind.apply" 2>&1
 	expect "$kind: apply exits 0" "$?" 0
-	grep -q 'sendmail accepts the new configuration' "$S/$kind.apply" &&
-	    pass "$kind: apply asked sendmail first" || fail "$kind: apply asked sendmail first" "$(cat "$S/$kind.apply")"
+	check_grepF "$kind: apply asked sendmail first" "$S/$kind.apply" 'sendmail accepts the new configuration'
 	check_result "$kind" "$R" "$R/etc/mail/sendmail.cf" "$S/$kind.orig.cf"
 	expect "$kind: local-host-names holds the desired names" \
 	    "$(tr '\n' ' ' <"$R/etc/mail/local-host-names")" \
@@ -133,16 +129,15 @@ R=$S/aix
 grep -q 'enabled the rule that forwards all mail' "$S/aix.plan" &&
     grep -q 'commented out the rule that sends local-domain' "$S/aix.plan" &&
     pass "aix: plan says which rules it switched" || fail "aix: plan says which rules it switched"
-grep -q '^+Fw-o /etc/mail/local-host-names$' "$S/nocw.plan" &&
-    pass "nocw: an Fw line is added" || fail "nocw: an Fw line is added" "$(grep Fw "$S/nocw.plan")"
+check_grep "nocw: an Fw line is added" "$S/nocw.plan" '^\+Fw-o /etc/mail/local-host-names$' "$(grep Fw "$S/nocw.plan")"
 
 # A managed line given twice is reduced to one active line.
 R=$(mkroot dup aix)
 printf 'DSold.relay.example.net\n' >>"$R/etc/mail/sendmail.cf"
 desired "$S/dup.yaml" /etc/mail/sendmail.cf
 $MP plan -f "$S/dup.yaml" --root "$R" >"$S/dup.plan" 2>&1
-grep -q '^note: DS was defined more than once: kept line 49, commented out line 235$' "$S/dup.plan" &&
-    pass "duplicate DS: the plan says so" || fail "duplicate DS: the plan says so" "$(grep note "$S/dup.plan")"
+check_grep "duplicate DS: the plan says so" "$S/dup.plan" \
+    '^note: DS was defined more than once: kept line 49, commented out line 235$' "$(grep note "$S/dup.plan")"
 $MP apply -f "$S/dup.yaml" --root "$R" --sendmail "$SBX" >/dev/null 2>&1
 expect "duplicate DS: one active DS line left" "$(grep -c '^DS' "$R/etc/mail/sendmail.cf")" 1
 
@@ -153,8 +148,8 @@ desired "$S/norule.yaml" /etc/mail/sendmail.cf
 before=$(snapshot "$R")
 $MP apply -f "$S/norule.yaml" --root "$R" --sendmail "$SBX" >"$S/norule.out" 2>&1
 expect "relay_all without a rule: exit 1" "$?" 1
-grep -qE "^$S/norule.yaml:[0-9]+:14: sendmail.relay_all is true, but in /etc/mail/sendmail.cf no ruleset-0 rule" "$S/norule.out" &&
-    pass "relay_all without a rule: path:line:col message" || fail "relay_all without a rule: path:line:col message" "$(cat "$S/norule.out")"
+check_grep "relay_all without a rule: path:line:col message" "$S/norule.out" \
+    "^$S/norule.yaml:[0-9]+:14: sendmail.relay_all is true, but in /etc/mail/sendmail.cf no ruleset-0 rule"
 expect "relay_all without a rule: nothing changed" "$(snapshot "$R")" "$before"
 
 # A candidate the real sendmail rejects: nothing is written.
@@ -167,8 +162,8 @@ $MP apply -f "$S/reject.yaml" --root "$R" --sendmail "$SBX" >"$S/reject.out" 2>&
 expect "sendmail rejects the candidate: exit 1" "$?" 1
 # The line is the admin's: already in the current file, not mailprov's edit.
 n=$(wc -l <"$R/etc/mail/sendmail.cf")
-grep -q "sendmail already rejects the current /etc/mail/sendmail.cf at line $n: Xthis: .=. expected (not mailprov's edit" "$S/reject.out" &&
-    pass "sendmail rejects the candidate: the message says so" || fail "sendmail rejects the candidate: the message says so" "$(cat "$S/reject.out")"
+check_grep "sendmail rejects the candidate: the message says so" "$S/reject.out" \
+    "sendmail already rejects the current /etc/mail/sendmail\\.cf at line $n: Xthis: .=. expected \\(not mailprov's edit"
 expect "sendmail rejects the candidate: nothing changed" "$(snapshot "$R")" "$before"
 [ -z "$(find "$R" -name '.*.mailprov.*')" ] && pass "no temporary file left" || fail "no temporary file left"
 
@@ -177,7 +172,7 @@ R=$(mkroot nosm m4)
 before=$(snapshot "$R")
 $MP apply -f "$S/reject.yaml" --root "$R" --sendmail /nonexistent/sendmail >"$S/nosm.out" 2>&1
 expect "no sendmail: exit 1" "$?" 1
-grep -q 'use --no-validate' "$S/nosm.out" && pass "no sendmail: says how to go on" || fail "no sendmail: says how to go on" "$(cat "$S/nosm.out")"
+check_grepF "no sendmail: says how to go on" "$S/nosm.out" 'use --no-validate'
 expect "no sendmail: nothing changed" "$(snapshot "$R")" "$before"
 
 # A read-only directory: the first write fails, nothing changes.
@@ -186,8 +181,7 @@ before=$(snapshot "$R")
 unshare -m sh -c "mount --bind '$R/etc/mail' '$R/etc/mail' && mount -o remount,ro,bind '$R/etc/mail' &&
     exec '$MP' apply -f '$S/reject.yaml' --root '$R' --sendmail '$SBX'" >"$S/ro.out" 2>&1
 expect "read-only directory: exit 1" "$?" 1
-grep -q 'Read-only file system' "$S/ro.out" && pass "read-only directory: the message names the cause" ||
-    fail "read-only directory: the message names the cause" "$(cat "$S/ro.out")"
+check_grepF "read-only directory: the message names the cause" "$S/ro.out" 'Read-only file system'
 expect "read-only directory: nothing changed" "$(snapshot "$R")" "$before"
 
 # A failure after files were replaced: the cf's rename fails (its
@@ -211,17 +205,11 @@ expect "late failure: every file as before" "$(cd "$R" && cksum etc/mail/aliases
 
 # The alias rebuild fails: the files go back too.
 R=$(mkroot bi m4)
-cat >"$S/sm-fail-bi" <<EOF2
-#!/bin/sh
-for a in "\$@"; do [ "\$a" = -bi ] && { echo "newaliases: cannot rebuild" >&2; exit 75; }; done
-exec '$SBX' "\$@"
-EOF2
-chmod +x "$S/sm-fail-bi"
 before=$(cd "$R" && find etc -type f | sort | xargs cksum)
-$MP apply -f "$S/reject.yaml" --root "$R" --sendmail "$S/sm-fail-bi" >"$S/bi.out" 2>&1
+$MP apply -f "$S/reject.yaml" --root "$R" --sendmail "$MP_TOP/tests/sendmail-fail-bi" >"$S/bi.out" 2>&1
 expect "rebuild failure: exit 1" "$?" 1
-grep -q 'rebuilding the alias database (sendmail -bi) failed, exit 75: newaliases: cannot rebuild' "$S/bi.out" &&
-    pass "rebuild failure: the message names the step" || fail "rebuild failure: the message names the step" "$(cat "$S/bi.out")"
+check_grepF "rebuild failure: the message names the step" "$S/bi.out" \
+    'rebuilding the alias database (sendmail -bi) failed, exit 75: newaliases: cannot rebuild'
 expect "rebuild failure: managed files as before" \
     "$(cd "$R" && find etc -type f ! -name '*.2*' | sort | xargs cksum)" "$before"
 
@@ -238,8 +226,7 @@ first=$!
 sleep 1
 $MP apply -f "$S/reject.yaml" --root "$R" --sendmail "$SBX" --lock-wait 0 >"$S/lock2.out" 2>&1
 expect "concurrent apply: the second exits 1" "$?" 1
-grep -q "another mailprov (pid $first) holds" "$S/lock2.out" &&
-    pass "concurrent apply: names the holder" || fail "concurrent apply: names the holder" "$(cat "$S/lock2.out")"
+check_grepF "concurrent apply: names the holder" "$S/lock2.out" "another mailprov (pid $first) holds"
 wait $first
 expect "concurrent apply: the first still succeeds" "$?" 0
 
@@ -263,8 +250,7 @@ desired "$S/escape.yaml" /etc/mail/sendmail.cf
 before=$(cksum "$S/outside/mail/sendmail.cf")
 $MP apply -f "$S/escape.yaml" --root "$R" --sendmail "$SBX" >"$S/escape.out" 2>&1
 expect "link out of the root: exit 1" "$?" 1
-grep -q "cannot read" "$S/escape.out" && pass "link out of the root: the file is looked for inside" ||
-    fail "link out of the root: the file is looked for inside" "$(cat "$S/escape.out")"
+check_grepF "link out of the root: the file is looked for inside" "$S/escape.out" "cannot read"
 expect "link out of the root: the outside file is untouched" "$(cksum "$S/outside/mail/sendmail.cf")" "$before"
 expect "link out of the root: nothing created outside" "$(ls "$S/outside/mail")" "sendmail.cf"
 
@@ -275,8 +261,7 @@ desired "$S/samefile.yaml" /etc/mail/sendmail.cf
 before=$(snapshot "$R")
 $MP plan -f "$S/samefile.yaml" --root "$R" >"$S/samefile.out" 2>&1
 expect "Fw and FR on one file: exit 1" "$?" 1
-grep -q "are the same file, /etc/mail/local-host-names" "$S/samefile.out" &&
-    pass "Fw and FR on one file: says so" || fail "Fw and FR on one file: says so" "$(cat "$S/samefile.out")"
+check_grepF "Fw and FR on one file: says so" "$S/samefile.out" "are the same file, /etc/mail/local-host-names"
 expect "Fw and FR on one file: nothing changed" "$(snapshot "$R")" "$before"
 
 rm -rf "$S"

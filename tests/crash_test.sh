@@ -22,11 +22,8 @@
 # CRASH_ITER (default 300; 3,000 with LONG=1) and CRASH_SEED (default 7)
 # change the run.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
-MP=$PWD/daemon/mailprov
-SBX=$PWD/tests/sendmail-sandbox
-S=$(mp_scratch crash) || { echo "FAIL: no scratch directory"; exit 1; }
+. "$(dirname "$0")/testenv.sh"
+mp_setup crash
 ITER=${CRASH_ITER:-$([ "${LONG:-0}" = 1 ] && echo 3000 || echo 300)}
 RANDOM=${CRASH_SEED:-7}
 R=$S/root
@@ -161,8 +158,7 @@ grep -q '^note: an earlier apply was interrupted' "$S/iplan.out" && grep -q '^ac
     pass "plan says the earlier run was interrupted" || fail "plan says the earlier run was interrupted" "$(cat "$S/iplan.out")"
 apply "$S/B.yaml" >"$S/iapply.out" 2>&1
 expect "apply after an interrupted run exits 0" "$?" 0
-grep -q 'removed 1 temporary file left by an interrupted run' "$S/iapply.out" &&
-    pass "the dead run's temporary file is removed" || fail "the dead run's temporary file is removed" "$(cat "$S/iapply.out")"
+check_grepF "the dead run's temporary file is removed" "$S/iapply.out" 'removed 1 temporary file left by an interrupted run'
 [ "$R/etc/mail/aliases.db" -nt "$R/etc/mail/aliases" ] && pass "aliases.db rebuilt with no file to change" ||
     fail "aliases.db rebuilt with no file to change"
 expect "files unchanged by the recovery" "$(sums)" "$HB"

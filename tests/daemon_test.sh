@@ -4,31 +4,20 @@
 # mock SRC backend for sendmail, a sandbox root and the real sendmail as
 # the judge of each new configuration.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
-MP=$PWD/daemon/mailprov
-MPD=$PWD/daemon/mailprovd
-SBX=$PWD/tests/sendmail-sandbox
-S=$(mp_scratch daemon) || { echo "FAIL: no scratch directory"; exit 1; }
+. "$(dirname "$0")/testenv.sh"
+mp_setup daemon
 
-# mkroot NAME: a mailprovd host under the scratch directory.
-mkroot() {
-	mp_daemon_root "$S/$1" && echo "$S/$1"
-}
 # drop ROOT FILE NAME: the way a pusher should: write aside, rename in.
 drop() {
 	install -m 0600 "$2" "$1/var/mailprov/incoming/.$3.tmp"
 	mv "$1/var/mailprov/incoming/.$3.tmp" "$1/var/mailprov/incoming/$3"
-}
-has() {	# has NAME FILE PATTERN
-	if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1" "no /$3/ in: $(tail -c 600 "$2")"; fi
 }
 
 sed 's/^  smart_host: .*/  smart_host: "[relay2.example.net]"/' conf/desired.yaml >"$S/good.yaml"
 printf 'version: 1\nsendmail:\n  smart_hots: x\n' >"$S/bad.yaml"
 
 # 1-7: start, a good drop, a bad drop, refresh, status, trace, bogus, stop.
-R=$(mkroot main)
+R=$(mp_root main)
 {
 	echo "sleep 2000"
 	echo status
@@ -49,49 +38,49 @@ R=$(mkroot main)
 	echo wait
 } | timeout 60 ./tests/srcmstr "$MPD" --root "$R" -d >"$S/main.out" 2>"$S/main.log"
 awk '/^END$/ { n++ } { print > "'"$S"'/st" n }' "$S/main.out"
-has "start: long status header" "$S/st" "^ Subsystem +Group +PID +Status$"
-has "start: mailprovd active" "$S/st" "^ mailprovd +[0-9]+ +active$"
-has "start: converged (changed)" "$S/st" "^Outcome: changed$"
-has "start: SRC actions listed" "$S/st" "^SRC-actions: chssys -s sendmail -a \"-bd -q30m\"; startsrc -s sendmail"
-has "start: sha256 of the desired state" "$S/st" "^sha256: $(sha256sum conf/desired.yaml | cut -c1-64)$"
-has "start: journal of the SRC calls" "$R/var/mailprov/src/journal" "^startsrc -s sendmail$"
-has "good drop: taken within the settle time" "$S/st1" "^Last-run: .*\(new desired state\)$"
-has "good drop: counted as new intent" "$S/st1" "^Runs: 2 \(drift repairs 0, new-intent changes 1|^Runs: 2 \(drift repairs 0, new-intent changes 2"
-grep -q '^DS\[relay2.example.net\]$' "$R/etc/mail/sendmail.cf" && pass "good drop: sendmail.cf follows it" ||
-    fail "good drop: sendmail.cf follows it" "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
+check_grep "start: long status header" "$S/st" "^ Subsystem +Group +PID +Status$"
+check_grep "start: mailprovd active" "$S/st" "^ mailprovd +[0-9]+ +active$"
+check_grep "start: converged (changed)" "$S/st" "^Outcome: changed$"
+check_grep "start: SRC actions listed" "$S/st" "^SRC-actions: chssys -s sendmail -a \"-bd -q30m\"; startsrc -s sendmail"
+check_grep "start: sha256 of the desired state" "$S/st" "^sha256: $(sha256sum conf/desired.yaml | cut -c1-64)$"
+check_grep "start: journal of the SRC calls" "$R/var/mailprov/src/journal" "^startsrc -s sendmail$"
+check_grep "good drop: taken within the settle time" "$S/st1" "^Last-run: .*\(new desired state\)$"
+check_grep "good drop: counted as new intent" "$S/st1" "^Runs: 2 \(drift repairs 0, new-intent changes 1|^Runs: 2 \(drift repairs 0, new-intent changes 2"
+check_grep "good drop: sendmail.cf follows it" "$R/etc/mail/sendmail.cf" '^DS\[relay2\.example\.net\]$' \
+    "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
 cmp -s "$R/etc/mailprov/desired.yaml" "$S/good.yaml" && pass "good drop: it is the desired state now" ||
     fail "good drop: it is the desired state now"
 [ "$(ls "$R/var/mailprov/history" | wc -l)" -ge 1 ] && pass "good drop: the previous desired state is kept" ||
     fail "good drop: the previous desired state is kept"
 [ -f "$R/var/mailprov/incoming/rejected/bad.yaml" ] && pass "bad drop: moved to rejected/" || fail "bad drop: moved to rejected/"
-has "bad drop: .err holds path:line:col" "$R/var/mailprov/incoming/rejected/bad.yaml.err" \
+check_grep "bad drop: .err holds path:line:col" "$R/var/mailprov/incoming/rejected/bad.yaml.err" \
     "incoming/bad.yaml:3:3: unknown key 'smart_hots' in sendmail; did you mean 'smart_host'\?"
 cmp -s "$R/etc/mailprov/desired.yaml" "$S/good.yaml" && pass "bad drop: the desired state stays" ||
     fail "bad drop: the desired state stays"
-has "bad drop: daemon alive and counting" "$S/st2" "^Incoming: accepted 1, rejected 1"
-has "refresh: replied OK" "$S/main.out" "^reply 0$"
-has "refresh: re-reconciled" "$S/st3" "^Last-run: .*\(refresh\)$"
-has "trace: on" "$S/st3" "^Trace: on$"
-has "unknown request: SRC_SUBICMD" "$S/main.out" "^reply -9087"
-has "stop: exit 0" "$S/main.out" "^exit 0$"
+check_grep "bad drop: daemon alive and counting" "$S/st2" "^Incoming: accepted 1, rejected 1"
+check_grep "refresh: replied OK" "$S/main.out" "^reply 0$"
+check_grep "refresh: re-reconciled" "$S/st3" "^Last-run: .*\(refresh\)$"
+check_grep "trace: on" "$S/st3" "^Trace: on$"
+check_grep "unknown request: SRC_SUBICMD" "$S/main.out" "^reply -9087"
+check_grep "stop: exit 0" "$S/main.out" "^exit 0$"
 [ -z "$(find "$R" -name '.*.mailprov.*' -o -name 'check.*')" ] && pass "stop: no temporary file left" ||
     fail "stop: no temporary file left" "$(find "$R" -name '.*.mailprov.*' -o -name 'check.*')"
-has "status.json: written" "$R/var/mailprov/status.json" '"outcome": "converged"'
+check_grep "status.json: written" "$R/var/mailprov/status.json" '"outcome": "converged"'
 $MP status --root "$R" >"$S/status.out" 2>&1
 expect "mailprov status exits 0 after a good run" "$?" 0
-has "mailprov status shows the outcome" "$S/status.out" "^  outcome: +converged$"
+check_grep "mailprov status shows the outcome" "$S/status.out" "^  outcome: +converged$"
 
 # 8. STOP forced.
-R=$(mkroot forced)
+R=$(mp_root forced)
 printf 'sleep 1500\nstopf\nwait\n' | timeout 30 ./tests/srcmstr "$MPD" --root "$R" >"$S/forced.out" 2>/dev/null
-has "stop forced: replied and exit 0" "$S/forced.out" "^exit 0$"
+check_grep "stop forced: replied and exit 0" "$S/forced.out" "^exit 0$"
 
 # 9. SIGTERM (stopsrc -c sends it).
 printf 'sleep 1500\nkill TERM\nwait\n' | timeout 30 ./tests/srcmstr "$MPD" --root "$R" >"$S/term.out" 2>/dev/null
-has "SIGTERM: exit 0" "$S/term.out" "^exit 0$"
+check_grep "SIGTERM: exit 0" "$S/term.out" "^exit 0$"
 
 # 10. SIGKILL at any moment, then a restart converges.
-R=$(mkroot kill)
+R=$(mp_root kill)
 for ms in 30 120 250 400 700; do
 	sed -i "s/^      ops: .*/      ops: [alice, bob, k$ms]/" "$R/etc/mailprov/desired.yaml"
 	printf 'sleep %s\nkill KILL\nwait\n' "$ms" | timeout 30 ./tests/srcmstr "$MPD" --root "$R" >"$S/kill.out" 2>/dev/null
@@ -99,12 +88,12 @@ for ms in 30 120 250 400 700; do
 	[ -z "$(find "$R/etc" -name '.*.mailprov.*')" ] || true	# a kill may leave one; the next run ignores it
 done
 printf 'sleep 2500\nstatus\nstop\nwait\n' | timeout 30 ./tests/srcmstr "$MPD" --root "$R" >"$S/after.out" 2>/dev/null
-has "SIGKILL: the next start converges" "$S/after.out" "^Outcome: (changed|converged)$"
+check_grep "SIGKILL: the next start converges" "$S/after.out" "^Outcome: (changed|converged)$"
 $MP plan -f "$R/etc/mailprov/desired.yaml" --root "$R" --sendmail "$SBX" --src-backend mock >/dev/null 2>&1
 expect "SIGKILL: nothing left to do afterwards" "$?" 0
 
 # 11. Not under SRC: SIGHUP refreshes, SIGTERM stops.
-R=$(mkroot nosrc)
+R=$(mp_root nosrc)
 "$MPD" --root "$R" -d </dev/null 2>"$S/nosrc.log" &
 pid=$!
 sleep 2
@@ -113,11 +102,11 @@ sleep 1.5
 kill -TERM $pid
 wait $pid
 expect "not under SRC: SIGTERM exits 0" "$?" 0
-has "not under SRC: says so" "$S/nosrc.log" "not started by SRC"
-has "not under SRC: SIGHUP re-reconciles" "$S/nosrc.log" "run \(refresh \(SIGHUP\)\)"
+check_grep "not under SRC: says so" "$S/nosrc.log" "not started by SRC"
+check_grep "not under SRC: SIGHUP re-reconciles" "$S/nosrc.log" "run \(refresh \(SIGHUP\)\)"
 
 # 12. The incoming directory removed while running: made again, still works.
-R=$(mkroot gone)
+R=$(mp_root gone)
 {
 	echo "sleep 1500"
 	sleep 1.5
@@ -131,12 +120,12 @@ R=$(mkroot gone)
 	echo stop
 	echo wait
 } | timeout 40 ./tests/srcmstr "$MPD" --root "$R" >"$S/gone.out" 2>/dev/null
-has "incoming removed: a later drop is still taken" "$S/gone.out" "^Incoming: accepted 1"
-has "incoming removed: clean exit" "$S/gone.out" "^exit 0$"
+check_grep "incoming removed: a later drop is still taken" "$S/gone.out" "^Incoming: accepted 1"
+check_grep "incoming removed: clean exit" "$S/gone.out" "^exit 0$"
 
 # 13. A burst: of two drops in the same second the newer wins; an incoming
 # directory others can write to is not scanned.
-R=$(mkroot burst)
+R=$(mp_root burst)
 sed 's/^  smart_host: .*/  smart_host: "[first.example.net]"/' conf/desired.yaml >"$S/first.yaml"
 sed 's/^  smart_host: .*/  smart_host: "[second.example.net]"/' conf/desired.yaml >"$S/second.yaml"
 {
@@ -155,11 +144,11 @@ sed 's/^  smart_host: .*/  smart_host: "[second.example.net]"/' conf/desired.yam
 	echo stop
 	echo wait
 } | timeout 40 ./tests/srcmstr "$MPD" --root "$R" -d >"$S/burst.out" 2>"$S/burst.log"
-grep -q '^DS\[second.example.net\]$' "$R/etc/mail/sendmail.cf" &&
-    pass "burst: the newer of two drops wins" || fail "burst: the newer of two drops wins" "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
+check_grep "burst: the newer of two drops wins" "$R/etc/mail/sendmail.cf" '^DS\[second\.example\.net\]$' \
+    "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
 [ -e "$R/var/mailprov/incoming/late.yaml" ] && pass "world-writable incoming: nothing taken" ||
     fail "world-writable incoming: nothing taken"
-has "world-writable incoming: says so" "$S/burst.log" "writable by others or not owned by root: not scanned"
+check_grep "world-writable incoming: says so" "$S/burst.log" "writable by others or not owned by root: not scanned"
 
 rm -rf "$S"
 exit $((fails > 0))

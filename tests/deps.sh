@@ -4,10 +4,12 @@
 # Debian/Ubuntu as root: installs what is missing with apt-get.
 # Anywhere else: prints the exact install line and stops (exit 1).
 # Does nothing (and prints nothing) when everything is present.
+# The one package list: make deps, make demo and .ci/run use it (clang is
+# for make fuzz and CI's clang build).
 set -u
 PKGS_DEBIAN="build-essential pkg-config libyaml-dev libcurl4-openssl-dev \
 libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl \
-cppcheck clang-tidy valgrind"
+cppcheck clang clang-tidy valgrind"
 
 missing() {
 	command -v cc >/dev/null 2>&1 || return 0
@@ -23,6 +25,7 @@ missing() {
 	command -v valgrind >/dev/null 2>&1 || return 0
 	command -v unshare >/dev/null 2>&1 || return 0
 	command -v cppcheck >/dev/null 2>&1 || return 0
+	command -v clang >/dev/null 2>&1 || return 0
 	command -v clang-tidy >/dev/null 2>&1 || return 0
 	[ -x "${SENDMAIL:-/usr/sbin/sendmail}" ] || return 0
 	[ -f "${SENDMAIL_CF_DIR:-/usr/share/sendmail/cf}/m4/cf.m4" ] || return 0
@@ -58,5 +61,5 @@ fi
 echo "deps.sh: this system is not Debian; install the equivalents of:" >&2
 echo "  $PKGS_DEBIAN" >&2
 echo "(libyaml, libcurl and cmocka development files, pkg-config, m4, groff," >&2
-echo " sendmail with its cf/m4 tree, cppcheck and clang-tidy)" >&2
+echo " sendmail with its cf/m4 tree, cppcheck, clang and clang-tidy)" >&2
 exit 1

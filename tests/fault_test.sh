@@ -17,12 +17,9 @@
 # FAULT_ONLY=KIND limits the run to one kind (open, write, fsync, rename,
 # hang) when investigating.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
-MP=$PWD/daemon/mailprov
-SBX=$PWD/tests/sendmail-sandbox
+. "$(dirname "$0")/testenv.sh"
+mp_setup fault
 SHIM=$PWD/tests/out/faultinj.so
-S=$(mp_scratch fault) || { echo "FAIL: no scratch directory"; exit 1; }
 # An ASan build checks that its runtime comes first; the shim only wraps.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
@@ -143,11 +140,18 @@ hanger() {
 n=\$((\$(cat '$S/sm-calls' 2>/dev/null || echo 0) + 1))
 echo \$n >'$S/sm-calls'
 echo "\$n \$*" >>'$S/sm-log'
-[ \$n -eq $1 ] && exec sleep 300
+[ \$n -eq $1 ] && { echo \$\$ >'$S/hung.pid'; exec sleep 300; }
 exec '$SBX' "\$@"
 EOF2
 	chmod +x "$S/sm-hang"
-	rm -f "$S/sm-calls" "$S/sm-log"
+	rm -f "$S/sm-calls" "$S/sm-log" "$S/hung.pid"
+}
+# hung_alive: the sleep the hanger became still runs (its own pid, so that
+# other sleeps on the machine, other test runs' included, do not count).
+hung_alive() {
+	local p
+	p=$(cat "$S/hung.pid" 2>/dev/null) || return 1
+	[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline")" = "sleep 300 " ]
 }
 svc_apply() {
 	$MP apply -f "$DS" --root "$R" --sendmail "$S/sm-hang" --src-backend mock \
@@ -174,7 +178,11 @@ if [ -z "${FAULT_ONLY:-}" ] || [ "$FAULT_ONLY" = hang ]; then
 		injected=$((injected + 1))
 		name="hang of sendmail $what (call $n)"
 		ok=1
-		[ -z "$(pgrep -f "sleep 300" || true)" ] || { fail "$name: the hung command was killed"; ok=0; pkill -f "sleep 300"; }
+		if hung_alive; then
+			fail "$name: the hung command was killed"
+			ok=0
+			kill "$(cat "$S/hung.pid")"
+		fi
 		grep -q '^state=active' "$R/var/mailprov/src/sendmail.rec" ||
 		    { fail "$name: the subsystem is back as it was" "$(cat "$R/var/mailprov/src/sendmail.rec")"; ok=0; }
 		check_after "$name" "$rc" "$S/one.out" \

@@ -3,14 +3,10 @@
 # against a real HTTPS server on 127.0.0.1 (tests/https_server.py) with a
 # CA and certificates made here with openssl.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
-MP=$PWD/daemon/mailprov
-SBX=$PWD/tests/sendmail-sandbox
-S=$(mp_scratch fetch) || { echo "FAIL: no scratch directory"; exit 1; }
+. "$(dirname "$0")/testenv.sh"
+mp_setup fetch
 pids=""
 trap 'kill $pids $(cat "$S"/*.pid 2>/dev/null) 2>/dev/null; rm -rf "$S"' EXIT
-has() { if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1" "no /$3/ in: $(tail -c 500 "$2")"; fi; }
 
 # A CA, a server certificate for 127.0.0.1, one for another name, and a
 # second CA that signed nothing we serve.
@@ -41,7 +37,7 @@ serve() {
 	    --lifetime 150 "${@:3}" >"$S/$1/port" &
 	last=$!
 	pids="$pids $last"
-	for _ in $(seq 50); do [ -s "$S/$1/port" ] && break; sleep 0.1; done
+	wait_for 5 test -s "$S/$1/port"
 	port=$(cat "$S/$1/port")
 }
 # root NAME: a host for apply --url (files only: no service section).
@@ -62,11 +58,11 @@ URL=https://127.0.0.1:$port/desired.yaml
 R=$(root a)
 run "$R" --url "$URL" --report-url "https://127.0.0.1:$port/report" >"$S/a1" 2>&1
 expect "good fetch: apply exits 0" "$?" 0
-has "good fetch: says it fetched" "$S/a1" "fetched a new desired state from $URL"
-grep -q '^DS\[smtprelay.example.net\]$' "$R/etc/mail/sendmail.cf" && pass "good fetch: applied" || fail "good fetch: applied"
+check_grep "good fetch: says it fetched" "$S/a1" "fetched a new desired state from $URL"
+check_grep "good fetch: applied" "$R/etc/mail/sendmail.cf" '^DS\[smtprelay\.example\.net\]$'
 cmp -s "$R/var/mailprov/fetched.yaml" "$S/good.yaml" && pass "good fetch: kept as the last good state" ||
     fail "good fetch: kept as the last good state"
-has "good fetch: ETag stored for next time" "$R/var/mailprov/fetched.state" '^etag "'
+check_grep "good fetch: ETag stored for next time" "$R/var/mailprov/fetched.state" '^etag "'
 n=$(ls "$S/main/posts" | wc -l)
 expect "report: one POST arrived" "$n" 1
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['last_run']['outcome']=='changed' and '/etc/mail/sendmail.cf' in d['last_run']['files_changed'] and len(d['desired_sha256'])==64" \
@@ -75,35 +71,35 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['last_run'
 
 run "$R" --url "$URL" >"$S/a2" 2>&1
 expect "304: apply exits 0" "$?" 0
-has "304: not modified" "$S/a2" "not modified"
-has "304: nothing to do" "$S/a2" "no changes"
+check_grep "304: not modified" "$S/a2" "not modified"
+check_grep "304: nothing to do" "$S/a2" "no changes"
 
 # Wrong CA, wrong host name, plain http: refused, the last good state used.
 $MP apply --root "$R" --sendmail "$SBX" --ca-file "$S/ca2.pem" --url "$URL" >"$S/a3" 2>&1
 expect "wrong CA: still exits 0 on the last good state" "$?" 0
-has "wrong CA: refused with the TLS reason" "$S/a3" "WARNING: .*(certificate|SSL).*using the last good desired state"
+check_grep "wrong CA: refused with the TLS reason" "$S/a3" "WARNING: .*(certificate|SSL).*using the last good desired state"
 serve other other
 run "$R" --url "https://127.0.0.1:$port/desired.yaml" >"$S/a4" 2>&1
-has "wrong host name: refused" "$S/a4" "WARNING: .*(no alternative certificate subject name|does not match|SSL).*using the last good"
+check_grep "wrong host name: refused" "$S/a4" "WARNING: .*(no alternative certificate subject name|does not match|SSL).*using the last good"
 R2=$(root http)
 run "$R2" --url "http://127.0.0.1:1/desired.yaml" >"$S/a5" 2>&1
 expect "http:// refused: exit 1 when there is no last good state" "$?" 1
-has "http:// refused: says https only" "$S/a5" "only https:// URLs are allowed"
+check_grep "http:// refused: says https only" "$S/a5" "only https:// URLs are allowed"
 [ ! -e "$R2/etc/mail/local-host-names" ] && pass "http:// refused: nothing changed" || fail "http:// refused: nothing changed"
 
 # A body over 1 MiB is refused; a bad YAML keeps the last good state.
 head -c 1100000 /dev/zero | tr '\0' '#' >"$S/main/doc/big.yaml"
 run "$R" --url "https://127.0.0.1:$(cat "$S/main/port")/big.yaml" >"$S/a6" 2>&1
-has "body over 1 MiB: refused" "$S/a6" "larger than 1048576 bytes"
+check_grep "body over 1 MiB: refused" "$S/a6" "larger than 1048576 bytes"
 printf 'version: 1\nsendmail:\n  smart_hots: x\n' >"$S/main/doc/bad.yaml"
 run "$R" --url "https://127.0.0.1:$(cat "$S/main/port")/bad.yaml" >"$S/a7" 2>&1
 expect "bad YAML served: exit 0 on the last good state" "$?" 0
-has "bad YAML served: the error with its position" "$S/a7" "bad.yaml:3:3: unknown key 'smart_hots'"
+check_grep "bad YAML served: the error with its position" "$S/a7" "bad.yaml:3:3: unknown key 'smart_hots'"
 cmp -s "$R/var/mailprov/fetched.yaml" "$S/good.yaml" && pass "bad YAML served: last good state kept" ||
     fail "bad YAML served: last good state kept"
 # A pinned sha256 that does not match is refused.
 run "$R" --url "$URL" --sha256 0000000000000000000000000000000000000000000000000000000000000000 >"$S/a8" 2>&1
-has "sha256 pin mismatch: refused" "$S/a8" "not the pinned"
+check_grep "sha256 pin mismatch: refused" "$S/a8" "not the pinned"
 
 # Server down, then up on the same port: retries with backoff, then converge.
 serve flap ok
@@ -116,15 +112,14 @@ R3=$(root flap)
     --port "$fport" --lifetime 60 >/dev/null 2>&1 & echo $! >"$S/flap.pid" ) &
 run "$R3" --url "https://127.0.0.1:$fport/desired.yaml" >"$S/a9" 2>&1
 expect "server down then up: apply exits 0" "$?" 0
-has "server down then up: it retried" "$S/a9" "trying again"
-grep -q '^DS\[relay2.example.net\]$' "$R3/etc/mail/sendmail.cf" && pass "server down then up: converged" ||
-    fail "server down then up: converged" "$(cat "$S/a9")"
+check_grep "server down then up: it retried" "$S/a9" "trying again"
+check_grep "server down then up: converged" "$R3/etc/mail/sendmail.cf" '^DS\[relay2\.example\.net\]$' "$(cat "$S/a9")"
 
 # Collector down: the report is queued, then flushed with the next one.
 touch "$S/main/posts/DOWN"
 before=$(ls "$S/main/posts" | grep -c json)
 run "$R" --url "$URL" --report-url "https://127.0.0.1:$(cat "$S/main/port")/report" >"$S/b1" 2>&1
-has "collector down: report queued" "$S/b1" "report to .* queued"
+check_grep "collector down: report queued" "$S/b1" "report to .* queued"
 expect "collector down: one report waits" "$(ls "$R/var/mailprov/reports" | wc -l)" 1
 rm -f "$S/main/posts/DOWN"
 run "$R" --url "$URL" --report-url "https://127.0.0.1:$(cat "$S/main/port")/report" >"$S/b2" 2>&1
@@ -160,9 +155,9 @@ printf 'source: https://127.0.0.1:%s/desired.yaml\nreport_url: https://127.0.0.1
     "$port" "$port" "$S/ca.pem" >>"$D/etc/mailprov/mailprovd.conf"
 printf 'sleep 3000\nstatus\nstop\nwait\n' | timeout 30 ./tests/srcmstr ./daemon/mailprovd --root "$D" \
     >"$S/d.out" 2>"$S/d.log"
-has "daemon source: the long status shows a good run" "$S/d.out" "^Outcome: changed$"
-grep -q '^DS\[relay2.example.net\]$' "$D/etc/mail/sendmail.cf" && pass "daemon source: applied the fetched state" ||
-    fail "daemon source: applied the fetched state" "$(tail -5 "$S/d.log")"
+check_grep "daemon source: the long status shows a good run" "$S/d.out" "^Outcome: changed$"
+check_grep "daemon source: applied the fetched state" "$D/etc/mail/sendmail.cf" '^DS\[relay2\.example\.net\]$' \
+    "$(tail -5 "$S/d.log")"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['last_run']['outcome']=='changed'" \
     "$S/dmn/posts/000001.json" && pass "daemon report_url: the run's status arrived as JSON" ||
     fail "daemon report_url: the run's status arrived as JSON" "$(ls "$S/dmn/posts")"

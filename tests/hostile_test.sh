@@ -24,21 +24,17 @@
 #
 # The count of refused hostile inputs is printed at the end.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
-MP=$PWD/daemon/mailprov
-MPD=$PWD/daemon/mailprovd
-SBX=$PWD/tests/sendmail-sandbox
-S=$(mp_scratch hostile) || { echo "FAIL: no scratch directory"; exit 1; }
+. "$(dirname "$0")/testenv.sh"
+mp_setup hostile
 refused=0
 T0=$(date +%s)
 
-# mkroot NAME: a host under the scratch directory (mp_daemon_root: real
-# m4-built sendmail.cf, aliases, desired state, mock SRC, daemon config),
-# with all four managed files present and the lock file made; its path.
+# mkroot NAME: a host under the scratch directory (mp_root: real m4-built
+# sendmail.cf, aliases, desired state, mock SRC, daemon config), with all
+# four managed files present and the lock file made; its path.
 mkroot() {
-	local r=$S/$1
-	mp_daemon_root "$r" || return 1
+	local r
+	r=$(mp_root "$1") || return 1
 	printf 'localhost\n' >"$r/etc/mail/local-host-names"
 	printf 'example.net\n' >"$r/etc/mail/relay-domains"
 	install -m 0600 /dev/null "$r/var/mailprov/lock"
@@ -427,24 +423,14 @@ CANARY="canary-$$-$(date +%s%N)"
 chmod 0600 "$S/outside/canary.yaml"
 
 # wait_log LOG PATTERN COUNT: until PATTERN matches COUNT lines (10 s).
-wait_log() {
-	local i c
-	for i in $(seq 1 100); do
-		c=$(grep -cE -- "$2" "$1" 2>/dev/null)
-		[ "${c:-0}" -ge "$3" ] && return 0
-		sleep 0.1
-	done
-	return 1
+log_has() {
+	local c
+	c=$(grep -cE -- "$2" "$1" 2>/dev/null)
+	[ "${c:-0}" -ge "$3" ]
 }
+wait_log() { wait_for 10 log_has "$@"; }
 # wait_file FILE: until it exists (10 s).
-wait_file() {
-	local i
-	for i in $(seq 1 100); do
-		[ -e "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_file() { wait_for 10 test -e "$1"; }
 
 "$MPD" --root "$DR" -d </dev/null 2>"$S/d1.log" &
 dpid=$!
@@ -659,9 +645,8 @@ grep -q " $MP\$" "$S/preload.marks" 2>/dev/null &&
     fail "LD_PRELOAD: the library works (it loaded into mailprov itself)" "$(cat "$S/preload.marks" 2>&1)"
 expect "LD_PRELOAD: loaded into no child (sh, unshare, sendmail)" \
     "$(grep -v " $MP\$" "$S/preload.marks" 2>/dev/null)" ""
-grep -q '^mailprov: wrote /etc/mail/aliases' "$S/env.out" &&
-    pass "hostile environment: the aliases were rebuilt by the clean child" ||
-    fail "hostile environment: the aliases were rebuilt by the clean child" "$(cat "$S/env.out")"
+check_grep "hostile environment: the aliases were rebuilt by the clean child" "$S/env.out" \
+    '^mailprov: wrote /etc/mail/aliases'
 
 T3=$(date +%s)
 echo "hostile: environment case took $((T3 - T2)) s"

@@ -4,8 +4,8 @@
 # that is not installed is a failure, not a skip: tests/deps.sh and CI
 # install both.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
+. "$(dirname "$0")/testenv.sh"
+mp_setup
 
 for tool in cppcheck clang-tidy; do
 	if ! command -v "$tool" >/dev/null 2>&1; then

@@ -5,8 +5,8 @@
 # a fake that logs its argv.  Under sh, and again under ksh (AIX's
 # /bin/sh is a ksh) when one is installed.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
+. "$(dirname "$0")/testenv.sh"
+mp_setup
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 PUSH=$PWD/conf/nim/mailprov-push.sh
@@ -38,16 +38,12 @@ push() {
 }
 refreshes() { cat "$T/refresh.log" 2>/dev/null; }
 listing() { (cd "$IN" 2>/dev/null && ls -A | tr '\n' ' '); }
-has() {	# has NAME FILE FIXED-STRING
-	if grep -qF -- "$3" "$2"; then pass "$1"
-	else fail "$1" "no '$3' in: $(head -c 400 "$2")"; fi
-}
 # refused NAME MESSAGE: exit 1, one line naming why, no refresh, the
 # incoming directory as it was.
 refused() {
 	expect "$1: exits 1" "$rc" 1
 	expect "$1: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
-	has "$1: says why" "$T/err" "$2"
+	check_grepF "$1: says why" "$T/err" "$2"
 	expect "$1: refresh not run" "$(refreshes)" ""
 	expect "$1: incoming directory unchanged" "$(listing)" "$before"
 	if [ -e "$IN/desired.yaml" ]; then
@@ -81,8 +77,8 @@ for SH in $SHELLS; do
 	expect "$p incoming directory made 0700 root" \
 	    "$(stat -c %a:%u "$IN" 2>/dev/null)" 700:0
 	expect "$p five lines of progress" "$(wc -l <"$T/out" | tr -d ' ')" 5
-	has "$p says what it installed" "$T/out" "installed $IN/desired.yaml (root, mode 0600)"
-	has "$p says refresh answered" "$T/out" "refresh -s mailprovd: 0513-095"
+	check_grepF "$p says what it installed" "$T/out" "installed $IN/desired.yaml (root, mode 0600)"
+	check_grepF "$p says refresh answered" "$T/out" "refresh -s mailprovd: 0513-095"
 	[ -s "$T/err" ] && fail "$p nothing on stderr" "$(cat "$T/err")" ||
 	    pass "$p nothing on stderr"
 	[ -f "$ST" ] && pass "$p staging file left for the next push" ||
@@ -146,12 +142,12 @@ for SH in $SHELLS; do
 	ln -s "$T/var/real" "$IN"
 	push "$ST"
 	expect "$p incoming as a symbolic link: exits 1" "$rc" 1
-	has "$p incoming as a symbolic link: says why" "$T/err" "$IN is a symbolic link: refused"
+	check_grepF "$p incoming as a symbolic link: says why" "$T/err" "$IN is a symbolic link: refused"
 	rm "$IN"
 	: >"$IN"
 	push "$ST"
 	expect "$p incoming as a file: exits 1" "$rc" 1
-	has "$p incoming as a file: says why" "$T/err" "$IN is not a directory: refused"
+	check_grepF "$p incoming as a file: says why" "$T/err" "$IN is not a directory: refused"
 	expect "$p bad incoming: refresh never run" "$(refreshes)" ""
 	rm "$IN"
 	mv "$T/var/real" "$IN"
@@ -162,7 +158,7 @@ for SH in $SHELLS; do
 	push "$ST"
 	expect "$p failing refresh exits 1" "$rc" 1
 	expect "$p failing refresh: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
-	has "$p failing refresh: its message" "$T/err" "0513-004"
+	check_grepF "$p failing refresh: its message" "$T/err" "0513-004"
 	cmp -s "$IN/desired.yaml" "$ST" && pass "$p failing refresh: file installed" ||
 	    fail "$p failing refresh: file installed"
 	rm -f "$T/refresh.fail" "$T/refresh.log"
@@ -174,10 +170,10 @@ for SH in $SHELLS; do
 		printf 'version: 1\nsendmail:\n  smart_hots: x\n' >"$T/other/bad.yaml"
 		MAILPROV=$PWD/daemon/mailprov push "$T/other/bad.yaml"
 		refused "$p invalid desired state" "is not a valid desired state"
-		has "$p invalid desired state: mailprov's message" "$T/err" "unknown key 'smart_hots'"
+		check_grepF "$p invalid desired state: mailprov's message" "$T/err" "unknown key 'smart_hots'"
 		MAILPROV=$PWD/daemon/mailprov push "$ST"
 		expect "$p validated push exits 0" "$rc" 0
-		has "$p validated push says valid" "$T/out" "validate: valid"
+		check_grepF "$p validated push says valid" "$T/out" "validate: valid"
 		expect "$p validated push: one file" "$(listing)" "desired.yaml "
 	fi
 done
@@ -188,7 +184,7 @@ if command -v runuser >/dev/null 2>&1 && runuser -u nobody -- test -r "$PUSH"; t
 	runuser -u nobody -- sh "$PUSH" /nonexistent >"$T/out" 2>"$T/err"
 	rc=$?
 	expect "as a user: exits 1" "$rc" 1
-	has "as a user: says why" "$T/err" "must be run as root"
+	check_grepF "as a user: says why" "$T/err" "must be run as root"
 	expect "as a user: refresh not run" "$(refreshes)" ""
 fi
 

@@ -6,18 +6,8 @@
 # --state-dir.  Also: the run report of mailprov and the daemon's
 # status.json are one JSON document (the same fields).
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
-MP=$PWD/daemon/mailprov
-MPD=$PWD/daemon/mailprovd
-S=$(mp_scratch statedir) || { echo "FAIL: no scratch directory"; exit 1; }
-wait_for() {	# wait_for SECONDS CMD...: until CMD succeeds, at most that long
-	local end=$((SECONDS + $1)); shift
-	until "$@"; do [ "$SECONDS" -ge "$end" ] && return 1; sleep 0.1; done
-}
-has() {	# has NAME FILE PATTERN (extended regex)
-	if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1" "no /$3/ in: $(tail -c 600 "$2")"; fi
-}
+. "$(dirname "$0")/testenv.sh"
+mp_setup statedir
 
 R=$S/root
 mp_daemon_root "$R" || { fail "statedir: host set up"; exit 1; }
@@ -40,7 +30,7 @@ mkdir -m 0700 "$V/check.AbC123"
 : >"$V/check.AbC123/sendmail.cf"
 $MP plan --root "$R" --sendmail "$PWD/tests/sendmail-sandbox" >"$S/plan.out" 2>&1
 expect "plan: exit 2 (changes)" "$?" 2
-has "plan: finds the marker under state_dir" "$S/plan.out" \
+check_grep "plan: finds the marker under state_dir" "$S/plan.out" \
     "^note: an earlier apply was interrupted \($V/applying exists\)"
 nothing_old "plan"
 
@@ -51,7 +41,7 @@ holder=$!
 wait_for 10 test -e "$S/locked"
 $MP apply --root "$R" --sendmail "$PWD/tests/sendmail-sandbox" --lock-wait 0 >"$S/lock.out" 2>&1
 expect "apply while state_dir/lock is held: exit 1" "$?" 1
-has "apply names the lock under state_dir" "$S/lock.out" "another mailprov \(pid $holder\) holds $V/lock"
+check_grep "apply names the lock under state_dir" "$S/lock.out" "another mailprov \(pid $holder\) holds $V/lock"
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 
 # apply: the stale check directory goes, the marker goes, the report is
@@ -59,11 +49,11 @@ kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 $MP apply --root "$R" --sendmail "$PWD/tests/sendmail-sandbox" \
     --report-url https://127.0.0.1:9/report >"$S/apply.out" 2>&1
 expect "apply: exit 0" "$?" 0
-has "apply: removed the stale check directory" "$S/apply.out" "removed 1 temporary file left by an interrupted run"
+check_grep "apply: removed the stale check directory" "$S/apply.out" "removed 1 temporary file left by an interrupted run"
 [ ! -e "$V/check.AbC123" ] && pass "apply: check directory under state_dir removed" ||
     fail "apply: check directory under state_dir removed"
 [ ! -e "$V/applying" ] && pass "apply: marker under state_dir cleared" || fail "apply: marker under state_dir cleared"
-has "apply: SRC records under state_dir" "$V/src/journal" "^startsrc -s sendmail$"
+check_grep "apply: SRC records under state_dir" "$V/src/journal" "^startsrc -s sendmail$"
 report=$(ls "$V"/reports/*.json 2>/dev/null | head -1)
 [ -n "$report" ] && pass "apply: report queued under state_dir" || fail "apply: report queued under state_dir"
 nothing_old "apply"
@@ -73,7 +63,7 @@ timeout 30 "$MPD" --root "$R" -d >"$S/mpd.out" 2>&1 &
 mpd=$!
 wait_for 20 test -s "$V/status.json"
 kill -TERM "$mpd" 2>/dev/null; wait "$mpd" 2>/dev/null
-has "mailprovd: status.json under state_dir" "$V/status.json" '"outcome": "(converged|changed)"'
+check_grep "mailprovd: status.json under state_dir" "$V/status.json" '"outcome": "(converged|changed)"'
 [ -d "$V/incoming" ] && pass "mailprovd: the incoming directory follows state_dir" ||
     fail "mailprovd: the incoming directory follows state_dir"
 nothing_old "mailprovd"
@@ -81,23 +71,23 @@ nothing_old "mailprovd"
 # mailprov status follows: by the daemon configuration, or --state-dir.
 $MP status --root "$R" >"$S/st1.out" 2>&1
 expect "status --root: exit 0" "$?" 0
-has "status --root: reads the daemon's status" "$S/st1.out" "^mailprovd on .* pid [0-9]+"
-has "status --root: its outcome" "$S/st1.out" "^  outcome: +(converged|changed)$"
+check_grep "status --root: reads the daemon's status" "$S/st1.out" "^mailprovd on .* pid [0-9]+"
+check_grep "status --root: its outcome" "$S/st1.out" "^  outcome: +(converged|changed)$"
 $MP status --state-dir "$V" >"$S/st2.out" 2>&1
 expect "status --state-dir: exit 0" "$?" 0
 cmp -s "$S/st1.out" "$S/st2.out" && pass "status --state-dir: the same status" ||
     fail "status --state-dir: the same status" "$(diff "$S/st1.out" "$S/st2.out")"
 $MP status --state-dir "$S/nowhere" >"$S/st3.out" 2>&1
 expect "status --state-dir without a status: exit 1" "$?" 1
-has "status --state-dir without a status: says where it looked" "$S/st3.out" "$S/nowhere/status.json: No such file"
+check_grep "status --state-dir without a status: says where it looked" "$S/st3.out" "$S/nowhere/status.json: No such file"
 
 # A broken daemon configuration: mailprov will not guess where the lock is.
 cp "$R/etc/mailprov/mailprovd.conf" "$S/good.conf"
 printf 'state_dir: relative/path\n' >"$R/etc/mailprov/mailprovd.conf"
 $MP plan --root "$R" --sendmail "$PWD/tests/sendmail-sandbox" >"$S/bad.out" 2>&1
 expect "bad mailprovd.conf: plan refuses" "$?" 1
-has "bad mailprovd.conf: the error at its place" "$S/bad.out" "mailprovd.conf:1:12: "
-has "bad mailprovd.conf: names the cure" "$S/bad.out" "give --state-dir"
+check_grep "bad mailprovd.conf: the error at its place" "$S/bad.out" "mailprovd.conf:1:12: "
+check_grep "bad mailprovd.conf: names the cure" "$S/bad.out" "give --state-dir"
 $MP plan --root "$R" --state-dir "$V" --sendmail "$PWD/tests/sendmail-sandbox" >"$S/bad2.out" 2>&1
 expect "bad mailprovd.conf, --state-dir given: plan runs (no changes)" "$?" 0
 install -m 0600 "$S/good.conf" "$R/etc/mailprov/mailprovd.conf"

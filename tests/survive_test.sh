@@ -31,36 +31,20 @@
 # Needs root (namespaces, tmpfs).  No assertion is about timing: waits
 # poll for a condition up to a generous deadline only so as not to hang.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
-MP=$PWD/daemon/mailprov
-MPD=$PWD/daemon/mailprovd
-SBX=$PWD/tests/sendmail-sandbox
+. "$(dirname "$0")/testenv.sh"
+# Scenario 3 re-enters this script inside its own mount namespace.
+if [ "${1:-}" = --full-inner ]; then
+	mp_setup
+	S=$2
+else
+	mp_setup survive
+fi
 SRCMSTR=$PWD/tests/srcmstr
 ONLY=${SURVIVE_ONLY:-}
 
-# Scenario 3 re-enters this script inside its own mount namespace.
-if [ "${1:-}" = --full-inner ]; then
-	S=$2
-else
-	S=$(mp_scratch survive) || { echo "FAIL: no scratch directory"; exit 1; }
-fi
-
-mkroot() {	# mkroot NAME: a daemon root under the scratch directory
-	mp_daemon_root "$S/$1" && echo "$S/$1"
-}
 drop() {	# drop ROOT FILE NAME: written aside, renamed in
 	install -m 0600 "$2" "$1/var/mailprov/incoming/.$3.tmp" &&
 	    mv "$1/var/mailprov/incoming/.$3.tmp" "$1/var/mailprov/incoming/$3"
-}
-# waitfor SECONDS COMMAND...: poll until COMMAND succeeds; 1 on deadline.
-waitfor() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
 }
 # Checks made inside a { ... } | srcmstr block run in a subshell whose
 # stdout is srcmstr's input: they are noted in a file and reported after.
@@ -86,7 +70,7 @@ ask() {
 	local n
 	n=$(grep -c '^END$' "$1" 2>/dev/null)
 	echo status
-	waitfor 40 ends_above "$1" "${n:-0}"
+	wait_for 40 ends_above "$1" "${n:-0}"
 }
 ends_above() { [ "$(grep -c '^END$' "$1" 2>/dev/null)" -gt "$2" ]; }
 # block OUT N: the Nth status reply (0 first) in srcmstr's output OUT.
@@ -100,16 +84,10 @@ block() {
 	    k > 2 && /^ / { l = l substr($0, 2); next }
 	    { if (l != "") print l; l = $0 }' "$1"
 }
-has() {	# has NAME FILE PATTERN
-	if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1" "no /$3/ in: $(tail -c 400 "$2")"; fi
-}
-hasnt() {
-	if grep -qE -- "$3" "$2"; then fail "$1" "/$3/ in: $(grep -E -- "$3" "$2" | head -3)"; else pass "$1"; fi
-}
 # alive NAME OUT N: status reply N shows the daemon active.
 alive() {
 	block "$2" "$3" >"$S/blk"
-	has "$1" "$S/blk" "^ mailprovd +[0-9]+ +active$"
+	check_grep "$1" "$S/blk" "^ mailprovd +[0-9]+ +active$"
 }
 # jget FILE EXPR: a field of a JSON file (EXPR in Python, d the document).
 jget() {
@@ -153,7 +131,7 @@ printf 'version: 1\nsendmail:\n  smart_hots: x\n' >"$S/bad.yaml"
 # Runs in its own mount namespace: see below for the outer part.
 full_inner() {
 	local R V T
-	R=$(mkroot full) || exit 1
+	R=$(mp_root full) || exit 1
 	V=$R/var/mailprov
 	T=$S/full-tmp
 	mkdir -p "$T"
@@ -191,8 +169,8 @@ full_inner() {
 		# Space again: the drop is taken without being asked.
 		rm -f "$V"/filler*
 		bcheck "full: freed: the drop is taken by itself" \
-		    waitfor 30 test ! -e "$V/incoming/good.yaml"
-		waitfor 30 grep -q "$(sha256sum "$S/v2.yaml" | cut -c1-64)" "$V/status.json"
+		    wait_for 30 test ! -e "$V/incoming/good.yaml"
+		wait_for 30 grep -q "$(sha256sum "$S/v2.yaml" | cut -c1-64)" "$V/status.json"
 		ask "$S/full.out"					# 3
 		cp "$V/status.json" "$T/after.json"
 		cp -a "$V/history" "$T/history" 2>/dev/null
@@ -211,7 +189,7 @@ fi
 
 # ------------------------------------------------------------------ 1
 if want 1; then
-R=$(mkroot desired)
+R=$(mp_root desired)
 D=$R/etc/mailprov/desired.yaml
 O=$S/desired.out
 rm -f "$S/notes"
@@ -277,9 +255,9 @@ for c in 1:gone:"No such file or directory" 2:dir:"Is a directory" \
 	n=${c%%:*}; r=${c#*:}; w=${r%%:*}; why=${r#*:}
 	alive "desired $w: daemon alive, answers status" "$O" "$n"
 	block "$O" "$n" >"$S/blk"
-	has "desired $w: status says no usable desired state" "$S/blk" \
+	check_grep "desired $w: status says no usable desired state" "$S/blk" \
 	    "^Outcome: (no desired state|invalid desired state)$"
-	has "desired $w: status names the file${why:+ and the cause}" "$S/blk" \
+	check_grep "desired $w: status names the file${why:+ and the cause}" "$S/blk" \
 	    "^Last-error: .*desired.yaml.*${why}"
 	json_ok "desired $w: status.json is JSON" "$S/d-$w.json"
 	jexpect "desired $w: status.json has the outcome" "$S/d-$w.json" \
@@ -290,7 +268,7 @@ done
 cmp -s "$S/d-sums0" "$S/d-sums1" && cmp -s "$S/d-sums0" "$S/d-sums2" &&
     pass "desired gone/dir/fifo/empty: managed files untouched" ||
     fail "desired gone/dir/fifo/empty: managed files untouched" "$(diff "$S/d-sums0" "$S/d-sums2")"
-hasnt "desired: no request went unanswered" "$O" "^timeout$"
+check_nogrep "desired: no request went unanswered" "$O" "^timeout$"
 alive "desired restored: alive" "$O" 5
 jexpect "desired restored: converged again" "$S/d-back.json" 'd["last_run"]["outcome"]' '^(converged|changed)$'
 jexpect "desired restored: no error" "$S/d-back.json" 'd["last_run"]["error"]' '^$'
@@ -310,12 +288,12 @@ grep -qx 'DS\[relay3.example.net\]' "$R/etc/mail/sendmail.cf" &&
     fail "desired renamed in a loop: sendmail.cf follows the last version" "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
 converged "desired renamed in a loop: nothing left to do" "$R" "$S/v3.yaml"
 no_leftovers "desired: no temporary file left" "$R"
-has "desired: clean exit" "$O" "^exit 0$"
+check_grep "desired: clean exit" "$O" "^exit 0$"
 fi
 
 # ------------------------------------------------------------------ 2
 if want 2; then
-R=$(mkroot incoming)
+R=$(mp_root incoming)
 I=$R/var/mailprov/incoming
 O=$S/incoming.out
 rm -f "$S/notes"
@@ -331,16 +309,16 @@ taken() { [ ! -e "$I/$1" ] && cmp -s "$R/etc/mailprov/desired.yaml" "$2"; }
 		sleep 0.3
 		drop "$R" "$S/in$k.yaml" in$k.yaml
 		bcheck "incoming removed and recreated ($k): the next drop is taken" \
-		    waitfor 30 taken in$k.yaml "$S/in$k.yaml"
+		    wait_for 30 taken in$k.yaml "$S/in$k.yaml"
 	done
 	# removed and left for the daemon to make again
 	rm -rf "$I"
-	waitfor 30 test -d "$I"
+	wait_for 30 test -d "$I"
 	bcheck "incoming removed: the daemon makes it again, 0700" \
 	    test "$(stat -c %a "$I" 2>/dev/null)" = 700
 	drop "$R" "$S/in4.yaml" in4.yaml
 	bcheck "incoming remade by the daemon: the next drop is taken" \
-	    waitfor 30 taken in4.yaml "$S/in4.yaml"
+	    wait_for 30 taken in4.yaml "$S/in4.yaml"
 	# moved away, recreated with mode 0777: nothing taken until fixed
 	mv "$I" "$I.old"
 	mkdir -p "$I"
@@ -358,9 +336,9 @@ taken() { [ ! -e "$I/$1" ] && cmp -s "$R/etc/mailprov/desired.yaml" "$2"; }
 	sleep 1.2
 	drop "$R" "$S/in6.yaml" in6.yaml
 	bcheck "incoming fixed to 0700: the older drop is taken" \
-	    waitfor 30 test ! -e "$I/in5.yaml"
+	    wait_for 30 test ! -e "$I/in5.yaml"
 	bcheck "incoming fixed to 0700: the newer drop wins" \
-	    waitfor 30 taken in6.yaml "$S/in6.yaml"
+	    wait_for 30 taken in6.yaml "$S/in6.yaml"
 	ask "$O"							# 2
 	cp "$R/var/mailprov/status.json" "$S/in.json"
 	echo stop
@@ -370,8 +348,8 @@ flush_notes
 alive "incoming 0777: daemon alive" "$O" 1
 alive "incoming: daemon alive at the end" "$O" 2
 block "$O" 2 >"$S/blk"
-has "incoming: status counts the six drops" "$S/blk" "^Incoming: accepted 6, rejected 0"
-has "incoming 0777: refusal logged" "$S/incoming.log" "writable by others or not owned by root: not scanned"
+check_grep "incoming: status counts the six drops" "$S/blk" "^Incoming: accepted 6, rejected 0"
+check_grep "incoming 0777: refusal logged" "$S/incoming.log" "writable by others or not owned by root: not scanned"
 json_ok "incoming: status.json is JSON" "$S/in.json"
 jexpect "incoming: status.json counts the six drops" "$S/in.json" 'd["incoming_accepted"]' '^6$'
 jexpect "incoming: status.json: the last run converged" "$S/in.json" 'd["last_run"]["outcome"]' '^(changed|converged)$'
@@ -379,7 +357,7 @@ grep -qx 'DS\[in6.example.net\]' "$R/etc/mail/sendmail.cf" &&
     pass "incoming: sendmail.cf follows the last drop" ||
     fail "incoming: sendmail.cf follows the last drop" "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
 converged "incoming: nothing left to do" "$R" "$S/in6.yaml"
-has "incoming: clean exit" "$O" "^exit 0$"
+check_grep "incoming: clean exit" "$O" "^exit 0$"
 fi
 
 # ------------------------------------------------------------------ 3
@@ -393,20 +371,20 @@ R=$S/full
 [ -s "$T/df" ] && [ "$(awk '{ print $4 }' "$T/df")" -eq 0 ] && pass "full: the state directory was full" ||
     fail "full: the state directory was full" "$(cat "$T/df" 2>/dev/null)"
 alive "full: daemon alive while full" "$O" 1
-has "full: the kept-back drop is logged" "$S/full.log" \
+check_grep "full: the kept-back drop is logged" "$S/full.log" \
     "incoming: kept good.yaml for the next scan: cannot keep the previous desired state in the history: No space left on device"
 alive "full: daemon alive after a refresh while full" "$O" 2
 block "$O" 2 >"$S/blk"
-has "full: status: status.json could not be written" "$S/blk" \
+check_grep "full: status: status.json could not be written" "$S/blk" \
     "^Status-file: cannot write .*status.json: No space left on device$"
-has "full: status.json failure is logged" "$S/full.log" "cannot write .*status.json: No space left on device"
+check_grep "full: status.json failure is logged" "$S/full.log" "cannot write .*status.json: No space left on device"
 json_ok "full: status.json stays whole while full" "$T/during.json"
 cmp -s "$T/sums0" "$T/sums1" && pass "full: managed files untouched while full" ||
     fail "full: managed files untouched while full" "$(diff "$T/sums0" "$T/sums1")"
 alive "full: alive after space was freed" "$O" 3
 block "$O" 3 >"$S/blk"
-has "full: freed: status: status.json written again" "$S/blk" "^Status-file: written$"
-has "full: freed: status: the drop was taken" "$S/blk" "^Incoming: accepted 1, rejected 0"
+check_grep "full: freed: status: status.json written again" "$S/blk" "^Status-file: written$"
+check_grep "full: freed: status: the drop was taken" "$S/blk" "^Incoming: accepted 1, rejected 0"
 json_ok "full: freed: status.json is JSON" "$T/after.json"
 jexpect "full: freed: status.json: converged on the dropped desired state" "$T/after.json" \
     'd["desired_sha256"] + " " + d["last_run"]["outcome"] + " [" + d["last_run"]["error"] + "]"' \
@@ -424,12 +402,12 @@ grep -qx 'DS\[relay2.example.net\]' "$R/etc/mail/sendmail.cf" &&
     fail "full: freed: sendmail.cf follows the drop" "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
 [ ! -s "$T/leftovers" ] && no_leftovers "full: no temporary file left" "$R" ||
     fail "full: no temporary file left" "$(cat "$T/leftovers")"
-has "full: clean exit" "$O" "^exit 0$"
+check_grep "full: clean exit" "$O" "^exit 0$"
 fi
 
 # ------------------------------------------------------------------ 4
 if want 4; then
-R=$(mkroot hang)
+R=$(mp_root hang)
 O=$S/hang.out
 C=$R/etc/mailprov/mailprovd.conf
 H=$S/hang-sendmail
@@ -452,10 +430,10 @@ rm -f "$S/notes"
 	sums "$R" >"$S/h-sums0"
 	cp "$R/etc/mailprov/desired.yaml" "$S/h-desired0.yaml"
 	drop "$R" "$S/v2.yaml" v2.yaml
-	waitfor 20 pgrep -f 'sleep 7919' >/dev/null
+	wait_for 20 pgrep -f 'sleep 7919' >/dev/null
 	bcheck "hang: the hanging -bt runs" pgrep -f 'sleep 7919'
 	ask "$O"							# 2: during
-	waitfor 20 test ! -e "$R/var/mailprov/incoming/v2.yaml"
+	wait_for 20 test ! -e "$R/var/mailprov/incoming/v2.yaml"
 	ask "$O"							# 3: after
 	pid=$(jget "$R/var/mailprov/status.json" 'd["pid"]')
 	bcheck "hang: no sendmail left running" test -z "$(pgrep -f 'sleep 7919')"
@@ -470,11 +448,11 @@ rm -f "$S/notes"
 	echo wait
 } | timeout 120 "$SRCMSTR" "$MPD" --root "$R" -d >"$O" 2>"$S/hang.log"
 flush_notes
-hasnt "hang: no request went unanswered" "$O" "^timeout$"
+check_nogrep "hang: no request went unanswered" "$O" "^timeout$"
 for n in 2 3; do alive "hang: daemon alive, answers status ($n)" "$O" $n; done
 block "$O" 3 >"$S/blk"
-has "hang: status: the run failed" "$S/blk" "^Outcome: failed$"
-has "hang: status: did not finish within 2 s" "$S/blk" "^Last-error: .*did not finish within 2 s"
+check_grep "hang: status: the run failed" "$S/blk" "^Outcome: failed$"
+check_grep "hang: status: did not finish within 2 s" "$S/blk" "^Last-error: .*did not finish within 2 s"
 json_ok "hang: status.json is JSON" "$S/h-after.json"
 jexpect "hang: status.json: failed, with the reason" "$S/h-after.json" \
     'd["last_run"]["outcome"] + ": " + d["last_run"]["error"]' "^failed: .*did not finish within 2 s"
@@ -490,14 +468,14 @@ grep -qx 'DS\[relay2.example.net\]' "$R/etc/mail/sendmail.cf" &&
     fail "hang fixed: sendmail.cf follows the drop" "$(grep '^DS' "$R/etc/mail/sendmail.cf")"
 converged "hang fixed: nothing left to do" "$R" "$S/v2.yaml"
 no_leftovers "hang: no temporary file left" "$R"
-has "hang: clean exit" "$O" "^exit 0$"
+check_grep "hang: clean exit" "$O" "^exit 0$"
 fi
 
 # ------------------------------------------------------------------ 5
 if want 5; then
 N=1000
 [ "${LONG:-0}" = 1 ] && N=5000
-R=$(mkroot burst)
+R=$(mp_root burst)
 I=$R/var/mailprov/incoming
 G=$R/var/mailprov/stage	# same file system as incoming: mv is a rename
 O=$S/burst.out
@@ -540,7 +518,7 @@ settled() { [ -z "$(ls -A "$I" | grep -v '^rejected$')" ] &&
 	ask "$O"							# 0
 	# One drop first, so that everything a drop touches has been used.
 	drop "$R" "$S/pre.yaml" pre.yaml
-	waitfor 30 test ! -e "$I/pre.yaml"
+	wait_for 30 test ! -e "$I/pre.yaml"
 	ask "$O"							# 1
 	pid=$(jget "$R/var/mailprov/status.json" 'd["pid"]')
 	ls "/proc/$pid/fd" | wc -l >"$S/fd0"
@@ -548,7 +526,7 @@ settled() { [ -z "$(ls -A "$I" | grep -v '^rejected$')" ] &&
 	t0=$(date +%s.%N)
 	(cd "$G" && xargs -a "$S/burst-order" mv -t "$I")
 	t1=$(date +%s.%N)
-	bcheck "burst: all $N files processed" waitfor 300 settled
+	bcheck "burst: all $N files processed" wait_for 300 settled
 	t2=$(date +%s.%N)
 	ask "$O"							# 2
 	ls "/proc/$pid/fd" | wc -l >"$S/fd1"
@@ -577,7 +555,7 @@ expect "burst: every invalid file is in rejected/ with its .err" "$missing" 0
 expect "burst: nothing else is in rejected/" "$(ls "$I/rejected" | grep -vc '\.err$')" "$NBAD"
 expect "burst: incoming is empty" "$(ls -A "$I" | grep -v '^rejected$' | wc -l)" 0
 block "$O" 2 >"$S/blk"
-has "burst: status counts them" "$S/blk" "^Incoming: accepted $((N + 1 - NBAD)), rejected $NBAD "
+check_grep "burst: status counts them" "$S/blk" "^Incoming: accepted $((N + 1 - NBAD)), rejected $NBAD "
 json_ok "burst: status.json is JSON" "$S/burst.json"
 jexpect "burst: status.json: converged on the winner" "$S/burst.json" \
     'd["desired_sha256"] + " " + d["last_run"]["outcome"]' \
@@ -597,7 +575,7 @@ else
 fi
 converged "burst: nothing left to do" "$R" "$S/burst-winner.yaml"
 no_leftovers "burst: no temporary file left" "$R"
-has "burst: clean exit" "$O" "^exit 0$"
+check_grep "burst: clean exit" "$O" "^exit 0$"
 fi
 
 [ -n "$ONLY" ] || rm -rf "$S"

@@ -75,4 +75,13 @@ run_rows(const char *group, const void *rows, size_t n, size_t size,
 	return r;
 }
 
+/* check_text - fail, showing both, unless got is exactly want. */
+static inline void
+check_text(const char *what, const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0)
+		fail_msg("%s:\n--- got ---\n%s--- want ---\n%s", what, got,
+		    want);
+}
+
 #endif

@@ -32,9 +32,8 @@
 # N is 50 by default; LONG=1 (environment or `make check LONG=1`) makes
 # it 1000; VG_RECONCILES=N sets it outright.
 set -u
-cd "$(dirname "$0")/.." || exit 1
-. tests/testenv.sh
-SBX=$PWD/tests/sendmail-sandbox
+. "$(dirname "$0")/testenv.sh"
+mp_setup
 N=50
 [ "${LONG:-0}" = 1 ] && N=1000
 N=${VG_RECONCILES:-$N}
@@ -126,9 +125,6 @@ vg() {
 	[ "$rc" = "$want" ] || why="exit $rc, want $want${why:+; $why}; $(tail -3 "$S/$name.out" | tr '\n' ' ')"
 	if [ -z "$why" ]; then pass "memcheck: $name"; else fail "memcheck: $name" "$why"; fi
 }
-has() {	# has NAME FILE PATTERN
-	if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1" "no /$3/ in: $(tail -c 400 "$2")"; fi
-}
 
 # ------------------------------------------------------ mailprov apply
 # mkroot NAME: an m4-built sendmail.cf and a small aliases file.
@@ -152,7 +148,7 @@ printf 'version: 1\nsendmail:\n  smart_host: [unclosed\n  relay: {\n' >"$S/badya
 
 R=$(mkroot apply)
 vg plan-changes 2 "$MP" plan -f "$D" --root "$R"
-has "plan: shows a diff of sendmail.cf" "$S/plan-changes.out" '^\+\+\+ b/etc/mail/sendmail.cf$'
+check_grep "plan: shows a diff of sendmail.cf" "$S/plan-changes.out" '^\+\+\+ b/etc/mail/sendmail.cf$'
 vg apply-all-four 0 "$MP" apply -f "$D" --root "$R" --sendmail "$SBX"
 expect "apply: wrote all four files" "$(grep -cE '^mailprov: wrote /etc/mail/(sendmail.cf|local-host-names|relay-domains|aliases) ' "$S/apply-all-four.out")" 4
 vg apply-noop 0 "$MP" apply -f "$D" --root "$R" --sendmail "$SBX"
@@ -160,21 +156,15 @@ expect "no-op apply: no changes" "$(cat "$S/apply-noop.out")" "mailprov: no chan
 vg plan-converged 0 "$MP" plan -f "$D" --root "$R"
 vg validate-good 0 "$MP" validate -f "$D"
 vg validate-unknown-key 1 "$MP" validate -f "$S/badkey.yaml"
-has "validate: unknown key reported at its place" "$S/validate-unknown-key.out" "badkey.yaml:3:3: unknown key 'smart_hots'"
+check_grep "validate: unknown key reported at its place" "$S/validate-unknown-key.out" "badkey.yaml:3:3: unknown key 'smart_hots'"
 vg validate-broken-yaml 1 "$MP" validate -f "$S/badyaml.yaml"
-has "validate: broken YAML reported" "$S/validate-broken-yaml.out" 'badyaml.yaml:[0-9]+:[0-9]+:'
+check_grep "validate: broken YAML reported" "$S/validate-broken-yaml.out" 'badyaml.yaml:[0-9]+:[0-9]+:'
 
 # Rollback: the alias rebuild fails after the files were replaced.
 R=$(mkroot rollback)
-cat >"$S/sm-fail-bi" <<EOF
-#!/bin/sh
-for a in "\$@"; do [ "\$a" = -bi ] && { echo "newaliases: cannot rebuild" >&2; exit 75; }; done
-exec '$SBX' "\$@"
-EOF
-chmod +x "$S/sm-fail-bi"
 before=$(cd "$R" && find etc -type f | sort | xargs cksum)
-vg apply-rollback-bi 1 "$MP" apply -f "$D" --root "$R" --sendmail "$S/sm-fail-bi"
-has "rollback: files restored" "$S/apply-rollback-bi.out" '^mailprov: restored /etc/mail/aliases$'
+vg apply-rollback-bi 1 "$MP" apply -f "$D" --root "$R" --sendmail "$MP_TOP/tests/sendmail-fail-bi"
+check_grep "rollback: files restored" "$S/apply-rollback-bi.out" '^mailprov: restored /etc/mail/aliases$'
 expect "rollback: managed files as before" \
     "$(cd "$R" && find etc -type f ! -name '*.2*' | sort | xargs cksum)" "$before"
 
@@ -182,19 +172,19 @@ expect "rollback: managed files as before" \
 R=$(mkroot reject)
 printf 'Xthis is no configuration line\n' >>"$R/etc/mail/sendmail.cf"
 vg apply-sendmail-rejects 1 "$MP" apply -f "$D" --root "$R" --sendmail "$SBX"
-has "sendmail rejects: says so" "$S/apply-sendmail-rejects.out" \
-    "sendmail already rejects the current /etc/mail/sendmail.cf at line $(wc -l <"$R/etc/mail/sendmail.cf"): Xthis"
+check_grep "sendmail rejects: says so" "$S/apply-sendmail-rejects.out" \
+    "sendmail already rejects the current /etc/mail/sendmail\\.cf at line $(wc -l <"$R/etc/mail/sendmail.cf"): Xthis"
 
 # SRC steps, mock backend: first apply starts sendmail; then a port check
 # that fails rolls the files back and refreshes again.
 R=$(mkroot svc)
 vg service-mock-start 0 "$MP" apply -f "$DS" --root "$R" --sendmail "$SBX" --src-backend mock
-has "mock SRC: startsrc journaled" "$R/var/mailprov/src/journal" '^startsrc -s sendmail$'
+check_grep "mock SRC: startsrc journaled" "$R/var/mailprov/src/journal" '^startsrc -s sendmail$'
 sed 's/^  smart_host: .*/  smart_host: "[relay2.example.net]"/' "$DS" >"$S/relay2.yaml"
 cp "$R/etc/mail/sendmail.cf" "$S/svc.before.cf"
 vg service-mock-verify-fails 1 "$MP" apply -f "$S/relay2.yaml" --root "$R" --sendmail "$SBX" \
     --src-backend mock --verify-port 127.0.0.1:1
-has "verify failure: rolled back" "$S/service-mock-verify-fails.out" 'rolling back the files this run changed'
+check_grep "verify failure: rolled back" "$S/service-mock-verify-fails.out" 'rolling back the files this run changed'
 cmp -s "$R/etc/mail/sendmail.cf" "$S/svc.before.cf" && pass "verify failure: sendmail.cf restored" ||
     fail "verify failure: sendmail.cf restored"
 
@@ -204,17 +194,18 @@ sh tests/fakeaix/mkfake.sh "$R/bin" "$R/var/mailprov/src"
 printf '# rc.tcpip (test copy)\nqpi=30m\n#start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"\n' >"$R/etc/rc.tcpip"
 vg service-exec 0 "$MP" apply -f "$DS" --root "$R" --sendmail "$SBX" --src-backend exec \
     --src-bindir "$R/bin" --verify-port none --verify-bv no
-has "exec SRC: startsrc called" "$R/var/mailprov/src/calls" '^startsrc -s sendmail$'
+check_grep "exec SRC: startsrc called" "$R/var/mailprov/src/calls" '^startsrc \[-s\] \[sendmail\]$'
 
 # ------------------------------------------------------ mailprovd soak
 # status_field NAME: a number from status.json.
-R=$(mp_daemon_root "$S/soak" && echo "$S/soak") || { fail "daemon root"; exit 1; }
+R=$(mp_root soak) || { fail "daemon root"; exit 1; }
 sed -i -e 's/^interval: .*/interval: 86400/' -e 's/^settle: .*/settle: 0/' \
     "$R/etc/mailprov/mailprovd.conf"
 SJ=$R/var/mailprov/status.json
 sfield() { sed -n "s/^  \"$1\": \([0-9]*\),*$/\1/p" "$SJ" 2>/dev/null; }
-# waitfor FIELD VALUE: until status.json says so (60 s at most).
-waitfor() {
+# wait_field FIELD VALUE: until status.json says so (60 s at most), as
+# long as the daemon lives.
+wait_field() {
 	local i=0
 	while [ "$(sfield "$1")" != "$2" ]; do
 		i=$((i + 1))
@@ -237,7 +228,7 @@ valgrind $VGOPTS --log-file="$L/soak.%p.log" "$MPD" --root "$R" -d </dev/null \
 pid=$!
 ok=1 drift=0 intent=1 rejected=0 why=
 # run 1 is the start (it changes the host: new intent against nothing)
-waitfor runs 1 || { ok=0 why="the start run never ended"; }
+wait_field runs 1 || { ok=0 why="the start run never ended"; }
 fd1=$(fdcount)
 k=1
 while [ $ok = 1 ] && [ $k -lt "$N" ]; do
@@ -261,13 +252,13 @@ while [ $ok = 1 ] && [ $k -lt "$N" ]; do
 		if [ $((k % 8)) = 3 ]; then
 			rejected=$((rejected + 1))
 			drop "$S/badkey.yaml" "bad$k.yaml"
-			waitfor incoming_rejected $rejected || { ok=0 why="bad drop $k not rejected"; break; }
+			wait_field incoming_rejected $rejected || { ok=0 why="bad drop $k not rejected"; break; }
 		fi
 		sed "s/^      ops: .*/      ops: [alice, bob, d$k]/" "$R/etc/mailprov/desired.yaml" >"$S/drop.yaml"
 		intent=$((intent + 1))
 		drop "$S/drop.yaml" "good$k.yaml" ;;
 	esac
-	waitfor runs $k || { ok=0 why="reconcile $k did not end: $(tail -2 "$S/soak.log" | tr '\n' ' ')"; }
+	wait_field runs $k || { ok=0 why="reconcile $k did not end: $(tail -2 "$S/soak.log" | tr '\n' ' ')"; }
 done
 fdN=$(fdcount)
 got="runs $(sfield runs) drift $(sfield drift_repairs) intent $(sfield intent_changes) failures $(sfield failures) rejected $(sfield incoming_rejected)"
@@ -292,9 +283,9 @@ rm -f "$L"/srcmstr.*.log
 printf 'sleep 4000\nstatus\nrefresh\nrefresh\ntrace on\nbogus\nstart\nstatus\nstop\nwait\n' |
     timeout 60 ./tests/srcmstr valgrind $VGOPTS --log-file="$L/srcmstr.%p.log" "$MPD" --root "$R" \
     >"$S/srcmstr.out" 2>"$S/srcmstr.log"
-has "under SRC: status answered" "$S/srcmstr.out" '^ mailprovd +[0-9]+ +active$'
+check_grep "under SRC: status answered" "$S/srcmstr.out" '^ mailprovd +[0-9]+ +active$'
 expect "under SRC: two refreshes replied OK" "$(grep -c '^reply 0$' "$S/srcmstr.out")" 4
-has "under SRC: exit 0 after stop" "$S/srcmstr.out" '^exit 0$'
+check_grep "under SRC: exit 0 after stop" "$S/srcmstr.out" '^exit 0$'
 why=$(vgcheck srcmstr)
 if [ -z "$why" ]; then pass "memcheck: mailprovd under SRC"; else fail "memcheck: mailprovd under SRC" "$why"; fi
 
