@@ -824,6 +824,8 @@ mailer_field(const char *def, char k)
 {
 	const char *p;
 
+	if (def == NULL)
+		return NULL;
 	for (p = def; (p = strchr(p, '=')) != NULL; p++) {
 		const char *q = p - 1;
 

@@ -203,15 +203,27 @@ grep -q '^mailprov: restored /etc/mail/local-host-names$' "$S/late.out" &&
 expect "late failure: every file as before" "$(cd "$R" && cksum etc/mail/aliases etc/mail/local-host-names ro/sendmail.cf)" "$before"
 [ ! -e "$R/etc/mail/relay-domains" ] && pass "late failure: the new file is gone" || fail "late failure: the new file is gone"
 
-# The alias rebuild fails: the files go back too.
+# The alias rebuild fails after the files were replaced (unchecked, so
+# that it is the real rebuild that fails): the files go back too.
 R=$(mkroot bi m4)
 before=$(cd "$R" && find etc -type f | sort | xargs cksum)
-$MP apply -f "$S/reject.yaml" --root "$R" --sendmail "$MP_TOP/tests/sendmail-fail-bi" >"$S/bi.out" 2>&1
+$MP apply -f "$S/reject.yaml" --root "$R" --sendmail "$MP_TOP/tests/sendmail-fail-bi" --no-validate >"$S/bi.out" 2>&1
 expect "rebuild failure: exit 1" "$?" 1
 check_grepF "rebuild failure: the message names the step" "$S/bi.out" \
     'rebuilding the alias database (sendmail -bi) failed, exit 75: newaliases: cannot rebuild'
+check_grep "rebuild failure: the files are put back" "$S/bi.out" '^mailprov: restored /etc/mail/aliases$'
 expect "rebuild failure: managed files as before" \
     "$(cd "$R" && find etc -type f ! -name '*.2*' | sort | xargs cksum)" "$before"
+# Checked first (the default), the same failure is found before a write.
+R=$(mkroot bicheck m4)
+before=$(cd "$R" && find etc -type f | sort | xargs cksum)
+$MP apply -f "$S/reject.yaml" --root "$R" --sendmail "$MP_TOP/tests/sendmail-fail-bi" >"$S/bicheck.out" 2>&1
+expect "rebuild failure, checked: exit 1" "$?" 1
+check_grepF "rebuild failure, checked: found by the candidate check" "$S/bicheck.out" \
+    'sendmail cannot build the alias database from the new /etc/mail/aliases: rebuilding the alias database (sendmail -bi) failed, exit 75: newaliases: cannot rebuild'
+check_nogrep "rebuild failure, checked: nothing written" "$S/bicheck.out" '^mailprov: wrote '
+expect "rebuild failure, checked: every file as before, no backup" \
+    "$(cd "$R" && find etc -type f | sort | xargs cksum)" "$before"
 
 # Two applies at once: the second waits, then gives up with the holder.
 R=$(mkroot lock m4)

@@ -3,6 +3,8 @@
 # sendmail binary (Debian sendmail-bin) and the m4 cf macros (sendmail-cf).
 #
 #   tests/fixtures/m4-aix.mc       built with tests/mkcf.sh, then loaded
+#   tests/fixtures/m4-cyrus.mc,    local mail to cyrusv2 / dovecot mailers:
+#   tests/fixtures/m4-dovecot.mc   built, loaded, the local route asked
 #   tests/fixtures/aix-sendmail.cf hand-written, AIX-shaped; loaded as is and
 #                                  in edited copies (DS, relay rule, AIX rule)
 #
@@ -82,6 +84,14 @@ expect "m4: mkcf.sh fails without the cf macros" \
 	"$rc $(test -e "$tmp/none.cf" && echo written) $(grep -c 'install sendmail-cf' "$tmp/mkcf.err")" "1  1"
 
 check_lint "m4: sendmail loads the generated cf" "$m4cf"
+# Local mail through mailers not named "local" (realworld_test.sh).
+for f in cyrus:cyrusv2 dovecot:dovecot; do
+	"$here/mkcf.sh" "$fx/m4-${f%%:*}.mc" "$tmp/${f%%:*}.cf" 2>"$tmp/mkcf.err"
+	expect "m4-${f%%:*}: mkcf.sh builds it" "$? $(cat "$tmp/mkcf.err")" "0 "
+	check_lint "m4-${f%%:*}: sendmail loads it" "$tmp/${f%%:*}.cf"
+	expect "m4-${f%%:*}: local users go to the ${f#*:} mailer" \
+		"$(sm_parse "$tmp/${f%%:*}.cf" root@dmspar02.example.net)" "${f#*:} - root"
+done
 expect "m4: \$w is the short host name" "$(sm_macro "$m4cf" w)" "dmspar02"
 expect "m4: \$j is the qualified host name" "$(sm_macro "$m4cf" j)" "dmspar02.example.net"
 expect "m4: \$m is the domain" "$(sm_macro "$m4cf" m)" "example.net"

@@ -163,7 +163,7 @@ check_grep "validate: broken YAML reported" "$S/validate-broken-yaml.out" 'badya
 # Rollback: the alias rebuild fails after the files were replaced.
 R=$(mkroot rollback)
 before=$(cd "$R" && find etc -type f | sort | xargs cksum)
-vg apply-rollback-bi 1 "$MP" apply -f "$D" --root "$R" --sendmail "$MP_TOP/tests/sendmail-fail-bi"
+vg apply-rollback-bi 1 "$MP" apply -f "$D" --root "$R" --sendmail "$MP_TOP/tests/sendmail-fail-bi" --no-validate
 check_grep "rollback: files restored" "$S/apply-rollback-bi.out" '^mailprov: restored /etc/mail/aliases$'
 expect "rollback: managed files as before" \
     "$(cd "$R" && find etc -type f ! -name '*.2*' | sort | xargs cksum)" "$before"
