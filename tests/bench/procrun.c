@@ -27,7 +27,8 @@ now_ms(void)
 int
 main(int argc, char **argv)
 {
-	char *av[] = { "/bin/true", NULL }, *env[] = { NULL };
+	static char prog[] = "/bin/true";
+	char *av[] = { prog, NULL }, *env[] = { NULL };
 	int i, n = argc > 1 ? atoi(argv[1]) : 200;
 	struct proc_result r;
 	struct rlimit rl;
