@@ -6,8 +6,8 @@
  * The cost must follow what is open, not the open-file limit (a loop to
  * a limit of 65,536 is 65,536 close calls per command).  One
  * implementation per platform, chosen by the Makefile:
- *   closefrom_procfs.c  Linux: the entries of /proc/self/fd (the loop
- *                       when /proc is not mounted)
+ *   closefrom_linux.c   Linux: close_range(2); on an older kernel the
+ *                       entries of /proc/self/fd; without /proc the loop
  *   closefrom_aix.c     AIX: fcntl(low, F_CLOSEM)
  *   closefrom_loop.c    elsewhere: close each up to the limit
  * For a single-threaded process after fork only.

@@ -19,7 +19,7 @@ enum dconf_backend {
 struct dconf {
 	struct dstr	desired;	/* /etc/mailprov/desired.yaml */
 	struct dstr	incoming;	/* STATE_DIR/incoming */
-	struct dstr	state_dir;	/* /var/mailprov */
+	struct dstr	state_dir;	/* DEF_STATE_DIR */
 	struct dint	interval;	/* seconds between drift checks, 900 */
 	struct dint	settle;		/* seconds a dropped file rests, 1 */
 	struct dint	poll;		/* seconds between idle scans, 5 */

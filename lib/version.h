@@ -2,6 +2,6 @@
 #ifndef MAILPROV_VERSION_H
 #define MAILPROV_VERSION_H
 
-#define MAILPROV_VERSION	"0.6.0"
+#define MAILPROV_VERSION	"0.7.0"
 
 #endif
