@@ -8,7 +8,8 @@
  * loop.  The only file of mailprov that asks for _GNU_SOURCE: syscall()
  * and SYS_close_range are Linux's own.
  */
-#define _GNU_SOURCE
+/* glibc's switch for syscall(); the name is the C library's, not ours. */
+#define _GNU_SOURCE	/* NOLINT(bugprone-reserved-identifier,cert-dcl37-c) */
 #include "closefrom.h"
 
 #include <dirent.h>
