@@ -105,7 +105,16 @@ aliases_next(const char *buf, size_t len, size_t *pos, struct alias_span *sp)
 		if (buf[p] == '#' || buf[p] == ' ' || buf[p] == '\t' ||
 		    blank_from(buf, p, e) ||
 		    (colon = memchr(buf + p, ':', e - p)) == NULL) {
-			p = e;		/* comment, blank, stray or bad line */
+			/*
+			 * A comment, blank, stray or bad line; sendmail joins
+			 * backslash lines before it looks, so one ending in a
+			 * backslash takes the next line with it.
+			 */
+			while (e < len && ends_in_backslash(buf, p, e)) {
+				p = e;
+				e = line_end(buf, len, e);
+			}
+			p = e;
 			continue;
 		}
 		sp->start = p;
@@ -436,11 +445,17 @@ void
 aliases_lint(const char *buf, size_t len, struct aliases_problems *pr)
 {
 	size_t p, e, line = 1, n;
-	int in_entry = 0;
+	int in_entry = 0, joined = 0;
 
 	memset(pr, 0, sizeof(*pr));
 	for (p = 0; p < len; p = e, line++) {
 		e = line_end(buf, len, p);
+		/* Joined to the line before by its backslash: part of it. */
+		if (joined) {
+			joined = ends_in_backslash(buf, p, e);
+			continue;
+		}
+		joined = ends_in_backslash(buf, p, e);
 		if (buf[p] == ' ' || buf[p] == '\t') {
 			/* sendmail: "Non-continuation line starts with space" */
 			if (!in_entry && !blank_from(buf, p, e))

@@ -266,9 +266,11 @@ rollback(struct plan *p)
 			continue;
 		r = f->exists ? fileio_replace(f->path, f->old, f->oldlen,
 		    &f->st) : unlink(f->path);
-		if (r == FILEIO_UNSYNCED)
+		if (r == FILEIO_UNSYNCED) {
 			msg_warn("%s: the directory could not be synced after "
 			    "the restore (%s)", f->label, strerror(errno));
+			f->unsynced = 1;	/* its backup stays */
+		}
 		if (r < 0 && r != FILEIO_UNSYNCED) {
 			msg_error("ROLLBACK FAILED for %s: %s; restore it from "
 			    "%s", f->label, strerror(errno), f->backup ?
@@ -287,7 +289,8 @@ rollback(struct plan *p)
  * drop_backups - the backups of files that hold their old bytes again: a
  * failed run leaves none behind (mailprovd retries a failing run every
  * interval, and each would add one per file).  A file the rollback could
- * not put back keeps its backup: it is the way back.
+ * not put back, or put back without its directory synced, keeps its
+ * backup: it is the way back.
  */
 static void
 drop_backups(struct plan *p)
@@ -297,7 +300,7 @@ drop_backups(struct plan *p)
 	for (i = 0; i < PLAN_NFILES; i++) {
 		struct plan_file *f = &p->f[i];
 
-		if (f->backup == NULL || f->replaced)
+		if (f->backup == NULL || f->replaced || f->unsynced)
 			continue;
 		if (unlink(f->backup) < 0 && errno != ENOENT)
 			msg_warn("cannot remove the backup %s: %s", f->backup,
@@ -338,7 +341,7 @@ undo(struct apply *a, const char *reason)
 	struct plan_file *al = &p->f[PLAN_ALIASES];
 	char *why = NULL;
 	/* An earlier interruption is not mended by going back to it. */
-	int settled = !p->interrupted;
+	int settled = !p->interrupted, r;
 
 	msg_error("%s", reason);
 	if (p->nchanged > 0)
@@ -346,17 +349,21 @@ undo(struct apply *a, const char *reason)
 	if (rollback(p) != 0)
 		settled = 0;
 	else if (al->changed && al->exists && !al->replaced &&
-	    al->backup != NULL && newaliases(a, &why) < 0) {
+	    al->backup != NULL && (r = newaliases(a, &why)) < 0) {
 		/*
-		 * The database may have been rebuilt from the new file, and
-		 * the old file, back in place, cannot rebuild it: a later run
-		 * could not either, so the marker goes all the same.
+		 * The database may have been rebuilt from the new file.  If
+		 * sendmail refuses the old file, back in place, a later run
+		 * could not rebuild from it either: the marker goes all the
+		 * same.  If it could not run now, the next run tries again.
 		 */
 		msg_error("%s", why);
-		msg_error("the old %s is back in place, but sendmail cannot "
-		    "build its alias database either: the old aliases file "
-		    "itself is unusable; mend it and run sendmail -bi",
-		    al->label);
+		if (r == SENDMAIL_REFUSED)
+			msg_error("the old %s is back in place, but sendmail "
+			    "cannot build its alias database either: the old "
+			    "aliases file itself is unusable; mend it and run "
+			    "sendmail -bi", al->label);
+		else
+			settled = 0;
 	}
 	free(why);
 	drop_backups(p);

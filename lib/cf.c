@@ -827,9 +827,12 @@ mailer_field(const char *def, char k)
 	if (def == NULL)
 		return NULL;
 	for (p = def; (p = strchr(p, '=')) != NULL; p++) {
-		const char *q = p - 1;
+		const char *q;
 
-		if (q < def || *q != k || (q > def && q[-1] != ' ' &&
+		if (p == def)
+			continue;
+		q = p - 1;
+		if (*q != k || (q > def && q[-1] != ' ' &&
 		    q[-1] != '\t' && q[-1] != ','))
 			continue;
 		p++;
@@ -848,9 +851,11 @@ cf_mailer_is_local(const struct cf *cf, const char *name)
 	int r = -1;
 
 	for (i = 0; i < cf->n && r < 0; i++) {
+		/* "Mname," or "Mname P=...": the name ends at ',' or a blank. */
 		if (cf->v[i].len < nl + 2 || cf->v[i].p[0] != 'M' ||
 		    strncmp(cf->v[i].p + 1, name, nl) != 0 ||
-		    cf->v[i].p[nl + 1] != ',')
+		    cf->v[i].p[nl + 1] == '\0' ||
+		    strchr(", \t", cf->v[i].p[nl + 1]) == NULL)
 			continue;
 		def.len = 0;
 		for (j = i; j <= logical_end(cf, i); j++) {

@@ -41,6 +41,7 @@ struct plan_file {
 	int		 changed;
 	char		*backup;	/* set by apply */
 	int		 replaced;	/* set by apply */
+	int		 unsynced;	/* restored, directory not synced */
 };
 
 struct plan {

@@ -41,7 +41,16 @@ child(char *const argv[], int in, int out, int err, int report)
 		_exit(127);
 	report = 3;
 	closefrom_all(4);
+	/*
+	 * What the caller catches (mailprovd's SIGTERM, SIGHUP, SIGINT) is
+	 * the default again before anything is unblocked: a signal in the
+	 * window before exec must not run the caller's handler here.
+	 */
 	(void)signal(SIGPIPE, SIG_DFL);
+	(void)signal(SIGTERM, SIG_DFL);
+	(void)signal(SIGHUP, SIG_DFL);
+	(void)signal(SIGINT, SIG_DFL);
+	(void)signal(SIGQUIT, SIG_DFL);
 	/* The caller may block signals around a critical step; we do not. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -149,16 +149,18 @@ sendmail_newaliases(const char *sendmail, const char *cf, const char *afile,
 	 * sendmail -bi can exit 0 having built nothing ("cannot open ..."):
 	 * success is its "PATH: N aliases" line for our file.
 	 */
-	if (r.timed_out)
+	if (r.timed_out || locked(&r, want))
 		rc = seterr(why, "rebuilding the alias database: sendmail -bi "
-		    "%s", proc_describe(&r, desc, sizeof(desc)));
+		    "%s", r.timed_out ? proc_describe(&r, desc, sizeof(desc)) :
+		    "found the database locked until the time limit");
 	else if (r.status != 0 ||
 	    !has_line_prefix(r.out.s, want, " aliases,")) {
 		char *line = first_line(r.err.len ? r.err.s : r.out.s);
 
-		rc = seterr(why, "rebuilding the alias database (sendmail -bi) "
+		seterr(why, "rebuilding the alias database (sendmail -bi) "
 		    "failed, %s: %s", proc_describe(&r, desc, sizeof(desc)),
 		    *line ? line : "no report of the aliases file");
+		rc = SENDMAIL_REFUSED;
 	} else
 		rc = 0;
 	proc_result_free(&r);

@@ -32,8 +32,11 @@ int	sendmail_test(const char *sendmail, const char *cf, const char *input,
  * sendmail_newaliases - rebuild the database of the aliases file afile
  * for cf.  Success is sendmail's "AFILE: N aliases" line, not its exit
  * status alone; a rebuild that finds the database locked by another one
- * is retried once a second within the time limit.
+ * is retried once a second within the time limit.  -1 when sendmail
+ * could not do it now (not started, timed out, still locked);
+ * SENDMAIL_REFUSED when it read the file and would not build from it.
  */
+#define SENDMAIL_REFUSED	(-2)
 int	sendmail_newaliases(const char *sendmail, const char *cf,
 	    const char *afile, int timeout_ms, char **why);
 /* sendmail_verify - "sendmail -bv postmaster" says it is deliverable. */

@@ -145,6 +145,35 @@ test_aliases_continuations(void **state)
 		sbuf_free(&o4);
 		free_aliases(&al4);
 	}
+	/*
+	 * sendmail joins backslash lines before it looks at them: a comment
+	 * ending in one swallows the next line, in both modes alike.
+	 */
+	{
+		static const char f5[] = "# moved \\\npostmaster: root\nx: y\n";
+		static const char *const spec5[] = { "postmaster=root", NULL };
+		struct desired_aliases al5;
+		struct sbuf o5 = { 0 };
+		struct aliases a5;
+		int exact;
+
+		aliases_parse(f5, sizeof(f5) - 1, &a5);
+		assert_int_equal(a5.n, 1);
+		assert_string_equal(a5.v[0].name, "x");
+		aliases_free(&a5);
+		for (exact = 0; exact <= 1; exact++) {
+			want_aliases(&al5, exact, spec5);
+			assert_int_equal(aliases_edit(f5, sizeof(f5) - 1,
+			    &al5, &o5, &notes), 1);
+			check_text(exact ? "swallowed line, exact" :
+			    "swallowed line, merge", o5.s, exact ?
+			    "# moved \\\npostmaster: root\npostmaster: root\n" :
+			    "# moved \\\npostmaster: root\nx: y\n"
+			    "postmaster: root\n");
+			sbuf_free(&o5);
+			free_aliases(&al5);
+		}
+	}
 	aliases_parse(f3, sizeof(f3) - 1, &a);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.v[0].targets.n, 2);
@@ -181,6 +210,43 @@ test_aliases_duplicates(void **state)
 	free_aliases(&al);
 }
 
+/* aliases_lint - the lines sendmail cannot read, and only those. */
+static void
+test_aliases_lint(void **state)
+{
+	static const struct {
+		const char	*name, *in;
+		size_t		 n, line;
+		const char	*word;
+	} cases[] = {
+		{ "clean file", "a: b\n# c\n\nd: e,\n\tf\n", 0, 0, NULL },
+		{ "another MTA's line", "@example.com user@example.com\n"
+		    "a: b\n", 1, 1, "@example.com" },
+		{ "backslash-joined entry", "admins: alice, \\\nroot\n", 0, 0,
+		    NULL },
+		{ "comment swallowing a line", "# x \\\nno colon here\n", 0,
+		    0, NULL },
+		{ "continuation with no entry", "# c\n\tstray\n", 1, 2, "" },
+		{ "bad line after a good one", "a: b\nroot admin\n", 1, 2,
+		    "root" },
+	};
+	struct aliases_problems pr;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		aliases_lint(cases[i].in, strlen(cases[i].in), &pr);
+		if (pr.n != cases[i].n)
+			fail_msg("case '%s': %zu problems, want %zu",
+			    cases[i].name, pr.n, cases[i].n);
+		if (pr.n > 0) {
+			assert_int_equal(pr.v[0].line, cases[i].line);
+			assert_string_equal(pr.v[0].name, cases[i].word);
+		}
+		aliases_problems_free(&pr);
+	}
+}
+
 int
 main(void)
 {
@@ -188,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_aliases_continuations),
 		cmocka_unit_test(test_aliases_duplicates),
+		cmocka_unit_test(test_aliases_lint),
 	};
 
 	return cmocka_run_group_tests_name("aliases", tests, NULL, NULL);

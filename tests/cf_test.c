@@ -246,6 +246,49 @@ test_alias_file(void **state)
 	}
 }
 
+/* Mailer definitions and rulesets, as the candidate check reads them. */
+static void
+test_cf_mailers(void **state)
+{
+	static const char buf[] =
+	    "Mlocal,\tP=/usr/lib/sm.bin/mail.local, F=lsDFMAw5:/|@qSPfhn9,\n"
+	    "\t\tA=mail.local -l\n"
+	    "Mcyrusv2,\tP=[IPC], F=lsDFMnqXzA@/:|m,\n"
+	    "\t\tA=FILE /var/run/cyrus/socket/lmtp\n"
+	    "Mrelay,\tP=[IPC], F=mDFMuXa8, S=EnvFromSMTP,\n"
+	    "\t\tA=TCP $h\n"
+	    "Mprocmail P=/usr/bin/procmail F=SPhnu9 A=procmail -Y -a $h\n"
+	    "=M stray line\n"
+	    "Scheck_rcpt\nScheck_relay=RULE\n#Scheck_mail\nSBasic_check_rcpt\n";
+	static const struct {
+		const char	*mailer;
+		int		 local;
+	} m[] = {
+		{ "local", 1 }, { "cyrusv2", 1 }, { "relay", 0 },
+		{ "procmail", 1 }, { "esmtp", -1 }, { "loc", -1 },
+	};
+	static const struct {
+		const char	*rs;
+		int		 has;
+	} r[] = {
+		{ "check_rcpt", 1 }, { "check_relay", 1 }, { "check_mail", 0 },
+		{ "check_rc", 0 },
+	};
+	struct cf *cf = cf_parse(buf, sizeof(buf) - 1);
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (cf_mailer_is_local(cf, m[i].mailer) != m[i].local)
+			fail_msg("mailer %s: got %d, want %d", m[i].mailer,
+			    cf_mailer_is_local(cf, m[i].mailer), m[i].local);
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (cf_has_ruleset(cf, r[i].rs) != r[i].has)
+			fail_msg("ruleset %s: got %d, want %d", r[i].rs,
+			    cf_has_ruleset(cf, r[i].rs), r[i].has);
+	cf_free(cf);
+}
+
 int
 main(void)
 {
@@ -255,6 +298,7 @@ main(void)
 		cmocka_unit_test(test_restrict_class),
 		cmocka_unit_test(test_relay_all),
 		cmocka_unit_test(test_alias_file),
+		cmocka_unit_test(test_cf_mailers),
 	};
 
 	return cmocka_run_group_tests_name("cf", tests, NULL, NULL);

@@ -217,6 +217,26 @@ check_grep "old aliases unusable: says the old file is unusable" "$S/oldbad.out"
     "the old /etc/mail/aliases is back in place, but sendmail cannot build its alias database either: the old aliases file itself is unusable"
 [ ! -e "$D/var/mailprov/applying" ] && pass "old aliases unusable: the applying marker is gone" ||
     fail "old aliases unusable: the applying marker is gone"
+#     But when the rebuild of the old file could not run now (it hangs
+#     past the time limit), the marker stays: the next run rebuilds.
+D=$S/oldslow
+rm -rf "$D" && mp_daemon_root "$D"
+printf 'postmaster: root\nops: OLDONLY\n' >"$D/etc/mail/aliases"
+cat >"$S/sm-oldslow" <<EOF2
+#!/bin/sh
+for a in "\$@"; do
+	case \$a in -oA*) grep -q OLDONLY "\${a#-oA}" && exec sleep 30 ;; esac
+done
+exec '$SBX' "\$@"
+EOF2
+chmod +x "$S/sm-oldslow"
+$MP apply --root "$D" --sendmail "$S/sm-oldslow" --src-backend mock --verify-port 127.0.0.1:9 \
+    --timeout 2 >"$S/oldslow.out" 2>&1
+expect "old aliases rebuild hangs after a rollback: refused" "$?" 1
+check_grep "old aliases rebuild hangs: said so" "$S/oldslow.out" "sendmail -bi did not finish within 2 s"
+check_nogrep "old aliases rebuild hangs: not called unusable" "$S/oldslow.out" "itself is unusable"
+[ -e "$D/var/mailprov/applying" ] && pass "old aliases rebuild hangs: the applying marker stays" ||
+    fail "old aliases rebuild hangs: the applying marker stays"
 
 # 3. Failed applies do not pile up backups (mailprovd retries a failing
 #    run every interval): 30 applies whose alias rebuild fails leave no
