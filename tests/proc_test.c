@@ -13,15 +13,6 @@
 /* -Wwrite-strings: argv wants char *, so the words live in arrays. */
 static char sh[] = "/bin/sh", dash_c[] = "-c";
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* running - pid exists and is not a zombie waiting to be reaped. */
 static int
 running(long pid)
@@ -90,9 +81,9 @@ test_run(void **state)
 		int rc;
 
 		snprintf(cmd, sizeof(cmd), "%s", cases[i].cmd);
-		t0 = now_ms();
+		t0 = proc_mono_ms();
 		rc = proc_run(argv, cases[i].input, inlen, cases[i].limit_ms, &r);
-		took = now_ms() - t0;
+		took = proc_mono_ms() - t0;
 		if (rc != 0) {
 			print_error("%s: proc_run failed: %s\n", cases[i].name,
 			    strerror(errno));
