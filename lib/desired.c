@@ -35,6 +35,41 @@ static void load_aliases(struct schema_loader *L, const struct schema_key *k,
 
 static const char *const mode_choices[] = { "merge", "exact", NULL };
 static const char *const state_choices[] = { "running", "stopped", NULL };
+static const char *const require_choices[] = { "none", "encrypt", "verify",
+    NULL };
+
+static const struct schema_key tls_keys[] = {
+	{ .name = "cert", .type = SCHEMA_STR, .off = OFF(sendmail.tls.cert),
+	    .check = names_check_safe_path },
+	{ .name = "key", .type = SCHEMA_STR, .off = OFF(sendmail.tls.key),
+	    .check = names_check_safe_path },
+	{ .name = "ca_file", .type = SCHEMA_STR,
+	    .off = OFF(sendmail.tls.ca_file), .check = names_check_safe_path },
+	{ .name = "ca_path", .type = SCHEMA_STR,
+	    .off = OFF(sendmail.tls.ca_path), .check = names_check_safe_path },
+	{ .name = "client_cert", .type = SCHEMA_STR,
+	    .off = OFF(sendmail.tls.client_cert),
+	    .check = names_check_safe_path },
+	{ .name = "client_key", .type = SCHEMA_STR,
+	    .off = OFF(sendmail.tls.client_key),
+	    .check = names_check_safe_path },
+	{ .name = "require_smart_host", .type = SCHEMA_ENUM,
+	    .off = OFF(sendmail.tls.require_smart_host),
+	    .choices = require_choices, .idef = TLS_REQUIRE_NONE },
+	{ .name = NULL }
+};
+
+static const struct schema_key auth_keys[] = {
+	{ .name = "user", .type = SCHEMA_STR, .off = OFF(sendmail.auth.user),
+	    .check = names_check_auth_user },
+	{ .name = "secret_file", .type = SCHEMA_STR,
+	    .off = OFF(sendmail.auth.secret_file),
+	    .check = names_check_safe_path },
+	{ .name = "mechanisms", .type = SCHEMA_LIST,
+	    .off = OFF(sendmail.auth.mechanisms),
+	    .check = names_check_sasl_mech },
+	{ .name = NULL }
+};
 
 static const struct schema_key aliases_keys[] = {
 	{ .name = "mode", .type = SCHEMA_ENUM,
@@ -52,6 +87,8 @@ static const struct schema_key aliases_keys[] = {
 static const struct schema_key sendmail_keys[] = {
 	{ .name = "config", .type = SCHEMA_STR, .off = OFF(sendmail.config),
 	    .check = names_check_abspath, .def = DEF_SENDMAIL_CF },
+	{ .name = "program", .type = SCHEMA_STR, .off = OFF(sendmail.program),
+	    .check = names_check_safe_path },
 	{ .name = "hostname", .type = SCHEMA_STR,
 	    .off = OFF(sendmail.hostname), .check = names_check_short_host },
 	{ .name = "domain", .type = SCHEMA_STR, .off = OFF(sendmail.domain),
@@ -62,6 +99,8 @@ static const struct schema_key sendmail_keys[] = {
 	    .off = OFF(sendmail.accept_names), .check = names_check_dns },
 	{ .name = "smart_host", .type = SCHEMA_STR,
 	    .off = OFF(sendmail.smart_host), .check = names_check_smart_host },
+	{ .name = "smart_host_port", .type = SCHEMA_INT,
+	    .off = OFF(sendmail.smart_host_port), .min = 1, .max = 65535 },
 	{ .name = "relay_all", .type = SCHEMA_BOOL,
 	    .off = OFF(sendmail.relay_all), .idef = 0 },
 	{ .name = "relay_domains", .type = SCHEMA_LIST,
@@ -69,9 +108,11 @@ static const struct schema_key sendmail_keys[] = {
 	    .check = names_check_relay_entry },
 	{ .name = "aliases", .type = SCHEMA_SECTION,
 	    .off = OFF(sendmail.aliases.sect), .sub = aliases_keys },
-	{ .name = "auth", .type = SCHEMA_REFUSED, .off = OFF(sendmail.auth),
-	    .why = "is not supported: AIX sendmail up to 7.2 is built without "
-	    "SASL, so SMTP AUTH cannot be configured" },
+	{ .name = "tls", .type = SCHEMA_SECTION, .off = OFF(sendmail.tls.sect),
+	    .sub = tls_keys, .defaults_if_set = 1 },
+	{ .name = "auth", .type = SCHEMA_SECTION,
+	    .off = OFF(sendmail.auth.sect), .sub = auth_keys,
+	    .defaults_if_set = 1 },
 	{ .name = NULL }
 };
 
@@ -290,7 +331,16 @@ desired_free(struct desired *ds)
 	dstr_free(&ds->sendmail.domain);
 	dstr_free(&ds->sendmail.fqdn);
 	dstr_free(&ds->sendmail.smart_host);
-	dstr_free(&ds->sendmail.auth);
+	dstr_free(&ds->sendmail.program);
+	dstr_free(&ds->sendmail.tls.cert);
+	dstr_free(&ds->sendmail.tls.key);
+	dstr_free(&ds->sendmail.tls.ca_file);
+	dstr_free(&ds->sendmail.tls.ca_path);
+	dstr_free(&ds->sendmail.tls.client_cert);
+	dstr_free(&ds->sendmail.tls.client_key);
+	dstr_free(&ds->sendmail.auth.user);
+	dstr_free(&ds->sendmail.auth.secret_file);
+	strlist_clear(&ds->sendmail.auth.mechanisms.l);
 	strlist_clear(&ds->sendmail.accept_names.l);
 	strlist_clear(&ds->sendmail.relay_domains.l);
 	al = &ds->sendmail.aliases;

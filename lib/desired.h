@@ -58,17 +58,46 @@ struct desired_aliases {
 	size_t		 n;
 };
 
+enum tls_require {
+	TLS_REQUIRE_NONE = 0,	/* opportunistic: STARTTLS when offered */
+	TLS_REQUIRE_ENCRYPT,	/* TLS_Srv:<smart host> ENCR:112 */
+	TLS_REQUIRE_VERIFY	/* TLS_Srv:<smart host> VERIFY */
+};
+
+/* sendmail.tls: absent, the TLS options are not managed. */
+struct desired_tls {
+	struct dsect	 sect;
+	struct dstr	 cert;		/* ServerCertFile (ClientCertFile) */
+	struct dstr	 key;		/* ServerKeyFile (ClientKeyFile) */
+	struct dstr	 ca_file;	/* CACertFile */
+	struct dstr	 ca_path;	/* CACertPath */
+	struct dstr	 client_cert;	/* ClientCertFile, default cert */
+	struct dstr	 client_key;	/* ClientKeyFile, default key */
+	struct dint	 require_smart_host; /* enum tls_require, none */
+};
+
+/* sendmail.auth: AUTH to the smart host (see plan.c: by capability). */
+struct desired_auth {
+	struct dsect	 sect;
+	struct dstr	 user;
+	struct dstr	 secret_file;	/* the secret itself is never read */
+	struct dlist	 mechanisms;
+};
+
 struct desired_sendmail {
 	struct dsect	 sect;
 	struct dstr	 config;	/* default /etc/mail/sendmail.cf */
+	struct dstr	 program;	/* what /usr/lib/sendmail points at */
 	struct dstr	 hostname;	/* Dw */
 	struct dstr	 domain;	/* Dm */
 	struct dstr	 fqdn;		/* Dj, not managed when unset */
 	struct dlist	 accept_names;	/* local-host-names */
 	struct dstr	 smart_host;	/* DS */
+	struct dint	 smart_host_port; /* the relay mailer's A= port */
 	struct dint	 relay_all;	/* default false */
 	struct dlist	 relay_domains;	/* relay-domains */
-	struct dstr	 auth;		/* refused: never in a valid model */
+	struct desired_tls tls;
+	struct desired_auth auth;
 	struct desired_aliases aliases;
 };
 

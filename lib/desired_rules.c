@@ -317,6 +317,105 @@ check_aliases(const struct desired *ds, struct diags *d)
 	check_loops(d, al);
 }
 
+/* missing - a required key of a written section: one error at the section. */
+static void
+missing(struct diags *d, const struct dsect *sect, const struct dstr *f,
+    const char *name, const char *why)
+{
+	if (!GIVEN(f))
+		diags_add(d, sect->at.line, sect->at.col, "sendmail.%s is "
+		    "missing: %s", name, why);
+}
+
+/*
+ * check_tls - the four files sendmail needs before it offers STARTTLS at
+ * all (a server without CACertFile and CACertPath drops it silently),
+ * client files in pairs, and a requirement on a smart host that exists.
+ */
+static void
+check_tls(const struct desired_sendmail *sm, struct diags *d)
+{
+	const struct desired_tls *t = &sm->tls;
+	static const char four[] = "sendmail offers STARTTLS only when cert, "
+	    "key, ca_file and ca_path are all set";
+	int empty = sm->smart_host.v == NULL || *sm->smart_host.v == '\0';
+
+	if (!t->sect.set)
+		return;
+	missing(d, &t->sect, &t->cert, "tls.cert", four);
+	missing(d, &t->sect, &t->key, "tls.key", four);
+	missing(d, &t->sect, &t->ca_file, "tls.ca_file", four);
+	missing(d, &t->sect, &t->ca_path, "tls.ca_path", four);
+	if (GIVEN(&t->client_cert) != GIVEN(&t->client_key)) {
+		const struct dstr *g = GIVEN(&t->client_cert) ?
+		    &t->client_cert : &t->client_key;
+
+		diags_add(d, g->at.line, g->at.col, "sendmail.tls.%s is set "
+		    "without sendmail.tls.%s; set both or neither",
+		    g == &t->client_cert ? "client_cert" : "client_key",
+		    g == &t->client_cert ? "client_key" : "client_cert");
+	}
+	if (t->require_smart_host.set && t->require_smart_host.v !=
+	    TLS_REQUIRE_NONE && empty && !sm->smart_host.bad)
+		diags_add(d, t->require_smart_host.at.line,
+		    t->require_smart_host.at.col, "sendmail.tls."
+		    "require_smart_host is %s but sendmail.smart_host is not "
+		    "set: there is no smart host to require TLS of",
+		    t->require_smart_host.v == TLS_REQUIRE_VERIFY ? "verify" :
+		    "encrypt");
+}
+
+/*
+ * check_relay_port - the port is the relay mailer's: a smart host given
+ * as "mailer:[host]" for another mailer would never use it.
+ */
+static void
+check_relay_port(const struct desired_sendmail *sm, struct diags *d)
+{
+	const struct dint *port = &sm->smart_host_port;
+	const char *s = sm->smart_host.v, *colon;
+
+	if (!port->set || port->bad || sm->smart_host.bad)
+		return;
+	if (s == NULL || *s == '\0') {
+		diags_add(d, port->at.line, port->at.col, "sendmail."
+		    "smart_host_port is set but sendmail.smart_host is not: "
+		    "the port is the smart host's");
+		return;
+	}
+	colon = s[0] == '[' ? NULL : strchr(s, ':');
+	if (colon != NULL && ((size_t)(colon - s) != 5 ||
+	    strncasecmp(s, "relay", 5) != 0))
+		diags_add(d, port->at.line, port->at.col, "sendmail."
+		    "smart_host_port sets the port of the relay mailer, but "
+		    "smart_host '%s' sends through the %.*s mailer; write the "
+		    "smart host as [host]", s, (int)(colon - s), s);
+}
+
+static void
+check_auth_program(const struct desired_sendmail *sm, struct diags *d)
+{
+	const struct desired_auth *a = &sm->auth;
+
+	if (sm->program.v != NULL && !sm->program.bad &&
+	    strcmp(sm->program.v, "/usr/lib/sendmail") == 0)
+		diags_add(d, sm->program.at.line, sm->program.at.col,
+		    "sendmail.program names the link itself (/usr/lib/"
+		    "sendmail); name the binary it must point at, e.g. "
+		    "/usr/sbin/sendmail_ssl");
+	if (!a->sect.set)
+		return;
+	missing(d, &a->sect, &a->user, "auth.user", "the smart host needs "
+	    "a user to authenticate");
+	missing(d, &a->sect, &a->secret_file, "auth.secret_file", "the "
+	    "secret is read from a root-owned file, never from here");
+	if ((sm->smart_host.v == NULL || *sm->smart_host.v == '\0') &&
+	    !sm->smart_host.bad)
+		diags_add(d, a->sect.at.line, a->sect.at.col, "sendmail.auth "
+		    "is set but sendmail.smart_host is not: AUTH is to the "
+		    "smart host");
+}
+
 static void
 check_service(const struct desired *ds, struct diags *d)
 {
@@ -351,6 +450,9 @@ desired_check_rules(const struct desired *ds, struct diags *d)
 		    DESIRED_VERSION);
 	check_identity(ds, d);
 	check_relay(ds, d);
+	check_tls(&ds->sendmail, d);
+	check_relay_port(&ds->sendmail, d);
+	check_auth_program(&ds->sendmail, d);
 	check_aliases(ds, d);
 	check_service(ds, d);
 }

@@ -398,6 +398,45 @@ names_check_abspath(const char *s)
 	return NULL;
 }
 
+const char *
+names_check_safe_path(const char *s)
+{
+	const char *why = names_check_abspath(s);
+
+	if (why != NULL)
+		return why;
+	if (s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._/+@-")] != '\0')
+		return "may hold only letters, digits and . _ / + @ -";
+	return NULL;
+}
+
+const char *
+names_check_auth_user(const char *s)
+{
+	const char *why = check_printable(s, 255);
+
+	if (why != NULL)
+		return why;
+	if (*s == '\0')
+		return "is empty";
+	if (strpbrk(s, " \"\\") != NULL)
+		return "may not contain blanks, quotes or backslashes";
+	return NULL;
+}
+
+const char *
+names_check_sasl_mech(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 20 || s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_")] != '\0')
+		return "is not a SASL mechanism name (upper case, e.g. PLAIN, "
+		    "LOGIN, CRAM-MD5)";
+	return NULL;
+}
+
 size_t
 names_distance(const char *a, const char *b)
 {

@@ -39,6 +39,16 @@ const char	*names_check_src_name(const char *s);
 const char	*names_check_sendmail_daemon_args(const char *s,
 		    const char **word, size_t *len);
 const char	*names_check_abspath(const char *s);
+/*
+ * names_check_safe_path - an absolute path of the characters a path in a
+ * sendmail.cf option or a link target needs ([A-Za-z0-9._/+@-]): no
+ * blank, comma, quote or shell character.
+ */
+const char	*names_check_safe_path(const char *s);
+/* names_check_auth_user - an AUTH user name: printable, no blank/quote. */
+const char	*names_check_auth_user(const char *s);
+/* names_check_sasl_mech - a SASL mechanism name (RFC 4422: A-Z 0-9 - _). */
+const char	*names_check_sasl_mech(const char *s);
 
 enum alias_target {
 	TARGET_ADDRESS,		/* user, \user, user@domain */

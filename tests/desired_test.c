@@ -18,6 +18,9 @@ struct bad {
 	size_t		 count;		/* errors expected; 0 means 1 */
 };
 
+/* The TLS files but one (named by what): a complete tls section. */
+#define TLS3(what) "    " what ": /e/x\n    ca_file: /e/a\n    ca_path: /e/p\n"
+
 static const struct bad bad_docs[] = {
 	/* keys */
 	{ "unknown top key with hint", HEAD "sendmal: {}\n", 2, 1,
@@ -239,8 +242,53 @@ static const struct bad bad_docs[] = {
 	    "'running'?", 0 },
 	{ "subsystem name", HEAD "service:\n  subsystem: send mail\n", 3, 14,
 	    "service.subsystem 'send mail' may hold only", 0 },
-	{ "auth refused", HEAD "sendmail:\n  auth: plain\n", 3, 3,
-	    "sendmail.auth is not supported: AIX sendmail", 0 },
+	{ "auth not a section", HEAD "sendmail:\n  auth: plain\n", 3, 9,
+	    "sendmail.auth must be a mapping", 0 },
+	{ "auth without user", HEAD "sendmail:\n  smart_host: \"[r.example"
+	    ".net]\"\n  auth:\n    secret_file: /etc/mail/s\n", 5, 5,
+	    "sendmail.auth.user is missing", 0 },
+	{ "auth without smart host", HEAD "sendmail:\n  auth:\n    user: u\n"
+	    "    secret_file: /etc/mail/s\n", 4, 5, "sendmail.auth is set but "
+	    "sendmail.smart_host is not", 0 },
+	{ "auth mechanism", HEAD "sendmail:\n  smart_host: \"[r.example.net]"
+	    "\"\n  auth:\n    user: u\n    secret_file: /etc/mail/s\n"
+	    "    mechanisms: [plain]\n", 7, 18, "is not a SASL mechanism", 0 },
+	{ "auth secret relative", HEAD "sendmail:\n  smart_host: \"[r.exam"
+	    "ple.net]\"\n  auth:\n    user: u\n    secret_file: s\n", 6, 18,
+	    "must be an absolute path", 0 },
+	{ "tls without ca_path", HEAD "sendmail:\n  tls:\n    cert: /e/c\n"
+	    "    key: /e/k\n    ca_file: /e/ca\n", 4, 5, "sendmail.tls."
+	    "ca_path is missing: sendmail offers STARTTLS only when cert, "
+	    "key, ca_file and ca_path are all set", 0 },
+	{ "tls path with a comma", HEAD "sendmail:\n  tls:\n    cert: "
+	    "/e/c,/e/d\n" TLS3("key"), 4, 11, "may hold only letters, digits", 0 },
+	{ "tls path with shell", HEAD "sendmail:\n  tls:\n    key: "
+	    "\"/e/$(id)\"\n" TLS3("cert"), 4, 10, "may hold only letters, digits", 0 },
+	{ "tls client cert alone", HEAD "sendmail:\n  tls:\n    cert: /e/c\n"
+	    "    key: /e/k\n    ca_file: /e/a\n    ca_path: /e/p\n"
+	    "    client_cert: /e/cc\n", 8, 18, "sendmail.tls.client_cert is "
+	    "set without sendmail.tls.client_key", 0 },
+	{ "tls require bad", HEAD "sendmail:\n  tls:\n    require_smart_host:"
+	    " always\n" TLS3("cert") "    key: /e/k\n", 4, 25, "'always' is not one of: none, encrypt, "
+	    "verify", 0 },
+	{ "tls require without smart host", HEAD "sendmail:\n  tls:\n"
+	    "    cert: /e/c\n    key: /e/k\n    ca_file: /e/a\n"
+	    "    ca_path: /e/p\n    require_smart_host: encrypt\n", 8, 25,
+	    "require_smart_host is encrypt but sendmail.smart_host is not "
+	    "set", 0 },
+	{ "port out of range", HEAD "sendmail:\n  smart_host: \"[r.example"
+	    ".net]\"\n  smart_host_port: 70000\n", 4, 20,
+	    "smart_host_port 70000 is out of range: 1 to 65535", 0 },
+	{ "port without smart host", HEAD "sendmail:\n  smart_host_port: 587"
+	    "\n", 3, 20, "smart_host_port is set but sendmail.smart_host is "
+	    "not", 0 },
+	{ "port with esmtp smart host", HEAD "sendmail:\n  smart_host: "
+	    "\"esmtp:[r.example.net]\"\n  smart_host_port: 587\n", 4, 20,
+	    "sends through the esmtp mailer", 0 },
+	{ "program is the link", HEAD "sendmail:\n  program: /usr/lib/"
+	    "sendmail\n", 3, 12, "names the link itself", 0 },
+	{ "program relative", HEAD "sendmail:\n  program: sendmail_ssl\n",
+	    3, 12, "must be an absolute path", 0 },
 	{ "config relative", HEAD "sendmail:\n  config: mail/sendmail.cf\n",
 	    3, 11, "must be an absolute path", 0 },
 	{ "backups.keep zero", HEAD "backups:\n  keep: 0\n", 3, 9,
@@ -320,6 +368,18 @@ static const char full_doc[] =
     "      ops: [alice, bob]\n"
     "      team: \"carol, dave@example.org ,\\\\erin\"\n"
     "      root: root, ops\n"
+    "  program: /usr/sbin/sendmail_ssl\n"
+    "  smart_host_port: 587\n"
+    "  tls:\n"
+    "    cert: /etc/mail/tls/host.crt\n"
+    "    key: /etc/mail/tls/host.key\n"
+    "    ca_file: /etc/mail/tls/ca.pem\n"
+    "    ca_path: /etc/mail/tls/ca\n"
+    "    require_smart_host: verify\n"
+    "  auth:\n"
+    "    user: relayuser\n"
+    "    secret_file: /etc/mail/relay.secret\n"
+    "    mechanisms: [PLAIN, CRAM-MD5]\n"
     "service:\n"
     "  subsystem: sendmail\n"
     "  state: running\n"
@@ -395,6 +455,17 @@ test_full_document(void **state)
 	/* root: root, ops is a self-reference, not a loop. */
 	a = desired_alias_find(ds, "root");
 	assert_int_equal(a->targets.n, 2);
+	assert_string_equal(ds->sendmail.program.v, "/usr/sbin/sendmail_ssl");
+	assert_true(ds->sendmail.smart_host_port.set);
+	assert_int_equal(ds->sendmail.smart_host_port.v, 587);
+	assert_true(ds->sendmail.tls.sect.set);
+	assert_string_equal(ds->sendmail.tls.ca_path.v, "/etc/mail/tls/ca");
+	assert_null(ds->sendmail.tls.client_cert.v);
+	assert_int_equal(ds->sendmail.tls.require_smart_host.v,
+	    TLS_REQUIRE_VERIFY);
+	assert_string_equal(ds->sendmail.auth.user.v, "relayuser");
+	assert_int_equal(ds->sendmail.auth.mechanisms.l.n, 2);
+	assert_string_equal(ds->sendmail.auth.mechanisms.l.v[1], "CRAM-MD5");
 	assert_string_equal(ds->service.subsystem.v, "sendmail");
 	assert_int_equal(ds->service.state.v, SERVICE_RUNNING);
 	assert_string_equal(ds->service.args.v, "-bd -q30m");
@@ -419,6 +490,11 @@ test_defaults(void **state)
 	assert_null(ds->sendmail.smart_host.v);
 	assert_false(ds->sendmail.accept_names.set);
 	assert_int_equal(ds->sendmail.relay_all.v, 0);
+	/* Not written: not managed. */
+	assert_null(ds->sendmail.program.v);
+	assert_false(ds->sendmail.smart_host_port.set);
+	assert_false(ds->sendmail.tls.sect.set);
+	assert_false(ds->sendmail.auth.sect.set);
 	assert_int_equal(ds->sendmail.aliases.mode.v, ALIASES_MERGE);
 	assert_int_equal(ds->sendmail.aliases.allow_programs.v, 0);
 	assert_string_equal(ds->service.subsystem.v, "sendmail");
