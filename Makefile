@@ -75,7 +75,7 @@ LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/rctcpip.c \
 		  lib/src.c lib/src_mock.c lib/src_exec.c lib/srcsub.c \
 		  lib/sendmail.c lib/smcheck.c lib/fetch.c lib/digest.c \
-		  lib/service.c lib/plan.c lib/candidate.c lib/apply.c \
+		  lib/service.c lib/program.c lib/plan.c lib/candidate.c lib/apply.c \
 		  lib/runopts.c lib/status.c lib/incoming.c \
 		  lib/mpd.c $(PLATFORM_SRCS)
 LIB_OBJS	= $(LIB_SRCS:.c=.o)

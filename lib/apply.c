@@ -113,15 +113,15 @@ check(const struct apply *a, char **why)
 	struct candidate_opts co;
 
 	if (!o->validate || (!plan_needs_refresh(a->p) &&
-	    !a->p->f[PLAN_ALIASES].changed))
+	    !a->p->f[PLAN_ALIASES].changed && !a->p->link.changed))
 		return 0;
-	if (access(o->sendmail, X_OK) < 0)
+	if (access(a->p->binary, X_OK) < 0)
 		return seterr(why, "%s is not there to check the new "
 		    "sendmail.cf (%s); nothing was changed (use --no-validate "
-		    "to apply unchecked)", o->sendmail, strerror(errno));
+		    "to apply unchecked)", a->p->binary, strerror(errno));
 	co.root = o->root;
 	co.state_dir = o->state_dir;
-	co.sendmail = o->sendmail;
+	co.sendmail = a->p->binary;
 	co.timeout_ms = o->timeout_ms;
 	if (candidate_check(a->ds, a->p, &co, why) < 0)
 		return -1;
@@ -185,17 +185,30 @@ replace_one(struct apply *a, struct plan_file *f, char **why)
 static int
 newaliases(const struct apply *a, char **why)
 {
-	return sendmail_newaliases(a->o->sendmail,
+	return sendmail_newaliases(a->p->binary,
 	    a->p->f[PLAN_SENDMAIL_CF].path, a->p->f[PLAN_ALIASES].path,
 	    a->o->timeout_ms, why);
 }
 
-/* write_files - the marker, each changed file in order, aliases.db. */
+/* makemap - rebuild the access map from its source file. */
+static int
+makemap(const struct apply *a, char **why)
+{
+	const struct plan_file *f = &a->p->f[PLAN_ACCESS];
+
+	return sendmail_makemap(DEF_MAKEMAP, a->p->map_class, f->path,
+	    a->o->timeout_ms, why);
+}
+
+/*
+ * write_files - each changed file in order (sendmail.cf last), the
+ * databases, then the link: the program that reads them.
+ */
 static int
 write_files(struct apply *a, char **why)
 {
 	static const int order[] = { PLAN_LOCAL_HOST_NAMES,
-	    PLAN_RELAY_DOMAINS, PLAN_ALIASES, PLAN_SENDMAIL_CF };
+	    PLAN_RELAY_DOMAINS, PLAN_ALIASES, PLAN_ACCESS, PLAN_SENDMAIL_CF };
 	size_t i;
 
 	fileio_stamp(time(NULL), a->stamp, sizeof(a->stamp));
@@ -207,6 +220,14 @@ write_files(struct apply *a, char **why)
 	}
 	if (plan_needs_rebuild(a->p) && newaliases(a, why) < 0)
 		return -1;
+	if (a->p->f[PLAN_ACCESS].changed && makemap(a, why) < 0)
+		return -1;
+	if (program_replace(&a->p->link, why) < 0)
+		return -1;
+	if (a->p->link.changed)
+		msg_info("linked %s to %s (it pointed at %s)",
+		    a->p->link.label, a->p->link.want, a->p->link.old ?
+		    a->p->link.old : "nothing");
 	return 0;
 }
 
@@ -228,7 +249,10 @@ run_service(struct apply *a, char **why)
 	    &p->src_done, why) < 0)
 		return -1;
 	v.cf = p->f[PLAN_SENDMAIL_CF].path;	/* -bv: the cf under the root */
+	if (v.sendmail != NULL)
+		v.sendmail = p->binary;
 	v.timeout_ms = a->o->timeout_ms;
+	v.starttls = p->tls;
 	if (ds->service.state.v == SERVICE_RUNNING && (p->svc.n > 0 ||
 	    plan_needs_refresh(p)) && service_verify(a->o->src, ds, &v,
 	    why) < 0)
@@ -257,8 +281,19 @@ settle(struct apply *a)
 static int
 rollback(struct plan *p)
 {
+	char *why = NULL;
 	int i, bad = 0, r;
 
+	if (p->link.replaced) {
+		if (program_restore(&p->link, &why) < 0) {
+			msg_error("%s", why);
+			bad++;
+		} else
+			msg_info("restored %s (it points at %s again)",
+			    p->link.label, p->link.old ? p->link.old :
+			    "nothing: removed");
+		free(why);
+	}
 	for (i = PLAN_NFILES - 1; i >= 0; i--) {
 		struct plan_file *f = &p->f[i];
 
@@ -333,22 +368,26 @@ undo_service(struct apply *a)
 	return r;
 }
 
-/* undo - the run failed after its first write: put everything back. */
-static void
-undo(struct apply *a, const char *reason)
+/*
+ * rebuild_restored - the databases of restored files, built again from
+ * the old bytes; 0 when files and databases agree again.
+ */
+static int
+rebuild_restored(struct apply *a)
 {
 	struct plan *p = a->p;
-	struct plan_file *al = &p->f[PLAN_ALIASES];
+	struct plan_file *al = &p->f[PLAN_ALIASES], *ac = &p->f[PLAN_ACCESS];
 	char *why = NULL;
-	/* An earlier interruption is not mended by going back to it. */
-	int settled = !p->interrupted, r;
+	int r, settled = 0;
 
-	msg_error("%s", reason);
-	if (p->nchanged > 0)
-		msg_info("rolling back the files this run changed");
-	if (rollback(p) != 0)
-		settled = 0;
-	else if (al->changed && al->exists && !al->replaced &&
+	if (ac->changed && ac->exists && !ac->replaced && ac->backup != NULL &&
+	    makemap(a, &why) < 0) {
+		msg_error("%s", why);
+		settled = -1;
+	}
+	free(why);
+	why = NULL;
+	if (al->changed && al->exists && !al->replaced &&
 	    al->backup != NULL && (r = newaliases(a, &why)) < 0) {
 		/*
 		 * The database may have been rebuilt from the new file.  If
@@ -363,9 +402,25 @@ undo(struct apply *a, const char *reason)
 			    "aliases file itself is unusable; mend it and run "
 			    "sendmail -bi", al->label);
 		else
-			settled = 0;
+			settled = -1;
 	}
 	free(why);
+	return settled;
+}
+
+/* undo - the run failed after its first write: put everything back. */
+static void
+undo(struct apply *a, const char *reason)
+{
+	struct plan *p = a->p;
+	/* An earlier interruption is not mended by going back to it. */
+	int settled = !p->interrupted;
+
+	msg_error("%s", reason);
+	if (p->nchanged > 0 || p->link.replaced)
+		msg_info("rolling back the files this run changed");
+	if (rollback(p) != 0 || rebuild_restored(a) < 0)
+		settled = 0;
 	drop_backups(p);
 	if (undo_service(a) < 0)
 		settled = 0;
@@ -380,6 +435,7 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
     struct plan *p, char **why)
 {
 	struct apply a;
+	struct plan_env env;
 	size_t i;
 	int r = -1;
 
@@ -389,7 +445,12 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	*why = NULL;
 	if (lock_state(&a, why) < 0)
 		return -1;
-	if (plan_build(ds, o->root, o->state_dir, o->src, p, why) < 0)
+	env.root = o->root;
+	env.state_dir = o->state_dir;
+	env.src = o->src;
+	env.sendmail = o->sendmail;
+	env.timeout_ms = o->timeout_ms;
+	if (plan_build(ds, &env, p, why) < 0)
 		goto out;
 	remove_stale(p, o->state_dir);
 	for (i = 0; i < p->warnings.n; i++)

@@ -28,7 +28,8 @@
 struct apply_opts {
 	const char	*root;		/* "" for none */
 	const char	*state_dir;	/* lock, marker, check copies */
-	const char	*sendmail;	/* binary for -bt checks and -bi */
+	const char	*sendmail;	/* binary for -bt checks and -bi; NULL:
+					   the program SRC starts (plan.h) */
 	int		 validate;	/* ask sendmail before writing */
 	int		 keep;		/* backups kept per file */
 	int		 lock_wait;	/* seconds */

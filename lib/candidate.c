@@ -103,12 +103,39 @@ write_copies(const struct plan *p, struct cf *cf, const char *root,
 		cf_point_class_file(cf, 'w', lpath);
 	if (rpath != NULL)
 		cf_point_class_file(cf, 'R', rpath);
+	if (p->tls)
+		point_tls_files(cf, root);
 	cf_serialize(cf, &buf);
 	cpath = write_check_file(root, dir, "sendmail.cf", &buf, why);
 out:
 	free(lpath), free(rpath);
 	sbuf_free(&buf);
 	return cpath;
+}
+
+/*
+ * point_tls_files - the copy's TLS options name the files under root,
+ * as the cf will name them on the host itself.
+ */
+static void
+point_tls_files(struct cf *cf, const char *root)
+{
+	static const char *const opt[] = { "CACertPath", "CACertFile",
+	    "ServerCertFile", "ServerKeyFile", "ClientCertFile",
+	    "ClientKeyFile" };
+	char *v, *in;
+	size_t i;
+
+	if (*root == '\0')
+		return;
+	for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
+		if ((v = cf_option(cf, opt[i])) == NULL)
+			continue;
+		in = xasprintf("%s%s", root, v);
+		cf_set_option(cf, opt[i], in);
+		free(in);
+		free(v);
+	}
 }
 
 /*
@@ -257,6 +284,29 @@ check_aliases(const struct plan *p, const struct candidate_opts *o,
 	return r;
 }
 
+/*
+ * check_starttls - with TLS managed, the copy run as `sendmail -bs'
+ * offers STARTTLS: sendmail itself accepted the certificate files.
+ */
+static int
+check_starttls(const struct plan *p, const struct candidate_opts *o,
+    const char *cpath, char **why)
+{
+	char *reason = NULL;
+	int r = 0;
+
+	if (p->tls && sendmail_starttls(o->sendmail, cpath, o->timeout_ms,
+	    &reason) < 0) {
+		char *m = unmask(p->f[PLAN_SENDMAIL_CF].label, cpath, reason);
+
+		r = seterr(why, "%s (sendmail drops STARTTLS when it cannot "
+		    "use a certificate file; its syslog says which)", m);
+		free(m);
+	}
+	free(reason);
+	return r;
+}
+
 /* relay_target - an address in the first relay domain that is a name. */
 static char *
 relay_target(const struct strlist *domains)
@@ -319,7 +369,7 @@ candidate_check(const struct desired *ds, const struct plan *p,
 		*why = explain(p, o, cpath, &seen, reason);
 	} else if (local != NULL && stays_here(cf, &seen, local, &reason) < 0)
 		seterr(why, "%s: %s", cff->label, reason);
-	else
+	else if (check_starttls(p, o, cpath, why) == 0)
 		r = check_aliases(p, o, dir, cpath, why);
 	smcheck_seen_free(&seen);
 	free(reason);

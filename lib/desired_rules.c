@@ -67,22 +67,6 @@ check_identity(const struct desired *ds, struct diags *d)
 	free(fq);
 }
 
-/* smart_host_name - the host inside "mailer:[host]"; caller frees. */
-static char *
-smart_host_name(const char *s)
-{
-	const char *colon = strchr(s, ':');
-	size_t n;
-
-	if (colon != NULL)
-		s = colon + 1;
-	if (*s == '[') {
-		n = strlen(s);
-		return xstrndup(s + 1, n >= 2 ? n - 2 : 0);
-	}
-	return xstrdup(s);
-}
-
 static void
 check_relay(const struct desired *ds, struct diags *d)
 {
@@ -98,7 +82,7 @@ check_relay(const struct desired *ds, struct diags *d)
 		    sm->smart_host.v ? "empty" : "not set");
 	if (empty || sm->smart_host.bad)
 		return;
-	h = smart_host_name(sm->smart_host.v);
+	h = names_smart_host_name(sm->smart_host.v);
 	if ((sm->accept_names.set && strlist_find(&sm->accept_names.l, h, 1)
 	    >= 0) || strcasecmp(h, "localhost") == 0)
 		diags_add(d, sm->smart_host.at.line, sm->smart_host.at.col,

@@ -338,6 +338,35 @@ fail_nofd:
 	return -1;
 }
 
+int
+fileio_relink(const char *path, const char *target)
+{
+	struct sbuf tmp = { 0 };
+	char *dir = dir_of(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int fd, saved, r = -1;
+
+	/* mkstemp reserves a fresh name; the link takes its place. */
+	sbuf_addf(&tmp, "%s/.%s.mailprov.XXXXXX", dir, base);
+	if ((fd = mkstemp(tmp.s)) >= 0) {
+		close(fd);
+		if (unlink(tmp.s) == 0 && symlink(target, tmp.s) == 0) {
+			if (rename(tmp.s, path) == 0)
+				r = fsync_dir(dir) < 0 ? FILEIO_UNSYNCED : 0;
+			else {
+				saved = errno;
+				unlink(tmp.s);
+				errno = saved;
+			}
+		}
+	}
+	saved = errno;
+	free(dir);
+	sbuf_free(&tmp);
+	errno = saved;
+	return r;
+}
+
 /* is_temp_of - name is "." base ["." anything] ".mailprov.XXXXXX". */
 static int
 is_temp_of(const char *name, const char *base)
@@ -371,8 +400,8 @@ fileio_remove_stale(const char *path)
 			continue;
 		victim.len = 0;
 		sbuf_addf(&victim, "%s/%s", dir, de->d_name);
-		if (lstat(victim.s, &st) == 0 && S_ISREG(st.st_mode) &&
-		    unlink(victim.s) == 0)
+		if (lstat(victim.s, &st) == 0 && (S_ISREG(st.st_mode) ||
+		    S_ISLNK(st.st_mode)) && unlink(victim.s) == 0)
 			n++;
 	}
 	closedir(dp);

@@ -57,9 +57,17 @@ int	fileio_replace(const char *path, const char *buf, size_t len,
 	    const struct stat *like);
 
 /*
+ * fileio_relink - make path a symbolic link to target, atomically: the
+ * new link is made under a temporary name beside path and renamed over
+ * it, then the directory is synced.  Returns as fileio_replace does.
+ */
+int	fileio_relink(const char *path, const char *target);
+
+/*
  * fileio_remove_stale - delete the temporary files fileio_replace left
  * beside path (".BASE.mailprov.XXXXXX", and ".BASE.STAMP.mailprov.XXXXXX"
- * of its backups) when a process was killed in the middle.  Only for a
+ * of its backups, and fileio_relink's links) when a process was killed
+ * in the middle.  Only for a
  * caller that holds the lock under which such files are made.  Returns
  * how many were deleted.
  */

@@ -398,6 +398,21 @@ names_check_abspath(const char *s)
 	return NULL;
 }
 
+char *
+names_smart_host_name(const char *s)
+{
+	const char *colon = s[0] == '[' ? NULL : strchr(s, ':');
+	size_t n;
+
+	if (colon != NULL)
+		s = colon + 1;
+	if (*s == '[') {
+		n = strlen(s);
+		return xstrndup(s + 1, n >= 2 ? n - 2 : 0);
+	}
+	return xstrdup(s);
+}
+
 const char *
 names_check_safe_path(const char *s)
 {

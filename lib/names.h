@@ -23,6 +23,8 @@ const char	*names_check_dns(const char *s);	/* DNS name */
 const char	*names_check_domain(const char *s);	/* DNS name with a dot or one label */
 int		 names_is_ipv4(const char *s);		/* dotted quad */
 const char	*names_check_smart_host(const char *s);
+/* names_smart_host_name - the host of "[mailer:][host]"; caller frees. */
+char		*names_smart_host_name(const char *s);
 const char	*names_check_relay_entry(const char *s);
 const char	*names_check_alias_name(const char *s);
 const char	*names_check_src_args(const char *s);

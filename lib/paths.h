@@ -38,6 +38,9 @@
 
 /* sendmail and the system */
 #define DEF_SENDMAIL		"/usr/sbin/sendmail"
+#define DEF_SENDMAIL_LINK	"/usr/lib/sendmail"	/* what SRC starts */
+#define DEF_SENDMAIL_SSL	"/usr/sbin/sendmail_ssl" /* AIX's TLS build */
+#define DEF_MAKEMAP		"/usr/sbin/makemap"
 #define DEF_SENDMAIL_CF		"/etc/mail/sendmail.cf"
 #define DEF_LOCAL_HOST_NAMES	"/etc/mail/local-host-names"
 #define DEF_RELAY_DOMAINS	"/etc/mail/relay-domains"

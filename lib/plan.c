@@ -8,6 +8,7 @@
  */
 #include "plan.h"
 #include "aliases.h"
+#include "plantls.h"
 #include "diff.h"
 #include "fileio.h"
 #include "listfile.h"
@@ -20,12 +21,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-/*
- * load_file - resolve path inside root and read it; a missing file is
- * empty and not "exists".
- */
-static int
-load_file(struct plan_file *f, const char *root, const char *inner, char **why)
+int
+plan_load_file(struct plan_file *f, const char *root, const char *inner, char **why)
 {
 	const char *bad;
 
@@ -77,7 +74,8 @@ static int
 same_file(const struct plan *p, char **why)
 {
 	static const char *const role[PLAN_NFILES] = { "local-host-names (Fw)",
-	    "relay-domains (FR)", "aliases (AliasFile)", "sendmail.cf" };
+	    "relay-domains (FR)", "aliases (AliasFile)", "access (Kaccess)",
+	    "sendmail.cf" };
 	const struct plan_file *a, *b;
 	size_t i, j;
 
@@ -146,7 +144,7 @@ edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
 			    "rule that takes $S as a host name; write the "
 			    "host alone, as [host]", sm->smart_host.v);
 	}
-	return 0;
+	return plantls_edit_cf(ds, cf, p, why);
 }
 
 /*
@@ -199,20 +197,20 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 
 	if (sm->accept_names.set) {
 		f = &p->f[PLAN_LOCAL_HOST_NAMES];
-		if (load_file(f, root, lhn, why) < 0)
+		if (plan_load_file(f, root, lhn, why) < 0)
 			return -1;
 		listfile_edit(f->old, f->oldlen, &sm->accept_names.l, &f->new);
 	}
 	if (sm->relay_domains.set) {
 		f = &p->f[PLAN_RELAY_DOMAINS];
-		if (load_file(f, root, relay, why) < 0)
+		if (plan_load_file(f, root, relay, why) < 0)
 			return -1;
 		listfile_edit(f->old, f->oldlen, &sm->relay_domains.l, &f->new);
 	}
 	if (sm->aliases.entries_sect.set) {
 		f = &p->f[PLAN_ALIASES];
 		afile = cf_alias_file(cf);
-		loaded = load_file(f, root, afile ? afile : DEF_ALIASES, why);
+		loaded = plan_load_file(f, root, afile ? afile : DEF_ALIASES, why);
 		free(afile);
 		if (loaded < 0)
 			return -1;
@@ -223,7 +221,7 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 		    lint_aliases(&sm->aliases, p, why) < 0)
 			return -1;
 	}
-	if (same_file(p, why) < 0)
+	if (plantls_access(ds, root, cf, p, why) < 0 || same_file(p, why) < 0)
 		return -1;
 	for (i = 0; i < PLAN_NFILES; i++)
 		if (p->f[i].managed)
@@ -243,7 +241,7 @@ plan_files(const struct desired *ds, const char *root, struct plan *p,
 	size_t i;
 	int r = -1;
 
-	if (load_file(f, root, sm->config.v, why) < 0)
+	if (plan_load_file(f, root, sm->config.v, why) < 0)
 		return -1;
 	if (!f->exists)
 		return seterr(why, "%s: cannot read: %s", f->label,
@@ -267,20 +265,26 @@ plan_files(const struct desired *ds, const char *root, struct plan *p,
 }
 
 int
-plan_build(const struct desired *ds, const char *root, const char *state_dir,
-    struct src *src, struct plan *p, char **why)
+plan_build(const struct desired *ds, const struct plan_env *env,
+    struct plan *p, char **why)
 {
+	int need;
+
 	memset(p, 0, sizeof(*p));
 	*why = NULL;
-	p->marker = xasprintf("%s/%s", state_dir, STATE_MARKER);
+	p->root = env->root;
+	p->marker = xasprintf("%s/%s", env->state_dir, STATE_MARKER);
 	if (ds->sendmail.sect.set) {
 		p->interrupted = access(p->marker, F_OK) == 0;
-		if (plan_files(ds, root, p, why) < 0)
+		if (plantls_prepare(ds, env, p, why) < 0 ||
+		    plan_files(ds, env->root, p, why) < 0)
 			return -1;
 	}
 	/* SRC is only read: a missing subsystem stops us before a write. */
-	if (ds->service.sect.set && service_plan(src, ds,
-	    plan_needs_refresh(p), &p->svc, why) < 0)
+	need = (plan_needs_refresh(p) ? SERVICE_NEED_REFRESH : 0) |
+	    (plan_needs_restart(p) ? SERVICE_NEED_RESTART : 0);
+	if (ds->service.sect.set && service_plan(env->src, ds, need, &p->svc,
+	    why) < 0)
 		return -1;
 	return 0;
 }
@@ -290,7 +294,7 @@ static void
 print_files(const struct plan *p, FILE *out)
 {
 	static const int order[] = { PLAN_SENDMAIL_CF, PLAN_LOCAL_HOST_NAMES,
-	    PLAN_RELAY_DOMAINS, PLAN_ALIASES };
+	    PLAN_RELAY_DOMAINS, PLAN_ALIASES, PLAN_ACCESS };
 	struct sbuf d = { 0 }, a = { 0 }, b = { 0 };
 	size_t i;
 
@@ -320,6 +324,10 @@ plan_print(const struct plan *p, const struct desired *ds, FILE *out)
 	size_t i;
 
 	print_files(p, out);
+	if (p->link.changed)
+		fprintf(out, "action: link %s to %s (it points at %s)\n",
+		    p->link.label, p->link.want, p->link.old ? p->link.old :
+		    "nothing");
 	for (i = 0; i < p->warnings.n; i++)
 		fprintf(out, "warning: %s\n", p->warnings.v[i]);
 	for (i = 0; i < p->notes.n; i++)
@@ -331,12 +339,18 @@ plan_print(const struct plan *p, const struct desired *ds, FILE *out)
 	if (plan_needs_rebuild(p))
 		fprintf(out, "action: rebuild the alias database "
 		    "(sendmail -bi)\n");
+	if (p->f[PLAN_ACCESS].changed)
+		fprintf(out, "action: rebuild the access map (makemap %s %s)\n",
+		    p->map_class, p->f[PLAN_ACCESS].label);
 	for (i = 0; i < p->svc.n; i++) {
 		d.len = 0;
 		service_describe(&p->svc, ds, i, &d);
 		fprintf(out, "action: %s\n", d.s);
 	}
-	if (!p->svc.managed && plan_needs_refresh(p))
+	if (!p->svc.managed && plan_needs_restart(p))
+		fprintf(out, "action: none for SRC (no service section): "
+		    "run stopsrc -s sendmail; startsrc -s sendmail by hand\n");
+	else if (!p->svc.managed && plan_needs_refresh(p))
 		fprintf(out, "action: none for SRC (no service section): "
 		    "run refresh -s sendmail by hand\n");
 	sbuf_free(&d);
@@ -347,7 +361,14 @@ plan_needs_refresh(const struct plan *p)
 {
 	return p->f[PLAN_SENDMAIL_CF].changed ||
 	    p->f[PLAN_LOCAL_HOST_NAMES].changed ||
-	    p->f[PLAN_RELAY_DOMAINS].changed || p->interrupted;
+	    p->f[PLAN_RELAY_DOMAINS].changed ||
+	    p->f[PLAN_ACCESS].changed || p->interrupted;
+}
+
+int
+plan_needs_restart(const struct plan *p)
+{
+	return p->link.changed;
 }
 
 int
@@ -360,7 +381,8 @@ plan_needs_rebuild(const struct plan *p)
 int
 plan_pending(const struct plan *p)
 {
-	return p->nchanged > 0 || p->interrupted || p->svc.n > 0;
+	return p->nchanged > 0 || p->interrupted || p->svc.n > 0 ||
+	    p->link.changed;
 }
 
 void
@@ -371,6 +393,8 @@ plan_changed_files(const struct plan *p, struct strlist *out)
 	for (i = 0; i < PLAN_NFILES; i++)
 		if (p->f[i].changed && p->f[i].replaced)
 			strlist_push(out, p->f[i].label);
+	if (p->link.changed && p->link.replaced)
+		strlist_push(out, p->link.label);
 }
 
 void
@@ -389,5 +413,10 @@ plan_free(struct plan *p)
 	strlist_clear(&p->src_done);
 	free(p->marker);
 	free(p->cf_origin);
+	free(p->binary);
+	free(p->map_class);
+	free(p->access_file);
+	program_free(&p->link);
+	smcaps_free(&p->caps);
 	memset(p, 0, sizeof(*p));
 }

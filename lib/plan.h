@@ -17,7 +17,9 @@
 
 #include "cf.h"
 #include "desired.h"
+#include "program.h"
 #include "service.h"
+#include "smcaps.h"
 #include "src.h"
 #include "util.h"
 
@@ -25,8 +27,20 @@ enum plan_kind {
 	PLAN_LOCAL_HOST_NAMES,	/* the Fw file */
 	PLAN_RELAY_DOMAINS,	/* the FR file */
 	PLAN_ALIASES,
+	PLAN_ACCESS,		/* the access map's source (TLS_Srv:) */
 	PLAN_SENDMAIL_CF,	/* written last */
 	PLAN_NFILES
+};
+
+/* Where a plan looks, and with what. */
+struct plan_env {
+	const char	*root;		/* "" for none */
+	const char	*state_dir;	/* the marker, the capability cache */
+	struct src	*src;		/* read for a service section; may be
+					   NULL without one */
+	const char	*sendmail;	/* the binary to ask and check with;
+					   NULL: the program SRC starts */
+	int		 timeout_ms;	/* 0: the default */
 };
 
 struct plan_file {
@@ -58,31 +72,49 @@ struct plan {
 						   cf_origin[i] (0: inserted) */
 	size_t			 cf_lines;
 	int			 interrupted;	/* the marker was found */
+	char			*binary;	/* the sendmail that runs (or
+						   env->sendmail) */
+	struct program_link	 link;		/* sendmail.program */
+	struct smcaps		 caps;		/* of binary, when asked */
+	int			 have_caps;
+	const char		*root;		/* env->root */
+	char			*access_file;	/* the access map's source */
+	char			*map_class;	/* the access map's (hash) */
+	int			 tls;		/* TLS options managed */
+	long			 cert_days;	/* tls.cert: days left */
 };
 
 #define PLAN_MAX_FILE	(64 * 1024 * 1024)
 
 /*
- * plan_build - the plan for ds on the files under root; state_dir holds
- * the applying marker (see apply.h).  src is read for a service section
- * and may be NULL without one.
+ * plan_build - the plan for ds on the files under env->root; the state
+ * directory holds the applying marker (see apply.h).
  */
-int	plan_build(const struct desired *ds, const char *root,
-	    const char *state_dir, struct src *src, struct plan *p, char **why);
+int	plan_build(const struct desired *ds, const struct plan_env *env,
+	    struct plan *p, char **why);
 /* plan_print - unified diffs, notes, then the follow-up actions. */
 void	plan_print(const struct plan *p, const struct desired *ds, FILE *out);
 /*
  * plan_needs_refresh - sendmail must re-read its configuration: the cf or
- * a list file changes (not aliases), or an interrupted run may have left
- * sendmail on older files.
+ * a list file or the access map changes (not aliases), or an interrupted
+ * run may have left sendmail on older files.
  */
 int	plan_needs_refresh(const struct plan *p);
 /* plan_needs_rebuild - aliases change, or an interrupted run was found. */
 int	plan_needs_rebuild(const struct plan *p);
+/* plan_needs_restart - the program changes: refresh cannot swap it. */
+int	plan_needs_restart(const struct plan *p);
 /* plan_pending - anything to do: files, recovery or service steps. */
 int	plan_pending(const struct plan *p);
 /* plan_changed_files - the labels of the files apply replaced. */
 void	plan_changed_files(const struct plan *p, struct strlist *out);
 void	plan_free(struct plan *p);
+
+/*
+ * plan_load_file - resolve inner inside root and read it into f; a
+ * missing file is empty and not "exists" (for plantls.c).
+ */
+int	plan_load_file(struct plan_file *f, const char *root,
+	    const char *inner, char **why);
 
 #endif

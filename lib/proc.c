@@ -190,16 +190,45 @@ hang_up(struct pollfd *pf, int *fd)
 	pf->fd = -1;
 }
 
+/*
+ * What goes to the child's stdin: steps in order, each sent once its
+ * gate has appeared in the child's stdout (after the previous gate).
+ */
+struct feeder {
+	const struct proc_step	*step;
+	size_t			 n, k;	/* steps, the one being sent */
+	size_t			 off;	/* bytes of step k already sent */
+	size_t			 seen;	/* stdout before this is matched */
+};
+
+/* gate_open - may step k be sent now?  (Moves past its gate.) */
+static int
+gate_open(struct feeder *f, const struct sbuf *out)
+{
+	const char *at;
+
+	if (f->off > 0 || f->step[f->k].after == NULL)
+		return 1;
+	if (out->s == NULL || (at = strstr(out->s + f->seen,
+	    f->step[f->k].after)) == NULL)
+		return 0;
+	f->seen = (size_t)(at - out->s) + strlen(f->step[f->k].after);
+	return 1;
+}
+
 /* feed - write what the child's stdin takes; close it when done or broken. */
 static void
-feed(struct pollfd *pf, int *fd, const char *input, size_t inlen,
-    size_t *off)
+feed(struct pollfd *pf, int *fd, struct feeder *f)
 {
-	ssize_t n = write(*fd, input + *off, inlen - *off);
+	const struct proc_step *s = &f->step[f->k];
+	ssize_t n = s->len > f->off ? write(*fd, s->send + f->off,
+	    s->len - f->off) : 0;
 
 	if (n > 0)
-		*off += (size_t)n;
-	if ((n < 0 && errno != EAGAIN && errno != EINTR) || *off == inlen)
+		f->off += (size_t)n;
+	if (f->off == s->len)
+		f->k++, f->off = 0;
+	if ((n < 0 && errno != EAGAIN && errno != EINTR) || f->k == f->n)
 		hang_up(pf, fd);
 }
 
@@ -222,13 +251,13 @@ exited(pid_t pid, int *status)
  * done with in p; returns the child's wait status.
  */
 static int
-pump(pid_t pid, struct pipes *p, const char *input, size_t inlen,
-    int timeout_ms, struct proc_result *r)
+pump(pid_t pid, struct pipes *p, struct feeder *fd_in, int timeout_ms,
+    struct proc_result *r)
 {
 	int *own[3] = { &p->out[0], &p->err[0], &p->in[1] };
 	struct sbuf *to[2] = { &r->out, &r->err };
 	struct pollfd pf[3];
-	size_t off = 0, i;
+	size_t i;
 	long deadline, left, tick;
 	int status = 0;
 
@@ -236,7 +265,7 @@ pump(pid_t pid, struct pipes *p, const char *input, size_t inlen,
 		pf[i].fd = *own[i];
 		fcntl(pf[i].fd, F_SETFL, O_NONBLOCK);
 	}
-	if (inlen == 0)
+	if (fd_in->n == 0 || (fd_in->n == 1 && fd_in->step[0].len == 0))
 		hang_up(&pf[2], own[2]);
 	deadline = proc_mono_ms() + timeout_ms;
 	/* The deadline is the child's: pipes a grandchild keeps open do not
@@ -256,7 +285,9 @@ pump(pid_t pid, struct pipes *p, const char *input, size_t inlen,
 			return kill_and_reap(pid);
 		}
 		pf[0].events = pf[1].events = POLLIN;
-		pf[2].events = POLLOUT;
+		/* A step waiting for its gate does not poll for writing. */
+		pf[2].events = pf[2].fd >= 0 && gate_open(fd_in, &r->out) ?
+		    POLLOUT : 0;
 		/* Look at the child every 100 ms, every 2 ms once it closed
 		 * its output. */
 		tick = pf[0].fd >= 0 || pf[1].fd >= 0 ? 100 : 2;
@@ -267,7 +298,7 @@ pump(pid_t pid, struct pipes *p, const char *input, size_t inlen,
 		}
 		if (pf[2].fd >= 0 && (pf[2].revents & (POLLOUT | POLLERR |
 		    POLLHUP)))
-			feed(&pf[2], own[2], input, inlen, &off);
+			feed(&pf[2], own[2], fd_in);
 		for (i = 0; i < 2; i++)
 			if (pf[i].fd >= 0 && (pf[i].revents & (POLLIN |
 			    POLLHUP | POLLERR)) && drain(pf[i].fd, to[i]) == 0)
@@ -279,6 +310,19 @@ int
 proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
     struct proc_result *r)
 {
+	struct proc_step all;
+
+	all.after = NULL;
+	all.send = input;
+	all.len = inlen;
+	return proc_converse(argv, &all, 1, timeout_ms, r);
+}
+
+int
+proc_converse(char *const argv[], const struct proc_step *steps, size_t n,
+    int timeout_ms, struct proc_result *r)
+{
+	struct feeder f;
 	struct pipes p;
 	pid_t pid;
 	int status;
@@ -294,7 +338,10 @@ proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
 		errno = saved;
 		return -1;
 	}
-	status = pump(pid, &p, input, inlen, timeout_ms, r);
+	memset(&f, 0, sizeof(f));
+	f.step = steps;
+	f.n = n;
+	status = pump(pid, &p, &f, timeout_ms, r);
 	pipes_close(&p);
 	set_result(r, status);
 	return 0;

@@ -32,6 +32,20 @@ struct proc_result {
  */
 int	proc_run(char *const argv[], const char *input, size_t inlen,
 	    int timeout_ms, struct proc_result *r);
+/*
+ * proc_converse - proc_run for a dialogue: each step's bytes go to the
+ * child's stdin only once its after text has appeared on the child's
+ * stdout (past the previous step's; after NULL: at once).  stdin closes
+ * after the last step.  For `sendmail -bs', which refuses a client that
+ * speaks before its greeting.
+ */
+struct proc_step {
+	const char	*after;
+	const char	*send;
+	size_t		 len;
+};
+int	proc_converse(char *const argv[], const struct proc_step *steps,
+	    size_t n, int timeout_ms, struct proc_result *r);
 void	proc_result_free(struct proc_result *r);
 
 /*

@@ -23,7 +23,8 @@ verify_defaults(const struct runopts_in *in, int real, struct runopts *ro,
 		return seterr(why, "the verify port must be HOST:PORT or "
 		    "none, not '%s'", port);
 	v->host = ro->verify_host;
-	v->sendmail = bv ? ro->apply.sendmail : NULL;
+	/* -bv runs the plan's binary (apply.c); here: whether it runs. */
+	v->sendmail = bv ? DEF_SENDMAIL : NULL;
 	v->cf = NULL;		/* set by apply from the plan */
 	if (!real) {
 		v->tries = 1;	/* the mock answers at once */
@@ -42,7 +43,7 @@ runopts_open(const struct runopts_in *in, struct runopts *ro, char **why)
 	memset(ro, 0, sizeof(*ro));
 	a->root = in->root;
 	a->state_dir = in->state_dir;
-	a->sendmail = in->sendmail ? in->sendmail : DEF_SENDMAIL;
+	a->sendmail = in->sendmail;	/* NULL: the program SRC starts */
 	a->validate = in->validate;
 	a->keep = in->keep;
 	a->lock_wait = in->lock_wait;

@@ -5,6 +5,7 @@
  * time limits and for the words a run that did not finish gets.
  */
 #include "sendmail.h"
+#include "fileio.h"
 #include "paths.h"
 
 #include <errno.h>
@@ -192,4 +193,68 @@ sendmail_verify(const char *sendmail, const char *cf, int timeout_ms,
 		    first_line(r.out.s + strspn(r.out.s, "\n")) : "no answer");
 	proc_result_free(&r);
 	return ok ? 0 : -1;
+}
+
+int
+sendmail_starttls(const char *sendmail, const char *cf, int timeout_ms,
+    char **why)
+{
+	static const char ehlo[] = "EHLO " SENDMAIL_PROBE_NAME "\r\n";
+	static const char quit[] = "QUIT\r\n";
+	const struct proc_step steps[] = {
+		{ "220 ", ehlo, sizeof(ehlo) - 1 },
+		{ "\n250 ", quit, sizeof(quit) - 1 },
+	};
+	const char *argv[] = { sendmail, "-C", cf, "-bs", "-Am", NULL };
+	struct proc_result r;
+	char desc[64];
+	int ok;
+
+	if (qualified(why) < 0)
+		return -1;
+	if (proc_converse((char *const *)(uintptr_t)argv, steps, 2,
+	    timeout_ms > 0 ? timeout_ms : DEF_SENDMAIL_TIMEOUT_MS, &r) < 0)
+		return seterr(why, "cannot run %s: %s", sendmail,
+		    strerror(errno));
+	ok = !r.timed_out && (strstr(r.out.s, "\n250-STARTTLS") != NULL ||
+	    strstr(r.out.s, "\n250 STARTTLS") != NULL);
+	if (r.timed_out)
+		seterr(why, "sendmail -bs %s", proc_describe(&r, desc,
+		    sizeof(desc)));
+	else if (!ok && strncmp(r.out.s, "220", 3) != 0)
+		seterr(why, "sendmail -bs did not greet: %.120s", r.out.len ?
+		    first_line(r.out.s) : first_line(r.err.s));
+	else if (!ok)
+		seterr(why, "sendmail -bs does not offer STARTTLS after EHLO "
+		    "with the new configuration");
+	proc_result_free(&r);
+	return ok ? 0 : -1;
+}
+
+int
+sendmail_makemap(const char *makemap, const char *class, const char *file,
+    int timeout_ms, char **why)
+{
+	const char *argv[] = { makemap, class, file, NULL };
+	struct proc_result r;
+	char *buf, desc[64];
+	size_t len;
+	int rc = 0;
+
+	if (fileio_read(file, PROC_OUTPUT_MAX, 0, &buf, &len) < 0)
+		return seterr(why, "rebuilding the %s map: cannot read %s: %s",
+		    class, file, strerror(errno));
+	if (proc_run((char *const *)(uintptr_t)argv, buf, len,
+	    timeout_ms > 0 ? timeout_ms : DEF_SENDMAIL_TIMEOUT_MS, &r) < 0) {
+		free(buf);
+		return seterr(why, "cannot run %s: %s", makemap,
+		    strerror(errno));
+	}
+	free(buf);
+	if (r.timed_out || r.status != 0 || r.err.len > 0)
+		rc = seterr(why, "%s %s %s failed, %s: %s", makemap, class,
+		    file, proc_describe(&r, desc, sizeof(desc)), r.err.len ?
+		    first_line(r.err.s) : "no message");
+	proc_result_free(&r);
+	return rc;
 }

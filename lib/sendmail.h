@@ -1,13 +1,15 @@
 /*
  * sendmail.h - every run of the sendmail binary, in one place.
  *
- * mailprov asks sendmail three things, always with "-C CF" so that the
+ * mailprov asks sendmail these things, always with "-C CF" so that the
  * answer is about the file mailprov means, through proc (fixed argv,
  * clean environment, a time limit):
  *   sendmail_test        -bt: address-test commands on stdin (smcheck
  *                        parses the answers)
  *   sendmail_newaliases  -bi -oAFILE: rebuild the alias database
  *   sendmail_verify      -bv postmaster: is the postmaster deliverable
+ *   sendmail_starttls    -bs: does it offer STARTTLS after EHLO
+ * and makemap, for the access map (sendmail_makemap).
  * A time limit of 0 takes the default of that run (paths.h).  Before any
  * run, the host's name must be one sendmail can qualify (it has a dot, or
  * the resolver gives a canonical name with one): else sendmail would
@@ -39,6 +41,20 @@ int	sendmail_test(const char *sendmail, const char *cf, const char *input,
 #define SENDMAIL_REFUSED	(-2)
 int	sendmail_newaliases(const char *sendmail, const char *cf,
 	    const char *afile, int timeout_ms, char **why);
+/*
+ * sendmail_starttls - `sendmail -C cf -bs': wait for its 220, EHLO, and
+ * require STARTTLS in the reply (server TLS initialised exactly as the
+ * daemon will: the certificate files passed sendmail's own checks).
+ */
+#define SENDMAIL_PROBE_NAME	"mailprov-check.invalid"
+int	sendmail_starttls(const char *sendmail, const char *cf,
+	    int timeout_ms, char **why);
+/*
+ * sendmail_makemap - `makemap CLASS FILE < FILE': the map sendmail reads
+ * (FILE.db for hash) built from its source.  Any word on stderr fails.
+ */
+int	sendmail_makemap(const char *makemap, const char *class,
+	    const char *file, int timeout_ms, char **why);
 /* sendmail_verify - "sendmail -bv postmaster" says it is deliverable. */
 int	sendmail_verify(const char *sendmail, const char *cf, int timeout_ms,
 	    char **why);

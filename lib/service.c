@@ -49,7 +49,7 @@ add(struct service_plan *sp, enum service_step k)
 }
 
 int
-service_plan(struct src *s, const struct desired *ds, int files_changed,
+service_plan(struct src *s, const struct desired *ds, int need,
     struct service_plan *sp, char **why)
 {
 	const struct desired_service *sv = &ds->service;
@@ -78,7 +78,10 @@ service_plan(struct src *s, const struct desired *ds, int files_changed,
 	args_differ = strcmp(sp->def.args, sv->args.v) != 0;
 	if (persist && args_differ)
 		add(sp, SERVICE_CHSSYS);
-	if (running && sp->st.state == SRC_ACTIVE && files_changed)
+	if (running && sp->st.state == SRC_ACTIVE &&
+	    (need & SERVICE_NEED_RESTART))
+		add(sp, SERVICE_RESTART);
+	else if (running && sp->st.state == SRC_ACTIVE && need)
 		add(sp, SERVICE_REFRESH);
 	else if (running && sp->st.state != SRC_ACTIVE) {
 		add(sp, SERVICE_START);
@@ -118,6 +121,11 @@ service_describe(const struct service_plan *sp, const struct desired *ds,
 		else
 			sbuf_addf(out, "refresh -s %s", sp->sub);
 		break;
+	case SERVICE_RESTART:
+		sbuf_addf(out, "stopsrc -s %s; startsrc -s %s (another "
+		    "program: refresh cannot change the executable)", sp->sub,
+		    sp->sub);
+		break;
 	case SERVICE_STOP:
 		sbuf_addf(out, "stopsrc -s %s", sp->sub);
 		break;
@@ -148,8 +156,10 @@ service_apply(struct src *s, const struct desired *ds, struct service_plan *sp,
 		if (boot != (phase == SERVICE_PHASE_BOOT))
 			continue;
 		if (sp->step[i] == SERVICE_START ||
-		    sp->step[i] == SERVICE_REFRESH)
+		    sp->step[i] == SERVICE_REFRESH ||
+		    sp->step[i] == SERVICE_RESTART)
 			sp->touched = 1;
+		sp->restarted |= sp->step[i] == SERVICE_RESTART;
 		switch (sp->step[i]) {
 		case SERVICE_CHSSYS:
 			rc = src_set_args(s, sp->sub, args);
@@ -160,6 +170,9 @@ service_apply(struct src *s, const struct desired *ds, struct service_plan *sp,
 			break;
 		case SERVICE_REFRESH:
 			rc = src_refresh(s, sp->sub, args);
+			break;
+		case SERVICE_RESTART:
+			rc = src_restart(s, sp->sub, args);
 			break;
 		case SERVICE_STOP:
 			rc = src_stop(s, sp->sub);
@@ -220,9 +233,50 @@ first_token(char *s, const char *seps)
 	return t != NULL ? t : "";
 }
 
-/* greets - something on host:port answers with a 220 line in time. */
+/*
+ * offers_starttls - after the 220: EHLO, and the reply (read until its
+ * last "250 " line, bounded) lists STARTTLS; then QUIT.
+ */
 static int
-greets(const char *host, int port, char *why, size_t n)
+offers_starttls(int fd, const char *host, int port, char *why, size_t n)
+{
+	static const char ehlo[] = "EHLO mailprov-verify.invalid\r\n";
+	struct pollfd pf;
+	char buf[4096];
+	size_t have = 0;
+	ssize_t got;
+	int ok;
+
+	snprintf(why, n, "%s:%d does not answer EHLO", host, port);
+	if (write(fd, ehlo, sizeof(ehlo) - 1) != (ssize_t)(sizeof(ehlo) - 1))
+		return 0;
+	pf.fd = fd;
+	pf.events = POLLIN;
+	while (have < sizeof(buf) - 1 && poll(&pf, 1, 5000) == 1 &&
+	    (got = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		have += (size_t)got;
+		buf[have] = '\0';
+		if (strstr(buf, "\n250 ") != NULL || strncmp(buf, "250 ", 4) ==
+		    0 || (buf[0] != '2' && strchr(buf, '\n') != NULL))
+			break;
+	}
+	buf[have] = '\0';
+	ok = strstr(buf, "250-STARTTLS") != NULL ||
+	    strstr(buf, "250 STARTTLS") != NULL;
+	if (!ok && have > 0)
+		snprintf(why, n, "%s:%d does not offer STARTTLS after EHLO: "
+		    "sendmail dropped it (its syslog says why: look for "
+		    "'STARTTLS=server')", host, port);
+	(void)!write(fd, "QUIT\r\n", 6);
+	return ok;
+}
+
+/*
+ * greets - something on host:port answers with a 220 line in time (and,
+ * with starttls, offers STARTTLS).
+ */
+static int
+greets(const char *host, int port, int starttls, char *why, size_t n)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	struct pollfd pf;
@@ -250,7 +304,10 @@ greets(const char *host, int port, char *why, size_t n)
 			    (got = read(fd, buf, sizeof(buf) - 1)) > 0) {
 				buf[got] = '\0';
 				ok = strncmp(buf, "220", 3) == 0;
-				if (!ok)
+				if (ok && starttls)
+					ok = offers_starttls(fd, host, port,
+					    why, n);
+				else if (!ok)
 					snprintf(why, n, "%s:%d greets with "
 					    "'%.40s', not 220", host, port,
 					    first_token(buf, "\r\n"));
@@ -318,11 +375,13 @@ service_verify(struct src *s, const struct desired *ds,
 	if (st.pid > 0)
 		sbuf_addf(&line, " (pid %ld)", st.pid);
 	if (v->host != NULL) {
-		if (!greets(v->host, v->port, reason, sizeof(reason))) {
+		if (!greets(v->host, v->port, v->starttls, reason,
+		    sizeof(reason))) {
 			seterr(why, "verify: %s", reason);
 			goto out;
 		}
-		sbuf_addf(&line, "; %s:%d greets with 220", v->host, v->port);
+		sbuf_addf(&line, "; %s:%d greets with 220%s", v->host, v->port,
+		    v->starttls ? " and offers STARTTLS" : "");
 	}
 	if (v->sendmail != NULL) {
 		if (sendmail_verify(v->sendmail, v->cf, v->timeout_ms,
@@ -362,6 +421,11 @@ service_restore(struct src *s, const struct desired *ds,
 		msg_say(rc == 0 ? MSG_INFO : MSG_ERROR, "%s stopsrc -s %s (it "
 		    "was not running before this run)", rc == 0 ? "ran" :
 		    "FAILED:", sub);
+	} else if (st.state == SRC_ACTIVE && sp->restarted) {
+		rc = src_restart(s, sub, ds->service.args.v);
+		msg_say(rc == 0 ? MSG_INFO : MSG_ERROR, "%s stopsrc -s %s; "
+		    "startsrc -s %s after the rollback (the old program)",
+		    rc == 0 ? "ran" : "FAILED:", sub, sub);
 	} else if (st.state == SRC_ACTIVE) {
 		rc = src_refresh(s, sub, ds->service.args.v);
 		msg_say(rc == 0 ? MSG_INFO : MSG_ERROR, "%s refresh -s %s "

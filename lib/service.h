@@ -9,6 +9,9 @@
  *   startsrc           running wanted, subsystem inactive
  *   refresh            running, active, and sendmail.cf or a list file
  *                      changed (a signals-only subsystem: stop + start)
+ *   stopsrc; startsrc  running, active, and the program changed (the
+ *                      /usr/lib/sendmail link): refresh re-reads the cf
+ *                      in the running process but cannot swap its binary
  *   stopsrc            stopped wanted, subsystem active
  *   chrctcp -a / -d    persist, and the rc.tcpip start line disagrees
  * service_verify() then checks the result: lssrc says active (polled,
@@ -26,6 +29,7 @@ enum service_step {
 	SERVICE_CHSSYS,
 	SERVICE_START,
 	SERVICE_REFRESH,
+	SERVICE_RESTART,
 	SERVICE_STOP,
 	SERVICE_BOOT_ON,
 	SERVICE_BOOT_OFF
@@ -41,7 +45,12 @@ struct service_plan {
 	size_t			 n;
 	int			 start_with_args;
 	int			 touched;	/* started or refreshed */
+	int			 restarted;	/* the program changed */
 };
+
+/* What the files of this run need of a running subsystem. */
+#define SERVICE_NEED_REFRESH	1	/* re-read the cf and list files */
+#define SERVICE_NEED_RESTART	2	/* run another executable */
 
 /* Phases of service_apply: the boot line waits until the result is verified. */
 enum service_phase {
@@ -57,6 +66,8 @@ struct service_checks {
 	const char	*sendmail;	/* NULL: no -bv check */
 	const char	*cf;		/* for -bv: the cf under the root */
 	int		 timeout_ms;	/* for -bv; 0: the default */
+	int		 starttls;	/* the port check also wants
+					   250-STARTTLS in the EHLO reply */
 };
 
 /*
@@ -65,7 +76,8 @@ struct service_checks {
  */
 int	service_port_spec(const char *spec, char **host, int *port);
 
-int	service_plan(struct src *s, const struct desired *ds, int files_changed,
+/* service_plan - need: SERVICE_NEED_* of the files this run changes. */
+int	service_plan(struct src *s, const struct desired *ds, int need,
 	    struct service_plan *sp, char **why);
 /* service_describe - step i as the command an admin would type. */
 void	service_describe(const struct service_plan *sp,
@@ -79,7 +91,8 @@ int	service_verify(struct src *s, const struct desired *ds,
 /*
  * service_restore - after the files were put back, when this run started or
  * refreshed the subsystem: bring it back to the state it had before the
- * run (running on the restored files, or stopped).
+ * run (running on the restored files, or stopped); a restarted one is
+ * restarted again, on the restored program.
  */
 int	service_restore(struct src *s, const struct desired *ds,
 	    const struct service_plan *sp, char **why);

@@ -1,0 +1,289 @@
+/*
+ * plantls.c - which sendmail runs, and its TLS settings.
+ *
+ * Contract: see plantls.h.  What sendmail can do is asked of the binary
+ * itself (smcaps: its "Compiled with:" list), never guessed from the OS
+ * level; the certificate files are checked by the rules sendmail uses
+ * before it offers STARTTLS (tlsfile), because sendmail says nothing but
+ * a syslog line when it drops STARTTLS.
+ */
+#include "plantls.h"
+#include "accessfile.h"
+#include "fileio.h"
+#include "names.h"
+#include "paths.h"
+#include "tlsfile.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define CERT_WARN_DAYS	30
+
+/* resolve_binary - the sendmail that runs: see plan.h (binary). */
+static char *
+resolve_binary(const struct desired *ds, const struct plan_env *env)
+{
+	const char *sub = ds->service.subsystem.v ? ds->service.subsystem.v :
+	    DEF_SUBSYSTEM;
+	char *bin, *why = NULL;
+
+	if (env->sendmail != NULL)
+		return xstrdup(env->sendmail);
+	if (ds->sendmail.program.v != NULL)
+		return xasprintf("%s%s", env->root, ds->sendmail.program.v);
+	bin = smcaps_resolve_program(env->root, env->src, sub, &why);
+	free(why);
+	if (bin == NULL || access(bin, X_OK) < 0) {
+		free(bin);
+		return xstrdup(DEF_SENDMAIL);
+	}
+	return bin;
+}
+
+/*
+ * cure_without_tls - what to say when the binary lacks STARTTLS: name
+ * AIX's sendmail_ssl only when it is there and has it.
+ */
+static char *
+cure_without_tls(const struct plan_env *env, const char *bin)
+{
+	struct smcaps ssl;
+	char *path = xasprintf("%s%s", env->root, DEF_SENDMAIL_SSL), *why;
+	char *cure = NULL;
+
+	memset(&ssl, 0, sizeof(ssl));
+	if (strcmp(path, bin) != 0 && access(path, X_OK) == 0 &&
+	    smcaps_probe(path, env->state_dir, env->timeout_ms, &ssl,
+	    &why) == 0 && ssl.starttls)
+		cure = xstrdup("set sendmail.program: " DEF_SENDMAIL_SSL);
+	else if (cure == NULL)
+		cure = xstrdup("point sendmail.program at a sendmail built "
+		    "with STARTTLS (on AIX, " DEF_SENDMAIL_SSL ")");
+	smcaps_free(&ssl);
+	free(path);
+	return cure;
+}
+
+/* need_caps - ask the binary; refuse TLS or AUTH it cannot do. */
+static int
+need_caps(const struct desired *ds, const struct plan_env *env,
+    struct plan *p, char **why)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	const char *shown = fileio_inside(env->root, p->binary);
+	char *cure;
+	int r;
+
+	if (smcaps_probe(p->binary, env->state_dir, env->timeout_ms,
+	    &p->caps, why) < 0)
+		return -1;
+	p->have_caps = 1;
+	if (sm->tls.sect.set && !p->caps.starttls) {
+		p->errpos = sm->tls.sect.at;
+		cure = cure_without_tls(env, p->binary);
+		r = seterr(why, "sendmail %s at %s was built without STARTTLS; "
+		    "%s", p->caps.version ? p->caps.version : "(version "
+		    "unknown)", shown, cure);
+		free(cure);
+		return r;
+	}
+	if (!sm->auth.sect.set)
+		return 0;
+	p->errpos = sm->auth.sect.at;
+	if (!p->caps.sasl)
+		return seterr(why, "sendmail %s at %s was built without SASL, "
+		    "so it cannot authenticate to the smart host "
+		    "(sendmail.auth); AIX 7.3's sendmail or a build with "
+		    "SASLv2 can", p->caps.version ? p->caps.version :
+		    "(version unknown)", shown);
+	return seterr(why, "sendmail.auth: %s has SASL, but this mailprov "
+	    "does not write AUTH settings yet (the secret would have to go "
+	    "into the access map); leave auth out and set AuthInfo: by hand",
+	    shown);
+}
+
+int
+plantls_prepare(const struct desired *ds, const struct plan_env *env,
+    struct plan *p, char **why)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+
+	p->errpos = sm->program.at;
+	if (program_plan(env->root, DEF_SENDMAIL_LINK, sm->program.v,
+	    &p->link, why) < 0)
+		return -1;
+	memset(&p->errpos, 0, sizeof(p->errpos));
+	p->binary = resolve_binary(ds, env);
+	if (sm->tls.sect.set || sm->auth.sect.set)
+		return need_caps(ds, env, p, why);
+	return 0;
+}
+
+/* file_policy - whom sendmail wants to own the files, from the cf. */
+static void
+file_policy(const struct cf *cf, struct tlsfile_policy *pol)
+{
+	char *run = cf_option(cf, "RunAsUser");
+	char *dbs = cf_option(cf, "DontBlameSendmail");
+	struct passwd *pw;
+	char *colon;
+
+	memset(pol, 0, sizeof(*pol));
+	pol->owner = 0;
+	if (run != NULL) {
+		if ((colon = strchr(run, ':')) != NULL)
+			*colon = '\0';
+		if (run[0] != '\0' && strspn(run, "0123456789") ==
+		    strlen(run))
+			pol->owner = (uid_t)strtoul(run, NULL, 10);
+		else if ((pw = getpwnam(run)) != NULL)
+			pol->owner = pw->pw_uid;
+	}
+	pol->group_readable_key = dbs != NULL &&
+	    strcasestr(dbs, "GroupReadableKeyFile") != NULL;
+	free(run);
+	free(dbs);
+}
+
+/* check_files - each file as sendmail will check it, then the pair. */
+static int
+check_files(const struct desired_tls *t, const char *root,
+    const struct cf *cf, struct plan *p, char **why)
+{
+	const struct { const struct dstr *f; enum tlsfile_kind kind;
+	    const char *name; } v[] = {
+		{ &t->cert, TLSF_CERT, "tls.cert" },
+		{ &t->key, TLSF_KEY, "tls.key" },
+		{ &t->ca_file, TLSF_CA_FILE, "tls.ca_file" },
+		{ &t->ca_path, TLSF_CA_PATH, "tls.ca_path" },
+		{ &t->client_cert, TLSF_CERT, "tls.client_cert" },
+		{ &t->client_key, TLSF_KEY, "tls.client_key" },
+	};
+	struct tlsfile_policy pol;
+	size_t i;
+
+	file_policy(cf, &pol);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (v[i].f->v == NULL)
+			continue;
+		p->errpos = v[i].f->at;
+		if (tlsfile_check_safe(root, v[i].f->v, v[i].kind, v[i].name,
+		    &pol, why) < 0)
+			return -1;
+	}
+	p->errpos = t->ca_file.at;
+	if (tlsfile_check_ca_file(root, t->ca_file.v, why) < 0)
+		return -1;
+	p->errpos = t->cert.at;
+	if (tlsfile_check_pair(root, t->cert.v, t->key.v, &p->cert_days,
+	    why) < 0)
+		return -1;
+	if (t->client_cert.v != NULL && tlsfile_check_pair(root,
+	    t->client_cert.v, t->client_key.v, NULL, why) < 0)
+		return -1;
+	if (p->cert_days < CERT_WARN_DAYS)
+		strlist_take(&p->warnings, xasprintf("tls.cert %s expires in "
+		    "%ld day%s: renew it", t->cert.v, p->cert_days,
+		    p->cert_days == 1 ? "" : "s"));
+	memset(&p->errpos, 0, sizeof(p->errpos));
+	return 0;
+}
+
+/* set_options - the six TLS options, one active line each. */
+static void
+set_options(const struct desired_tls *t, struct cf *cf)
+{
+	cf_set_option(cf, "CACertPath", t->ca_path.v);
+	cf_set_option(cf, "CACertFile", t->ca_file.v);
+	cf_set_option(cf, "ServerCertFile", t->cert.v);
+	cf_set_option(cf, "ServerKeyFile", t->key.v);
+	cf_set_option(cf, "ClientCertFile", t->client_cert.v ?
+	    t->client_cert.v : t->cert.v);
+	cf_set_option(cf, "ClientKeyFile", t->client_key.v ?
+	    t->client_key.v : t->key.v);
+}
+
+/* need_access_map - TLS_Srv: entries need Kaccess and tls_server. */
+static int
+need_access_map(const struct desired_sendmail *sm, struct cf *cf,
+    struct plan *p, char **why)
+{
+	const struct dint *req = &sm->tls.require_smart_host;
+	const char *label = p->f[PLAN_SENDMAIL_CF].label;
+	char *file = NULL, *class = NULL;
+	int has = cf_has_map(cf, "access", &file, &class);
+
+	if (has > 0 && cf_has_ruleset(cf, "tls_server")) {
+		p->access_file = file;
+		p->map_class = class;
+		return 0;
+	}
+	free(file);
+	free(class);
+	if (req->v == TLS_REQUIRE_NONE)
+		return 0;	/* nothing to remove where nothing reads it */
+	p->errpos = req->at;
+	return seterr(why, "sendmail.tls.require_smart_host: %s needs the "
+	    "access map, and %s has %s; regenerate it with "
+	    "FEATURE(`access_db') or leave require_smart_host at none",
+	    req->v == TLS_REQUIRE_VERIFY ? "verify" : "encrypt", label,
+	    has > 0 ? "no tls_server ruleset to read a TLS_Srv: entry" :
+	    "no access map (no Kaccess line)");
+}
+
+int
+plantls_edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
+    char **why)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	char port[8];
+
+	if (sm->tls.sect.set) {
+		p->tls = 1;
+		if (check_files(&sm->tls, p->root, cf, p, why) < 0)
+			return -1;
+		set_options(&sm->tls, cf);
+		if (need_access_map(sm, cf, p, why) < 0)
+			return -1;
+	}
+	if (sm->smart_host_port.set) {
+		snprintf(port, sizeof(port), "%d", sm->smart_host_port.v);
+		p->errpos = sm->smart_host_port.at;
+		if (cf_set_mailer_port(cf, "relay", port) < 0)
+			return seterr(why, "sendmail.smart_host_port: %s %s",
+			    p->f[PLAN_SENDMAIL_CF].label, cf->err);
+		memset(&p->errpos, 0, sizeof(p->errpos));
+	}
+	return 0;
+}
+
+int
+plantls_access(const struct desired *ds, const char *root,
+    const struct cf *cf, struct plan *p, char **why)
+{
+	const struct desired_sendmail *sm = &ds->sendmail;
+	struct plan_file *f = &p->f[PLAN_ACCESS];
+	char *host, *key;
+	int changed;
+
+	(void)cf;
+	if (!sm->tls.sect.set || p->access_file == NULL)
+		return 0;
+	if (plan_load_file(f, root, p->access_file, why) < 0)
+		return -1;
+	host = names_smart_host_name(sm->smart_host.v ? sm->smart_host.v :
+	    "");
+	key = xasprintf("TLS_Srv:%s", host);
+	accessfile_edit(f->old, f->oldlen, key,
+	    sm->tls.require_smart_host.v == TLS_REQUIRE_VERIFY ? "VERIFY" :
+	    sm->tls.require_smart_host.v == TLS_REQUIRE_ENCRYPT ? "ENCR:112" :
+	    NULL, &f->new, &changed);
+	free(key);
+	free(host);
+	return 0;
+}
