@@ -63,7 +63,7 @@ ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 # The library, by layer (a file may use those above it, never below):
 #   base      util msg diag fileio proc names cliopt
 #   input     yamltree schema desired desired_rules dconf
-#   editors   lines diff cf listfile aliases rctcpip
+#   editors   lines diff cf listfile aliases accessfile rctcpip
 #   adapters  src src_mock src_exec srcsub sendmail smcheck fetch digest
 #   run       service plan candidate apply runopts status incoming
 #   daemon    mpd (and the platform's watch_*)
@@ -72,6 +72,7 @@ LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/yamltree.c lib/schema.c lib/desired.c lib/desired_rules.c \
 		  lib/dconf.c \
 		  lib/lines.c lib/diff.c lib/cf.c lib/listfile.c lib/aliases.c \
+		  lib/accessfile.c \
 		  lib/rctcpip.c \
 		  lib/src.c lib/src_mock.c lib/src_exec.c lib/srcsub.c \
 		  lib/sendmail.c lib/smcheck.c lib/fetch.c lib/digest.c \

@@ -7,6 +7,9 @@
  *   C<c>name name ...          inline classes
  *   R<lhs>TAB<rhs>[TAB<c>]     rules, only to comment or uncomment them
  *   S<name>[=<num>]            ruleset starts, to know where a rule lives
+ *   O Name=value               options, long names (commented: #O Name...)
+ *   K<name> <class> ... file   map definitions, read only
+ *   M<name>, ... A=TCP $h      mailer definitions: the A= port word only
  * A line that starts with a blank continues the previous one (sendmail's
  * rule); a replaced definition takes its continuation lines with it.
  *
@@ -632,6 +635,256 @@ cf_alias_file(const struct cf *cf)
 	return res;
 }
 
+/* ------------------------------------------------------------ options */
+
+/*
+ * option_at - if line i sets option name ("O Name=value", or, commented,
+ * "#O Name", "#O Name=..." or "# O Name..."), the offset of the value;
+ * else 0.  As sendmail reads it: exactly one blank after 'O', the name
+ * without case, blanks before and after '=' skipped; "O Name" alone has
+ * an empty value.
+ */
+static size_t
+option_at(const struct cf *cf, size_t i, const char *name, int commented)
+{
+	struct line ln = { cf->v[i].p, cf->v[i].len };
+	const char *p = ln.p;
+	size_t nl = strlen(name), len = line_body(&ln), off = 0, k;
+	int blanks = 0;
+
+	if (commented && (off = comment_off(cf, i, &blanks)) == 0)
+		return 0;
+	if (len < off + 2 + nl || p[off] != 'O' || p[off + 1] != ' ' ||
+	    strncasecmp(p + off + 2, name, nl) != 0)
+		return 0;
+	k = off + 2 + nl;
+	while (k < len && p[k] == ' ')
+		k++;
+	if (k == len)
+		return k;
+	if (p[k] != '=')
+		return 0;
+	for (k++; k < len && p[k] == ' '; k++)
+		;
+	return k;
+}
+
+char *
+cf_option(const struct cf *cf, const char *name)
+{
+	char *val = NULL;
+	size_t i, off;
+
+	for (i = 0; i < cf->n; i++)
+		if ((off = option_at(cf, i, name, 0)) != 0) {
+			struct line ln = { cf->v[i].p, cf->v[i].len };
+
+			free(val);
+			val = xstrndup(ln.p + off, line_body(&ln) - off);
+		}
+	return val;
+}
+
+/* option_bad - why name and value cannot be written; NULL if they can. */
+static const char *
+option_bad(const char *name, const char *value)
+{
+	const char *s;
+
+	if (*name == '\0')
+		return "an empty option name";
+	for (s = name; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("._-", *s) == NULL)
+			return "an option name holds only letters, digits, "
+			    "'.', '-' and '_'";
+	if (strcasecmp(name, "DaemonPortOptions") == 0 ||
+	    strcasecmp(name, "ClientPortOptions") == 0)
+		return "sendmail reads this option once per daemon or address "
+		    "family, so one line cannot stand for it";
+	if (value != NULL && value[strcspn(value, "\r\n")] != '\0')
+		return "an option value cannot hold a line break";
+	return NULL;
+}
+
+/*
+ * option_place - where a new O line goes: after the last active O line,
+ * else after V, else after the leading comments.
+ */
+static size_t
+option_place(const struct cf *cf)
+{
+	size_t i, last = cf->n;
+
+	for (i = 0; i < cf->n; i++)
+		if (cf->v[i].len > 1 && cf->v[i].p[0] == 'O')
+			last = i;
+	if (last < cf->n)
+		return logical_end(cf, last) + 1;
+	if ((i = first_line(cf, "V")) < cf->n)
+		return i + 1;
+	return header_end(cf);
+}
+
+/* option_holds - line i, value at off, is exactly value, on one line. */
+static int
+option_holds(const struct cf *cf, size_t i, size_t off, const char *value)
+{
+	struct line ln = { cf->v[i].p, cf->v[i].len };
+	size_t vl = strlen(value);
+
+	return line_body(&ln) == off + vl && memcmp(ln.p + off, value, vl) ==
+	    0 && logical_end(cf, i) == i;
+}
+
+/* unset_option - comment out every active line for name. */
+static int
+unset_option(struct cf *cf, const char *name)
+{
+	size_t i;
+	int changed = 0;
+
+	for (i = 0; i < cf->n; i++)
+		if (option_at(cf, i, name, 0) != 0) {
+			comment_logical(cf, i);
+			changed = 1;
+		}
+	return changed;
+}
+
+/* option_example - the first commented example for name, or n. */
+static size_t
+option_example(const struct cf *cf, const char *name)
+{
+	size_t i;
+
+	/* Not one followed by continuation lines: they would join it. */
+	for (i = 0; i < cf->n; i++)
+		if (option_at(cf, i, name, 1) != 0 && logical_end(cf, i) == i)
+			return i;
+	return cf->n;
+}
+
+int
+cf_set_option(struct cf *cf, const char *name, const char *value)
+{
+	const char *bad = option_bad(name, value);
+	char *want, *oname;
+	size_t i, off, keep = cf->n;
+	int changed = 0;
+
+	if (bad != NULL) {
+		snprintf(cf->err, sizeof(cf->err), "option %s: %s", name, bad);
+		return -1;
+	}
+	if (value == NULL)
+		return unset_option(cf, name);
+	want = xasprintf("O %s=%s", name, value);
+	oname = xasprintf(" %s", name);
+	for (i = 0; i < cf->n; i++) {
+		if ((off = option_at(cf, i, name, 0)) == 0)
+			continue;
+		if (keep < cf->n) {
+			keep_first(cf, keep, i, 'O', oname, "set");
+			changed = 1;
+			continue;
+		}
+		keep = i;
+		if (!option_holds(cf, i, off, value)) {
+			set_line(cf, i, want);
+			drop_continuations(cf, i);
+			changed = 1;
+		}
+	}
+	if (keep == cf->n) {
+		if ((i = option_example(cf, name)) < cf->n)
+			set_line(cf, i, want);
+		else
+			insert_line(cf, option_place(cf), want);
+		changed = 1;
+	}
+	free(want);
+	free(oname);
+	return changed;
+}
+
+/* map_file_class - maps of this class are read from a file of their own. */
+static int
+map_file_class(const char *mclass)
+{
+	static const char *const c[] = { "hash", "btree", "dbm", "cdb",
+	    "implicit" };
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (strcmp(mclass, c[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * kline_file - the file of a K line's arguments (after the class), as
+ * sendmail's map_parseargs finds it: the first word that is not a flag;
+ * -k and -v take the next word when nothing follows the letter.  NULL if
+ * there is none.
+ */
+static char *
+kline_file(const char *s)
+{
+	size_t n;
+
+	for (;; s += n) {
+		s += strspn(s, " \t");
+		n = strcspn(s, " \t");
+		if (n == 0)
+			return NULL;
+		if (s[0] != '-')
+			return xstrndup(s, n);
+		if (n == 2 && (s[1] == 'k' || s[1] == 'v')) {
+			s += n + strspn(s + n, " \t");
+			n = strcspn(s, " \t");
+		}
+	}
+}
+
+int
+cf_has_map(const struct cf *cf, const char *name, char **file, char **mclass)
+{
+	size_t i, nl = strlen(name), n, last = cf->n;
+	char *t, *c, *cl, *f = NULL;
+
+	for (i = 0; i < cf->n; i++)
+		if (cf->v[i].len > nl + 1 && cf->v[i].p[0] == 'K' &&
+		    strncmp(cf->v[i].p + 1, name, nl) == 0 &&
+		    (cf->v[i].p[nl + 1] == ' ' || cf->v[i].p[nl + 1] == '\t'))
+			last = i;
+	if (file != NULL)
+		*file = NULL;
+	if (mclass != NULL)
+		*mclass = NULL;
+	if (last == cf->n)
+		return 0;
+	t = body(cf, last);
+	c = t + 1 + nl + strspn(t + 1 + nl, " \t");
+	n = strcspn(c, " \t");
+	cl = xstrndup(c, n);
+	if (map_file_class(cl))
+		f = kline_file(c + n);
+	/* makemap and sendmail add ".db" to hash and btree names. */
+	if (f != NULL && (strcmp(cl, "hash") == 0 || strcmp(cl, "btree") ==
+	    0) && strlen(f) > 3 && strcmp(f + strlen(f) - 3, ".db") == 0)
+		f[strlen(f) - 3] = '\0';
+	if (file != NULL)
+		*file = f;
+	else
+		free(f);
+	if (mclass != NULL)
+		*mclass = cl;
+	else
+		free(cl);
+	free(t);
+	return 1;
+}
+
 /* --------------------------------------------------------------- rules */
 
 /* in_ruleset0 - the ruleset line i belongs to is 0 or its Parse helpers. */
@@ -818,61 +1071,310 @@ cf_point_class_file(struct cf *cf, char c, const char *path)
 	sbuf_free(&want);
 }
 
-/* mailer_field - the value of "K=" in a mailer definition (caller frees). */
-static char *
-mailer_field(const char *def, char k)
+/* ------------------------------------------------------------ mailers */
+
+/*
+ * equate - where the value of the "k=" equate of a mailer definition
+ * starts in def (an equate starts def or follows a blank or a comma, as
+ * sendmail's makemailer reads the fields), blanks skipped; *n its length,
+ * up to the next ',' or the end.  NULL if def has none.
+ */
+static const char *
+equate(const char *def, char k, size_t *n)
 {
-	const char *p;
+	const char *p, *q;
 
-	if (def == NULL)
-		return NULL;
 	for (p = def; (p = strchr(p, '=')) != NULL; p++) {
-		const char *q;
-
 		if (p == def)
 			continue;
 		q = p - 1;
-		if (*q != k || (q > def && q[-1] != ' ' &&
-		    q[-1] != '\t' && q[-1] != ','))
+		if (*q != k || (q > def && q[-1] != ' ' && q[-1] != '\t' &&
+		    q[-1] != ','))
 			continue;
 		p++;
 		p += strspn(p, " \t");
-		return xstrndup(p, strcspn(p, ","));
+		*n = strcspn(p, ",");
+		return p;
 	}
 	return NULL;
+}
+
+/* mailer_field - the value of "k=" in a mailer definition (caller frees). */
+static char *
+mailer_field(const char *def, char k)
+{
+	const char *v;
+	size_t n;
+
+	if (def == NULL || (v = equate(def, k, &n)) == NULL)
+		return NULL;
+	return xstrndup(v, n);
+}
+
+/*
+ * mailer_def - the first line at or after from that defines mailer name
+ * ("Mname," or "Mname P=...": the name ends at ',' or a blank), or n.
+ */
+static size_t
+mailer_def(const struct cf *cf, const char *name, size_t from)
+{
+	size_t i, nl = strlen(name);
+
+	for (i = from; i < cf->n; i++)
+		if (cf->v[i].len >= nl + 2 && cf->v[i].p[0] == 'M' &&
+		    strncmp(cf->v[i].p + 1, name, nl) == 0 &&
+		    strchr(", \t", cf->v[i].p[nl + 1]) != NULL)
+			return i;
+	return cf->n;
+}
+
+/* mailer_text - the definition at line i, its lines joined by blanks. */
+static void
+mailer_text(const struct cf *cf, size_t i, struct sbuf *def)
+{
+	size_t j, end = logical_end(cf, i);
+
+	def->len = 0;
+	sbuf_add(def, "", 0);
+	for (j = i; j <= end; j++) {
+		char *b = body(cf, j);
+
+		sbuf_addf(def, "%s ", b);
+		free(b);
+	}
 }
 
 int
 cf_mailer_is_local(const struct cf *cf, const char *name)
 {
-	size_t i, j, nl = strlen(name);
+	size_t i = mailer_def(cf, name, 0);
 	struct sbuf def = { 0 };
 	char *p, *a;
-	int r = -1;
+	int r;
 
-	for (i = 0; i < cf->n && r < 0; i++) {
-		/* "Mname," or "Mname P=...": the name ends at ',' or a blank. */
-		if (cf->v[i].len < nl + 2 || cf->v[i].p[0] != 'M' ||
-		    strncmp(cf->v[i].p + 1, name, nl) != 0 ||
-		    cf->v[i].p[nl + 1] == '\0' ||
-		    strchr(", \t", cf->v[i].p[nl + 1]) == NULL)
-			continue;
-		def.len = 0;
-		for (j = i; j <= logical_end(cf, i); j++) {
-			char *b = body(cf, j);
-
-			sbuf_addf(&def, "%s ", b);
-			free(b);
-		}
-		p = mailer_field(def.s, 'P');
-		a = mailer_field(def.s, 'A');
-		/* A program (not [IPC]/[TCP]), or LMTP to a local socket. */
-		r = (p != NULL && p[0] != '[') || (a != NULL &&
-		    strncmp(a, "FILE", 4) == 0);
-		free(p), free(a);
-	}
+	if (i == cf->n)
+		return -1;
+	mailer_text(cf, i, &def);
+	p = mailer_field(def.s, 'P');
+	a = mailer_field(def.s, 'A');
+	/* A program (not [IPC]/[TCP]), or LMTP to a local socket. */
+	r = (p != NULL && p[0] != '[') || (a != NULL &&
+	    strncmp(a, "FILE", 4) == 0);
+	free(p), free(a);
 	sbuf_free(&def);
 	return r;
+}
+
+/* Where "A=TCP $h [port]" lies: line, and offsets in that line's body. */
+struct tcp_args {
+	size_t	line;
+	size_t	h_end;		/* just past "$h" */
+	size_t	port;		/* the port word, or h_end when none */
+	size_t	port_end;
+};
+
+/* word - the next blank-separated word of [s, end): offset and length. */
+static size_t
+word(const char *s, size_t *at, size_t end)
+{
+	size_t n = 0;
+
+	while (*at < end && (s[*at] == ' ' || s[*at] == '\t'))
+		(*at)++;
+	while (*at + n < end && s[*at + n] != ' ' && s[*at + n] != '\t')
+		n++;
+	return n;
+}
+
+/*
+ * tcp_words - split the A= value at v (n bytes) of line t into "TCP",
+ * "$h" and an optional port word (a number or a service name); -1 if it
+ * is anything else.
+ */
+static int
+tcp_words(const char *t, size_t v, size_t n, struct tcp_args *ta)
+{
+	size_t at = v, end = v + n, w;
+
+	if ((w = word(t, &at, end)) != 3 || strncasecmp(t + at, "TCP", 3) != 0)
+		return -1;
+	at += w;
+	if ((w = word(t, &at, end)) != 2 || strncmp(t + at, "$h", 2) != 0)
+		return -1;
+	ta->h_end = ta->port = ta->port_end = at + w;
+	at += w;
+	if ((w = word(t, &at, end)) > 0) {
+		ta->port = at;
+		ta->port_end = at + w;
+		for (; w > 0; w--)
+			if (!isalnum((unsigned char)t[at + w - 1]) &&
+			    t[at + w - 1] != '-')
+				return -1;
+		at = ta->port_end;
+	}
+	return word(t, &at, end) == 0 ? 0 : -1;
+}
+
+/* a_continues - the A= value ending line j goes on to a later line. */
+static int
+a_continues(const struct cf *cf, size_t j)
+{
+	size_t end = logical_end(cf, j), k;
+	char *t;
+	int r = -1;
+
+	/* sendmail ends a field at ',' only: a line break does not end it. */
+	for (k = j + 1; k <= end && r < 0; k++) {
+		const char *p;
+
+		t = body(cf, k);
+		p = t + strspn(t, " \t");
+		if (*p != '\0')
+			r = *p != ',';
+		free(t);
+	}
+	return r > 0;
+}
+
+/* tcp_equate - the A= equate of the definition at line i, split. */
+static int
+tcp_equate(const struct cf *cf, size_t i, const char *mailer,
+    struct tcp_args *ta, char *err, size_t errlen)
+{
+	size_t j, end = logical_end(cf, i), n = 0;
+	const char *v = NULL;
+	char *t = NULL;
+	int r = -1;
+
+	for (j = i; j <= end && v == NULL; j++) {
+		free(t);
+		t = body(cf, j);
+		v = equate(t, 'A', &n);
+	}
+	if (v == NULL)
+		snprintf(err, errlen, "mailer %s has no A= equate", mailer);
+	else if (strcspn(v, "\"\\") < n)
+		snprintf(err, errlen, "mailer %s: A=%.*s is quoted; mailprov "
+		    "only edits \"TCP $h [port]\"", mailer, (int)n, v);
+	else if (tcp_words(t, (size_t)(v - t), n, ta) < 0)
+		snprintf(err, errlen, "mailer %s: A=%.*s is not \"TCP $h\" "
+		    "with at most a port after it", mailer, (int)n, v);
+	else if (v[n] == '\0' && a_continues(cf, j - 1))
+		snprintf(err, errlen, "mailer %s: its A= equate goes on past "
+		    "line %u", mailer, lineno(cf, j - 1));
+	else {
+		ta->line = j - 1;
+		r = 0;
+	}
+	free(t);
+	return r;
+}
+
+/*
+ * tcp_args - find mailer's only definition and its "A=TCP $h [port]"
+ * equate; -1 with the reason in err if there is no such thing.
+ */
+static int
+tcp_args(const struct cf *cf, const char *mailer, struct tcp_args *ta,
+    char *err, size_t errlen)
+{
+	size_t i = mailer_def(cf, mailer, 0), again;
+	struct sbuf def = { 0 };
+	char *p;
+	int r = -1;
+
+	if (i == cf->n) {
+		snprintf(err, errlen, "the cf defines no mailer %s", mailer);
+		return -1;
+	}
+	if ((again = mailer_def(cf, mailer, i + 1)) < cf->n) {
+		snprintf(err, errlen, "mailer %s is defined twice (lines %u "
+		    "and %u)", mailer, lineno(cf, i), lineno(cf, again));
+		return -1;
+	}
+	mailer_text(cf, i, &def);
+	if ((p = mailer_field(def.s, 'P')) != NULL)
+		p[strcspn(p, " \t")] = '\0';
+	if (p == NULL || (strcmp(p, "[IPC]") != 0 && strcmp(p, "[TCP]") != 0))
+		snprintf(err, errlen, "mailer %s does not connect over TCP "
+		    "(P=%s, not [IPC] or [TCP])", mailer, p ? p : "");
+	else
+		r = tcp_equate(cf, i, mailer, ta, err, errlen);
+	free(p);
+	sbuf_free(&def);
+	return r;
+}
+
+int
+cf_mailer_port(const struct cf *cf, const char *mailer, char **port)
+{
+	struct tcp_args ta;
+	char err[256], *t;
+
+	*port = NULL;
+	if (tcp_args(cf, mailer, &ta, err, sizeof(err)) < 0)
+		return -1;
+	if (ta.port_end > ta.port) {
+		t = body(cf, ta.line);
+		*port = xstrndup(t + ta.port, ta.port_end - ta.port);
+		free(t);
+	}
+	return 0;
+}
+
+/* port_bad - why port cannot be set on mailer; NULL if it can. */
+static const char *
+port_bad(const char *mailer, const char *port)
+{
+	static const char *const direct[] = { "smtp", "esmtp", "smtp8",
+	    "dsmtp" };
+	size_t i, n = strspn(port, "0123456789");
+
+	if (n == 0 || n > 5 || port[n] != '\0' || port[0] == '0' ||
+	    atol(port) > 65535)
+		return "a port is a number from 1 to 65535";
+	for (i = 0; i < sizeof(direct) / sizeof(direct[0]); i++)
+		if (strcmp(mailer, direct[i]) == 0)
+			return "this mailer carries every direct (MX) delivery; "
+			    "the smart host's port belongs on the relay mailer";
+	return NULL;
+}
+
+int
+cf_set_mailer_port(struct cf *cf, const char *mailer, const char *port)
+{
+	struct tcp_args ta;
+	struct sbuf b = { 0 };
+	const char *bad;
+	char *t;
+	int drop, has;
+
+	if (port == NULL)
+		return 0;
+	if ((bad = port_bad(mailer, port)) != NULL) {
+		snprintf(cf->err, sizeof(cf->err), "mailer %s, port %s: %s",
+		    mailer, port, bad);
+		return -1;
+	}
+	if (tcp_args(cf, mailer, &ta, cf->err, sizeof(cf->err)) < 0)
+		return -1;
+	t = body(cf, ta.line);
+	drop = strcmp(port, "25") == 0;
+	has = ta.port_end > ta.port;
+	if (drop ? !has : (ta.port_end - ta.port == strlen(port) &&
+	    strncmp(t + ta.port, port, strlen(port)) == 0)) {
+		free(t);
+		return 0;
+	}
+	/* Only the port word and, when it goes, the blanks before it. */
+	sbuf_add(&b, t, drop || !has ? ta.h_end : ta.port);
+	if (!drop)
+		sbuf_addf(&b, "%s%s", has ? "" : " ", port);
+	sbuf_adds(&b, t + ta.port_end);
+	set_line(cf, ta.line, b.s);
+	sbuf_free(&b);
+	free(t);
+	return 1;
 }
 
 int

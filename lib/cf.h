@@ -78,6 +78,66 @@ int		 cf_relay_all(struct cf *cf, int on, enum cf_relay_shape *shape);
  * cf defines no such mailer.
  */
 int		 cf_mailer_is_local(const struct cf *cf, const char *name);
+/*
+ * cf_mailer_port - the port of mailer's "A=TCP $h [port]" equate: *port
+ * gets the third word, or NULL when there is none (sendmail's default,
+ * 25).  0 on success; -1 (and *port NULL) when the cf defines no such
+ * mailer or its A= is not of that form (cf_set_mailer_port says why).
+ */
+int		 cf_mailer_port(const struct cf *cf, const char *mailer,
+		    char **port);
+/*
+ * cf_set_mailer_port - the A= equate of the definition of mailer (one
+ * "M<mailer>" line and its continuation lines) made "TCP $h port": the
+ * port word replaced or added, or, for "25", dropped; every other byte of
+ * the definition, tabs included, is kept.  port NULL: the port is not
+ * managed, nothing is done (0).  -1 when port is not a number from 1 to
+ * 65535, when the mailer is not defined or is defined twice, when it is
+ * smtp, esmtp, smtp8 or dsmtp (they carry every direct MX delivery: the
+ * smart host's port belongs on relay), when its P= is not [IPC] or [TCP],
+ * or when its A= is not "TCP $h" with at most a port after it.
+ */
+int		 cf_set_mailer_port(struct cf *cf, const char *mailer,
+		    const char *port);
+
+/*
+ * Options, long names only ("O Name=value"; the one-letter form "O<c>"
+ * is not read).  Names match without case, as sendmail matches them, and
+ * whole: "Timeout.queuewarn" is not "Timeout.queuewarn.urgent" (sendmail's
+ * unambiguous abbreviations are not recognised).
+ *
+ * cf_option - the value of the last active line for name (blanks after
+ * '=' skipped; "" for "O Name" without '='), or NULL when none is active.
+ */
+char		*cf_option(const struct cf *cf, const char *name);
+/*
+ * cf_set_option - exactly one active "O <name>=<value>" line: the first
+ * active one rewritten in place (its continuation lines dropped), later
+ * ones commented out with a note; else the first commented example
+ * ("#O Name", "#O Name=...", "# O Name..."), as m4 writes unset options,
+ * uncommented and set in place; else a new line after the last active O
+ * line (after the V line, or the leading comments, when there is none).
+ * A line that already holds the value is kept as it is.  value NULL:
+ * every active line for name commented out.  -1 for a name that is not
+ * letters, digits, '.', '-' and '_', a value with a line break, and for
+ * DaemonPortOptions and ClientPortOptions, which sendmail takes once per
+ * daemon or address family: one line cannot stand for them.
+ */
+int		 cf_set_option(struct cf *cf, const char *name,
+		    const char *value);
+/*
+ * cf_has_map - an active "K<name> <class> [-flags] [file]" line defines
+ * map name (the last one if there are several, as sendmail keeps the
+ * last): 1, else 0.  *file (if file is not NULL) gets the file the map is
+ * built from, its ".db" suffix dropped for hash and btree maps (what
+ * makemap reads and names: "makemap hash /etc/mail/access" writes
+ * /etc/mail/access.db), or NULL when the class reads no file of its own
+ * (ldap, sequence, ...: anything but hash, btree, dbm, cdb and implicit)
+ * or the line names none; *mclass (if not NULL) gets the class.  With an
+ * access map present (FEATURE(access_db)) this is 1 for "access".
+ */
+int		 cf_has_map(const struct cf *cf, const char *name, char **file,
+		    char **mclass);
 /* cf_has_ruleset - an active "S<name>" line defines the named ruleset. */
 int		 cf_has_ruleset(const struct cf *cf, const char *name);
 /* cf_point_class_file - active F<c> lines read path (for a check copy). */

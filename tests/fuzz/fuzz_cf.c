@@ -27,6 +27,14 @@ edit(struct cf *cf)
 	cf_restrict_class(cf, 'w', &allowed);
 	cf_relay_all(cf, 1, &shape);
 	free(cf_alias_file(cf));
+	cf_set_option(cf, "CACertFile", "/etc/mail/certs/ca.pem");
+	cf_set_option(cf, "ServerKeyFile", NULL);
+	free(cf_option(cf, "LogLevel"));
+	cf_set_mailer_port(cf, "relay", "587");
+	if (cf_mailer_port(cf, "relay", &p) == 0)
+		free(p);
+	if (cf_has_map(cf, "access", &p, NULL))
+		free(p);
 	strlist_clear(&allowed);
 }
 
