@@ -196,8 +196,8 @@ makemap(const struct apply *a, char **why)
 {
 	const struct plan_file *f = &a->p->f[PLAN_ACCESS];
 
-	return sendmail_makemap(DEF_MAKEMAP, a->p->map_class, f->path,
-	    a->o->timeout_ms, why);
+	return sendmail_makemap(DEF_MAKEMAP, a->p->f[PLAN_SENDMAIL_CF].path,
+	    a->p->map_class, f->path, a->o->timeout_ms, why);
 }
 
 /*

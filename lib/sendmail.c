@@ -232,10 +232,10 @@ sendmail_starttls(const char *sendmail, const char *cf, int timeout_ms,
 }
 
 int
-sendmail_makemap(const char *makemap, const char *class, const char *file,
-    int timeout_ms, char **why)
+sendmail_makemap(const char *makemap, const char *cf, const char *class,
+    const char *file, int timeout_ms, char **why)
 {
-	const char *argv[] = { makemap, class, file, NULL };
+	const char *argv[] = { makemap, "-C", cf, class, file, NULL };
 	struct proc_result r;
 	char *buf, desc[64];
 	size_t len;

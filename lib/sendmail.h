@@ -50,11 +50,12 @@ int	sendmail_newaliases(const char *sendmail, const char *cf,
 int	sendmail_starttls(const char *sendmail, const char *cf,
 	    int timeout_ms, char **why);
 /*
- * sendmail_makemap - `makemap CLASS FILE < FILE': the map sendmail reads
- * (FILE.db for hash) built from its source.  Any word on stderr fails.
+ * sendmail_makemap - `makemap -C CF CLASS FILE < FILE': the map sendmail
+ * reads (FILE.db for hash) built from its source; makemap reads the cf
+ * for its TrustedUser.  Any word on stderr fails.
  */
-int	sendmail_makemap(const char *makemap, const char *class,
-	    const char *file, int timeout_ms, char **why);
+int	sendmail_makemap(const char *makemap, const char *cf,
+	    const char *class, const char *file, int timeout_ms, char **why);
 /* sendmail_verify - "sendmail -bv postmaster" says it is deliverable. */
 int	sendmail_verify(const char *sendmail, const char *cf, int timeout_ms,
 	    char **why);
