@@ -54,10 +54,21 @@ PLATFORM_CFLAGS	= -Ilib/compat
 endif
 # libcrypto is opened with dlopen() only while hashing (lib/digest.c).
 CRYPTO_LIBS	= $(if $(filter Linux,$(OS)),-ldl,)
+# lib/tlsfile.c (X509 and PEM checks of the STARTTLS files) is linked
+# with libcrypto instead: its headers and pkg-config file come from
+# libssl-dev on Debian and openssl-devel in the AIX Toolbox (tests/deps.sh).
+# Only the programs that call tlsfile_* need $(TLS_LIBS): an archive
+# member nobody calls is not linked, so mailprov, mailprovd and
+# mailprov-fetch do not load libcrypto for it (README, Figures: it would
+# add ~3.5 MB resident to the idle daemon).  Today that is
+# tests/tlsfile_test only.
+TLS_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
+TLS_LIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || \
+		    echo -lcrypto)
 ALL_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 $(WARN) -Ilib \
 		  -DMAILPROV_SRC_DEFAULT=\"$(SRC_DEFAULT)\" $(PLATFORM_CFLAGS) \
 		  -DMAILPROV_FETCH_HELPER=\"$(SBINDIR)/mailprov-fetch\" \
-		  $(YAML_CFLAGS) $(SANFLAGS) $(CFLAGS)
+		  $(YAML_CFLAGS) $(TLS_CFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 
 # The library, by layer (a file may use those above it, never below):
@@ -65,6 +76,7 @@ ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 #   input     yamltree schema desired desired_rules dconf
 #   editors   lines diff cf listfile aliases accessfile rctcpip
 #   adapters  src src_mock src_exec srcsub sendmail smcheck fetch digest
+#             tlsfile
 #   run       service plan candidate apply runopts status incoming
 #   daemon    mpd (and the platform's watch_*)
 LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
@@ -76,7 +88,9 @@ LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/rctcpip.c \
 		  lib/src.c lib/src_mock.c lib/src_exec.c lib/srcsub.c \
 		  lib/sendmail.c lib/smcheck.c lib/fetch.c lib/digest.c \
-		  lib/service.c lib/program.c lib/plan.c lib/candidate.c lib/apply.c \
+		  lib/tlsfile.c \
+		  lib/service.c lib/program.c lib/plantls.c lib/plan.c \
+		  lib/candidate.c lib/apply.c \
 		  lib/runopts.c lib/status.c lib/incoming.c \
 		  lib/mpd.c $(PLATFORM_SRCS)
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
@@ -117,9 +131,11 @@ $(LIB): $(LIB_OBJS)
 daemon/%: daemon/%.c $(LIB) lib/*.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(YAML_LIBS)
 
+# TEST_LIBS: what one test needs beyond the usual (set per test below).
 tests/%_test: tests/%_test.c tests/testutil.h $(LIB) lib/*.h
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) \
-	    $(CMOCKA_LIBS) $(YAML_LIBS)
+	    $(CMOCKA_LIBS) $(YAML_LIBS) $(TEST_LIBS)
+tests/tlsfile_test: TEST_LIBS = $(TLS_LIBS)
 
 # demo installs what is missing first, then runs again in a fresh make so
 # that pkg-config sees what was just installed.  check changes nothing on
@@ -166,7 +182,7 @@ aix-check:
 	@for f in $(AIX_SRCS); do \
 	    $(CC) -std=c99 -D_XOPEN_SOURCE=700 -D_AIX $(WARN) -Ilib \
 	        -Itests/aix -include tests/aix/fcntl_closem.h \
-	        -DMAILPROV_SRC_DEFAULT=\"exec\" $(YAML_CFLAGS) \
+	        -DMAILPROV_SRC_DEFAULT=\"exec\" $(YAML_CFLAGS) $(TLS_CFLAGS) \
 	        -fsyntax-only $$f || exit 1; \
 	done
 	@echo "aix-check: $(words $(AIX_SRCS)) sources compile with -D_AIX"
@@ -221,7 +237,7 @@ lint-clang-tidy:
 # clang-tidy prints "N warnings generated." for those it did not show.
 lint-tidy/%: %
 	@out=$$($(CLANG_TIDY) --quiet $< -- -std=c99 $(LINT_CPPFLAGS) $(WARN) \
-	    $(YAML_CFLAGS) $(CURL_CFLAGS) 2>&1); rc=$$?; \
+	    $(YAML_CFLAGS) $(CURL_CFLAGS) $(TLS_CFLAGS) 2>&1); rc=$$?; \
 	printf '%s\n' "$$out" | grep -v ' warnings\{0,1\} generated\.$$'; \
 	exit $$rc
 
@@ -276,13 +292,13 @@ FUZZ_SECONDS	?= 60
 FUZZ_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 -g -O1 -Ilib $(YAML_CFLAGS) \
 		  -fsanitize=fuzzer,address,undefined
 # The library less what the targets never reach (the run layer, the
-# daemon's parts, hashing, fetching, the watchers and SRC's socket): they
-# link without libcrypto, libcurl or the SRC library.  closefrom stays:
-# proc uses it.
+# daemon's parts, hashing, fetching, the TLS file checks, the watchers
+# and SRC's socket): they link without libcrypto, libcurl or the SRC
+# library.  closefrom stays: proc uses it.
 FUZZ_NOT_NEEDED	= lib/diff.c lib/sendmail.c lib/smcheck.c lib/service.c \
 		  lib/plan.c lib/candidate.c lib/apply.c lib/runopts.c \
 		  lib/status.c lib/cliopt.c lib/dconf.c lib/incoming.c \
-		  lib/mpd.c lib/digest.c lib/fetch.c lib/srcsub.c \
+		  lib/mpd.c lib/digest.c lib/fetch.c lib/tlsfile.c lib/srcsub.c \
 		  lib/srcsub_aixcheck.c lib/compat/srcapi.c \
 		  lib/watch_inotify.c lib/watch_ahafs.c lib/watch_poll.c
 FUZZ_LIBSRCS	= $(filter-out $(FUZZ_NOT_NEEDED),$(LIB_SRCS))

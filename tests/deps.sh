@@ -8,14 +8,14 @@
 # for make fuzz and CI's clang build).
 set -u
 PKGS_DEBIAN="build-essential pkg-config libyaml-dev libcurl4-openssl-dev \
-libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl \
+libssl-dev libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl \
 cppcheck clang clang-tidy valgrind"
 
 missing() {
 	command -v cc >/dev/null 2>&1 || return 0
 	command -v make >/dev/null 2>&1 || return 0
 	command -v pkg-config >/dev/null 2>&1 || return 0
-	pkg-config --exists yaml-0.1 libcurl cmocka || return 0
+	pkg-config --exists yaml-0.1 libcurl libcrypto cmocka || return 0
 	command -v ksh >/dev/null 2>&1 || return 0
 	command -v python3 >/dev/null 2>&1 || return 0
 	command -v openssl >/dev/null 2>&1 || return 0
@@ -37,7 +37,7 @@ missing || exit 0
 os=$(uname -s)
 if [ "$os" = AIX ]; then
 	echo "deps.sh: install the build dependencies from the AIX Toolbox:" >&2
-	echo "  dnf install gcc make pkg-config libyaml-devel libcurl-devel m4" >&2
+	echo "  dnf install gcc make pkg-config libyaml-devel libcurl-devel openssl-devel m4" >&2
 	echo "(cmocka and Debian's sendmail-cf are needed only to run the tests;" >&2
 	echo " the tests run on Linux.)" >&2
 	exit 1
@@ -60,6 +60,6 @@ if [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
 fi
 echo "deps.sh: this system is not Debian; install the equivalents of:" >&2
 echo "  $PKGS_DEBIAN" >&2
-echo "(libyaml, libcurl and cmocka development files, pkg-config, m4, groff," >&2
-echo " sendmail with its cf/m4 tree, cppcheck, clang and clang-tidy)" >&2
+echo "(libyaml, libcurl, libcrypto and cmocka development files, pkg-config," >&2
+echo " m4, groff, sendmail with its cf/m4 tree, cppcheck, clang and clang-tidy)" >&2
 exit 1
