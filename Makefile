@@ -57,11 +57,8 @@ CRYPTO_LIBS	= $(if $(filter Linux,$(OS)),-ldl,)
 # lib/tlsfile.c (X509 and PEM checks of the STARTTLS files) is linked
 # with libcrypto instead: its headers and pkg-config file come from
 # libssl-dev on Debian and openssl-devel in the AIX Toolbox (tests/deps.sh).
-# Only the programs that call tlsfile_* need $(TLS_LIBS): an archive
-# member nobody calls is not linked, so mailprov, mailprovd and
-# mailprov-fetch do not load libcrypto for it (README, Figures: it would
-# add ~3.5 MB resident to the idle daemon).  Today that is
-# tests/tlsfile_test only.
+# mailprov, mailprovd and every test that reaches the plan link it
+# (README, Figures: the idle daemon's resident size with it).
 TLS_CFLAGS	= $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 TLS_LIBS	= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || \
 		    echo -lcrypto)
@@ -122,20 +119,20 @@ daemon/mailprov-fetch: daemon/mailprov-fetch.c $(LIB) lib/*.h
 
 daemon/mailprovd: daemon/mailprovd.c $(LIB) lib/*.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(YAML_LIBS) \
-	    $(CRYPTO_LIBS) $(SRC_LIBS)
+	    $(TLS_LIBS) $(CRYPTO_LIBS) $(SRC_LIBS)
 
 $(LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJS)
 
 daemon/%: daemon/%.c $(LIB) lib/*.h
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(YAML_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(YAML_LIBS) \
+	    $(TLS_LIBS)
 
 # TEST_LIBS: what one test needs beyond the usual (set per test below).
 tests/%_test: tests/%_test.c tests/testutil.h $(LIB) lib/*.h
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) \
-	    $(CMOCKA_LIBS) $(YAML_LIBS) $(TEST_LIBS)
-tests/tlsfile_test: TEST_LIBS = $(TLS_LIBS)
+	    $(CMOCKA_LIBS) $(YAML_LIBS) $(TLS_LIBS) $(TEST_LIBS)
 
 # demo installs what is missing first, then runs again in a fresh make so
 # that pkg-config sees what was just installed.  check changes nothing on

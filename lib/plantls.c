@@ -124,29 +124,60 @@ plantls_prepare(const struct desired *ds, const struct plan_env *env,
 	return 0;
 }
 
+/* user_of - a RunAsUser/TrustedUser value ("name", "uid", "uid:gid"). */
+static void
+user_of(char *v, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	char *colon = strchr(v, ':');
+
+	if (colon != NULL)
+		*colon = '\0';
+	if (v[0] != '\0' && strspn(v, "0123456789") == strlen(v))
+		*uid = (uid_t)strtoul(v, NULL, 10);
+	else if ((pw = getpwnam(v)) != NULL) {
+		*uid = pw->pw_uid;
+		if (gid != NULL)
+			*gid = pw->pw_gid;
+	}
+	if (colon != NULL && gid != NULL && strspn(colon + 1, "0123456789") ==
+	    strlen(colon + 1) && colon[1] != '\0')
+		*gid = (gid_t)strtoul(colon + 1, NULL, 10);
+}
+
+/* has_word - the comma- or blank-separated list v holds w (no case). */
+static int
+has_word(const char *v, const char *w)
+{
+	size_t n = strlen(w), k;
+
+	while (*v != '\0') {
+		v += strspn(v, ", \t");
+		k = strcspn(v, ", \t");
+		if (k == n && strncasecmp(v, w, n) == 0)
+			return 1;
+		v += k;
+	}
+	return 0;
+}
+
 /* file_policy - whom sendmail wants to own the files, from the cf. */
 static void
 file_policy(const struct cf *cf, struct tlsfile_policy *pol)
 {
 	char *run = cf_option(cf, "RunAsUser");
+	char *trusted = cf_option(cf, "TrustedUser");
 	char *dbs = cf_option(cf, "DontBlameSendmail");
-	struct passwd *pw;
-	char *colon;
 
 	memset(pol, 0, sizeof(*pol));
-	pol->owner = 0;
-	if (run != NULL) {
-		if ((colon = strchr(run, ':')) != NULL)
-			*colon = '\0';
-		if (run[0] != '\0' && strspn(run, "0123456789") ==
-		    strlen(run))
-			pol->owner = (uid_t)strtoul(run, NULL, 10);
-		else if ((pw = getpwnam(run)) != NULL)
-			pol->owner = pw->pw_uid;
-	}
+	if (run != NULL)
+		user_of(run, &pol->uid, &pol->gid);
+	if (trusted != NULL)
+		user_of(trusted, &pol->trusted, NULL);
 	pol->group_readable_key = dbs != NULL &&
-	    strcasestr(dbs, "GroupReadableKeyFile") != NULL;
+	    has_word(dbs, "GroupReadableKeyFile");
 	free(run);
+	free(trusted);
 	free(dbs);
 }
 
@@ -166,15 +197,21 @@ check_files(const struct desired_tls *t, const char *root,
 	};
 	struct tlsfile_policy pol;
 	size_t i;
+	int r;
 
 	file_policy(cf, &pol);
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		if (v[i].f->v == NULL)
 			continue;
 		p->errpos = v[i].f->at;
-		if (tlsfile_check_safe(root, v[i].f->v, v[i].kind, v[i].name,
-		    &pol, why) < 0)
+		r = tlsfile_check_safe(root, v[i].f->v, v[i].kind, v[i].name,
+		    &pol, why);
+		if (r < 0)
 			return -1;
+		if (r > 0) {	/* sendmail takes it; the admin should look */
+			strlist_take(&p->warnings, *why);
+			*why = NULL;
+		}
 	}
 	p->errpos = t->ca_file.at;
 	if (tlsfile_check_ca_file(root, t->ca_file.v, why) < 0)
@@ -267,23 +304,29 @@ plantls_access(const struct desired *ds, const char *root,
     const struct cf *cf, struct plan *p, char **why)
 {
 	const struct desired_sendmail *sm = &ds->sendmail;
+	const struct dint *req = &sm->tls.require_smart_host;
 	struct plan_file *f = &p->f[PLAN_ACCESS];
+	const char *value = req->v == TLS_REQUIRE_VERIFY ? "VERIFY" :
+	    req->v == TLS_REQUIRE_ENCRYPT ? "ENCR:112" : NULL;
 	char *host, *key;
-	int changed;
+	int changed, r = 0;
 
 	(void)cf;
-	if (!sm->tls.sect.set || p->access_file == NULL)
+	/* No smart host: no entry of ours (a bare "TLS_Srv:" is not). */
+	if (!sm->tls.sect.set || p->access_file == NULL ||
+	    sm->smart_host.v == NULL || sm->smart_host.v[0] == '\0')
 		return 0;
 	if (plan_load_file(f, root, p->access_file, why) < 0)
 		return -1;
-	host = names_smart_host_name(sm->smart_host.v ? sm->smart_host.v :
-	    "");
+	host = names_smart_host_name(sm->smart_host.v);
 	key = xasprintf("TLS_Srv:%s", host);
-	accessfile_edit(f->old, f->oldlen, key,
-	    sm->tls.require_smart_host.v == TLS_REQUIRE_VERIFY ? "VERIFY" :
-	    sm->tls.require_smart_host.v == TLS_REQUIRE_ENCRYPT ? "ENCR:112" :
-	    NULL, &f->new, &changed);
+	p->errpos = sm->smart_host.at;
+	if ((r = accessfile_check(key, value, why)) == 0) {
+		accessfile_edit(f->old, f->oldlen, key, value, &f->new,
+		    &changed);
+		memset(&p->errpos, 0, sizeof(p->errpos));
+	}
 	free(key);
 	free(host);
-	return 0;
+	return r;
 }
