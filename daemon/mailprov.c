@@ -231,6 +231,7 @@ cmd_plan(struct cli *c)
 	struct desired *ds = load(c->desired.s);
 	struct runopts ro;
 	struct plan p;
+	struct plan_env env;
 	char *why = NULL;
 	size_t i;
 	int r = 1;
@@ -242,7 +243,12 @@ cmd_plan(struct cli *c)
 		desired_free(ds);
 		return 1;
 	}
-	if (plan_build(ds, c->root, c->state_dir, ro.apply.src, &p, &why) < 0)
+	env.root = c->root;
+	env.state_dir = c->state_dir;
+	env.src = ro.apply.src;
+	env.sendmail = ro.apply.sendmail;
+	env.timeout_ms = ro.apply.timeout_ms;
+	if (plan_build(ds, &env, &p, &why) < 0)
 		report(c, &p, why);
 	else if (!plan_pending(&p)) {
 		for (i = 0; i < p.warnings.n; i++)

@@ -6,7 +6,9 @@
  * O(n log n), not O(n * entries).
  */
 #include "aliases.h"
+#include "fileio.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,12 +318,6 @@ append_missing(struct sbuf *out, const struct desired_aliases *want,
 }
 
 /*
- * aliases_edit - one streaming pass: bytes between entries are copied,
- * each entry is kept, replaced or dropped by what want says of its name.
- * No allocation per entry, and nothing is copied until the first change,
- * so a no-op over 100,000 aliases costs little more than reading them.
- */
-/*
  * next_wanted - in merge mode only entries named in want matter: step
  * from line to line (continuations included) and stop only at a line
  * whose first letter could begin a wanted name, where aliases_next
@@ -352,56 +348,134 @@ next_wanted(const char *buf, size_t len, size_t *pos,
 	return 0;
 }
 
+/* The desired entries, indexed for one pass over a file. */
+struct wanted {
+	const struct desired_aliases *want;
+	size_t		*ix;		/* entries, sorted by name */
+	size_t		*wlen;		/* their names' lengths */
+	unsigned char	*seen;		/* 1 found as wanted, 2 replaced */
+	unsigned char	 first[256];	/* lowercased first letters */
+	int		 merge;
+	struct strlist	 cur;		/* targets of the entry at hand */
+};
+
+/* What becomes of an entry of the file. */
+enum verdict { KEEP, REPLACE, DROP };
+
+static void
+wanted_init(struct wanted *x, const struct desired_aliases *want)
+{
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	x->want = want;
+	x->merge = want->mode.v != ALIASES_EXACT;
+	x->ix = xcalloc(want->n + 1, sizeof(*x->ix));
+	x->wlen = xcalloc(want->n + 1, sizeof(*x->wlen));
+	x->seen = xcalloc(want->n + 1, 1);
+	for (i = 0; i < want->n; i++) {
+		x->ix[i] = i;
+		x->wlen[i] = strlen(want->entries[i].name);
+		x->first[lower((unsigned char)want->entries[i].name[0])] = 1;
+	}
+	sort_want = want;
+	qsort(x->ix, want->n, sizeof(*x->ix), want_cmp);
+	sort_want = NULL;
+}
+
+static void
+wanted_free(struct wanted *x)
+{
+	strlist_clear(&x->cur);
+	free(x->seen);
+	free(x->wlen);
+	free(x->ix);
+}
+
+/* wanted_next - the next entry that can matter (all of them in exact). */
+static int
+wanted_next(struct wanted *x, const char *buf, size_t len, size_t *pos,
+    struct alias_span *sp)
+{
+	return x->merge ? next_wanted(buf, len, pos, x->first, sp) :
+	    aliases_next(buf, len, pos, sp);
+}
+
+/*
+ * judge - the verdict on the entry sp; *w gets its desired entry (-1
+ * for none).  An entry named again after its first definition is dropped.
+ */
+static enum verdict
+judge(struct wanted *x, const char *buf, const struct alias_span *sp,
+    long *w)
+{
+	*w = lookup(x->want, x->ix, x->wlen, sp->name, sp->nlen);
+	if (*w < 0)
+		return x->merge ? KEEP : DROP;
+	if (x->seen[*w] != 0)
+		return DROP;
+	strlist_clear(&x->cur);
+	aliases_split_targets(buf + sp->value, sp->end - sp->value, &x->cur);
+	if (same_targets(&x->cur, &x->want->entries[*w].targets)) {
+		x->seen[*w] = 1;
+		return KEEP;
+	}
+	x->seen[*w] = 2;
+	return REPLACE;
+}
+
+/* all_seen - every desired entry was found in the file. */
+static int
+all_seen(const struct wanted *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->want->n; i++)
+		if (!x->seen[i])
+			return 0;
+	return 1;
+}
+
+/* note_again - the note for a second definition of a desired entry. */
+static void
+note_again(struct strlist *notes, const char *buf, const struct alias_span *sp)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof(msg), "aliases: '%.*s' was defined again at line "
+	    "%zu; removed that definition",
+	    (int)(sp->nlen > 64 ? 64 : sp->nlen), sp->name,
+	    count_lines(buf, sp->start));
+	strlist_push(notes, msg);
+}
+
+/*
+ * aliases_edit - one pass: bytes between entries are copied, each entry
+ * is kept, replaced or dropped by what want says of its name.  No
+ * allocation per entry, and nothing is copied until the first change, so
+ * a no-op over 100,000 aliases costs little more than reading them.
+ */
 int
 aliases_edit(const char *buf, size_t len, const struct desired_aliases *want,
     struct sbuf *out, struct strlist *notes)
 {
+	struct wanted x;
 	struct alias_span sp;
-	struct strlist cur = { 0 };
 	const char *eol = "\n", *nl;
-	unsigned char *seen, first[256] = { 0 };
-	size_t *ix, *wlen, i, pos = 0, copied = 0;
-	int dirty = 0, replace, merge = want->mode.v != ALIASES_EXACT;
+	size_t pos = 0, copied = 0;
+	int dirty = 0;
+	enum verdict v;
 	long w;
-	char msg[200];
 
 	if ((nl = memchr(buf, '\n', len)) != NULL && nl > buf && nl[-1] == '\r')
 		eol = "\r\n";
-	ix = xcalloc(want->n + 1, sizeof(*ix));
-	wlen = xcalloc(want->n + 1, sizeof(*wlen));
-	seen = xcalloc(want->n + 1, 1);
-	for (i = 0; i < want->n; i++) {
-		ix[i] = i;
-		wlen[i] = strlen(want->entries[i].name);
-		first[lower((unsigned char)want->entries[i].name[0])] = 1;
-	}
-	sort_want = want;
-	qsort(ix, want->n, sizeof(*ix), want_cmp);
-	sort_want = NULL;
+	wanted_init(&x, want);
 	sbuf_add(out, "", 0);
-	while (merge ? next_wanted(buf, len, &pos, first, &sp) :
-	    aliases_next(buf, len, &pos, &sp)) {
-		w = lookup(want, ix, wlen, sp.name, sp.nlen);
-		if (w < 0 && merge)
-			continue;		/* kept: copied with the rest */
-		replace = 0;
-		if (w >= 0 && seen[w] == 0) {
-			strlist_clear(&cur);
-			aliases_split_targets(buf + sp.value, sp.end - sp.value,
-			    &cur);
-			if (same_targets(&cur, &want->entries[w].targets)) {
-				seen[w] = 1;
-				continue;	/* kept */
-			}
-			seen[w] = 2;
-			replace = 1;
-		} else if (w >= 0) {
-			snprintf(msg, sizeof(msg), "aliases: '%.*s' was defined "
-			    "again at line %zu; removed that definition",
-			    (int)(sp.nlen > 64 ? 64 : sp.nlen), sp.name,
-			    count_lines(buf, sp.start));
-			strlist_push(notes, msg);
-		}
+	while (wanted_next(&x, buf, len, &pos, &sp)) {
+		if ((v = judge(&x, buf, &sp, &w)) == KEEP)
+			continue;
+		if (v == DROP && w >= 0)
+			note_again(notes, buf, &sp);
 		/* From the first change on, out holds the new file. */
 		if (!dirty) {
 			dirty = 1;
@@ -410,21 +484,82 @@ aliases_edit(const char *buf, size_t len, const struct desired_aliases *want,
 		}
 		sbuf_add(out, buf + copied, sp.start - copied);
 		copied = sp.end;
-		if (replace)
+		if (v == REPLACE)
 			render(out, sp.name, sp.nlen, &want->entries[w].targets,
 			    span_eol(buf, &sp));
 	}
-	for (i = 0; i < want->n && !dirty; i++)
-		dirty = !seen[i];
-	if (dirty) {
+	if (dirty || !all_seen(&x)) {
+		dirty = 1;
 		sbuf_add(out, buf + copied, len - copied);
-		append_missing(out, want, seen, wlen, eol);
+		append_missing(out, want, x.seen, x.wlen, eol);
 	}
-	strlist_clear(&cur);
-	free(seen);
-	free(wlen);
-	free(ix);
+	wanted_free(&x);
 	return dirty;
+}
+
+/*
+ * safe_cut - where a piece of a file read in pieces can end: the start
+ * of the last line of buf[0, len) whose first byte is there, that does
+ * not begin with a blank, after a line that does not end in a
+ * backslash.  No entry before it runs on past it, whatever follows, and
+ * a reader starts there as at the start of a file.  0 for none.
+ */
+static size_t
+safe_cut(const char *buf, size_t len)
+{
+	size_t c = len, s;
+
+	while (c > 0) {
+		for (s = c - 1; s > 0 && buf[s - 1] != '\n'; s--)
+			;
+		if (c < len && buf[c] != ' ' && buf[c] != '\t' &&
+		    !ends_in_backslash(buf, s, c))
+			return c;
+		c = s;
+	}
+	return 0;
+}
+
+/* A check of a file read in pieces: it stops at the first change. */
+struct scan {
+	struct wanted	x;
+	int		changes;
+};
+
+/* scan_feed - judge the entries of each whole piece (fileio_feed_fn). */
+static size_t
+scan_feed(void *ctx, const char *buf, size_t len, int eof)
+{
+	struct scan *sc = ctx;
+	struct alias_span sp;
+	size_t cut = eof ? len : safe_cut(buf, len), pos = 0;
+	long w;
+
+	/* A NUL byte: not a text file; the whole read says so. */
+	if (memchr(buf, '\0', cut) != NULL)
+		sc->changes = 1;
+	while (!sc->changes && wanted_next(&sc->x, buf, cut, &pos, &sp))
+		sc->changes = judge(&sc->x, buf, &sp, &w) != KEEP;
+	return sc->changes ? FILEIO_SCAN_STOP : cut;
+}
+
+int
+aliases_unchanged_file(const char *path, size_t max, int flags,
+    const struct desired_aliases *want, struct stat *st)
+{
+	struct scan sc;
+	int r, saved;
+
+	sc.changes = 0;
+	wanted_init(&sc.x, want);
+	if ((r = fileio_scan(path, max, flags, st, scan_feed, &sc)) == 0)
+		r = !sc.changes && all_seen(&sc.x);
+	else if (r == 1)
+		r = 0;		/* stopped at a change */
+	saved = errno;
+	wanted_free(&sc.x);
+	errno = saved;
+	return r;
 }
 
 /* problem - one more line sendmail cannot read. */

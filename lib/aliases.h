@@ -11,6 +11,7 @@
 #define MAILPROV_ALIASES_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "desired.h"
 #include "util.h"
@@ -59,6 +60,18 @@ void	aliases_free(struct aliases *a);
 int	aliases_edit(const char *buf, size_t len,
 	    const struct desired_aliases *want, struct sbuf *out,
 	    struct strlist *notes);
+
+/*
+ * aliases_unchanged_file - 1 when aliases_edit would leave the file at
+ * path as it is, found by reading it in pieces through one small buffer
+ * (fileio_scan; max and flags as for fileio_read; st gets the file's
+ * status), so that a large file that stays as it is never has to be held
+ * whole.  0 when it changes or holds a NUL byte: the caller then reads
+ * it whole and edits it, which says what.  -1 with errno (fileio_read's)
+ * when it cannot be read.
+ */
+int	aliases_unchanged_file(const char *path, size_t max, int flags,
+	    const struct desired_aliases *want, struct stat *st);
 
 /* A line of an aliases file that sendmail cannot read. */
 struct aliases_problem {

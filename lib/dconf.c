@@ -99,8 +99,9 @@ static const struct schema_key top_keys[] = {
 	    .choices = backends },
 	{ .name = "src_bindir", .type = SCHEMA_STR, .off = C(src_bindir),
 	    .check = names_check_abspath, .def = DEF_SRC_BINDIR },
+	/* Not written: the program SRC starts (/usr/lib/sendmail). */
 	{ .name = "sendmail", .type = SCHEMA_STR, .off = C(sendmail),
-	    .check = names_check_abspath, .def = DEF_SENDMAIL },
+	    .check = names_check_abspath },
 	/* 0, not written: each command keeps its own time limit. */
 	{ .name = "timeout", .type = SCHEMA_INT, .off = C(timeout),
 	    .min = 1, .max = TIMEOUT_MAX_S },

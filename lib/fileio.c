@@ -30,6 +30,50 @@ trusted(const struct stat *st)
 
 static char *dir_of(const char *path);
 
+/*
+ * open_regular - open path for reading as fileio_read does and check it:
+ * a regular file (not a FIFO: O_NONBLOCK), trusted if asked, no larger
+ * than max.  Returns the descriptor, its status in *st; -1 with errno.
+ */
+static int
+open_regular(const char *path, size_t max, int flags, struct stat *st)
+{
+	int fd, oflags = O_RDONLY | O_NOCTTY, saved;
+
+	if (flags & FILEIO_NOFOLLOW)
+		oflags |= O_NOFOLLOW;
+	/* O_NONBLOCK: a FIFO planted at path must not hang the open. */
+	if ((fd = open(path, oflags | O_NONBLOCK)) < 0)
+		return -1;
+	if (fstat(fd, st) < 0)
+		goto fail;
+	if (!S_ISREG(st->st_mode)) {
+		errno = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
+	if (flags & FILEIO_TRUSTED) {
+		struct stat dst;
+		char *dir = dir_of(path);
+		int ok = trusted(st) && stat(dir, &dst) == 0 && trusted(&dst);
+
+		free(dir);
+		if (!ok) {
+			errno = EPERM;
+			goto fail;
+		}
+	}
+	if ((size_t)st->st_size > max) {
+		errno = EFBIG;
+		goto fail;
+	}
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
 int
 fileio_read(const char *path, size_t max, int flags, char **bufp,
     size_t *lenp)
@@ -38,34 +82,10 @@ fileio_read(const char *path, size_t max, int flags, char **bufp,
 	char *buf = NULL;
 	size_t len = 0, cap;
 	ssize_t r;
-	int fd, oflags = O_RDONLY | O_NOCTTY, saved;
+	int fd, saved;
 
-	if (flags & FILEIO_NOFOLLOW)
-		oflags |= O_NOFOLLOW;
-	/* O_NONBLOCK: a FIFO planted at path must not hang the open. */
-	if ((fd = open(path, oflags | O_NONBLOCK)) < 0)
+	if ((fd = open_regular(path, max, flags, &st)) < 0)
 		return -1;
-	if (fstat(fd, &st) < 0)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		goto fail;
-	}
-	if (flags & FILEIO_TRUSTED) {
-		struct stat dst;
-		char *dir = dir_of(path);
-		int ok = trusted(&st) && stat(dir, &dst) == 0 && trusted(&dst);
-
-		free(dir);
-		if (!ok) {
-			errno = EPERM;
-			goto fail;
-		}
-	}
-	if ((size_t)st.st_size > max) {
-		errno = EFBIG;
-		goto fail;
-	}
 	cap = (size_t)st.st_size + 1;
 	buf = xmalloc(cap + 1);
 	for (;;) {
@@ -97,6 +117,57 @@ fail:
 	close(fd);
 	errno = saved;
 	return -1;
+}
+
+/*
+ * fileio_scan - one buffer, reused: what feed leaves is moved to its
+ * start and the next read goes after it; the buffer grows only when feed
+ * takes nothing from a full one.  Never the whole file in memory, so a
+ * large file costs the copy from the page cache, as for cat, and no fresh
+ * pages to fault in and give back.
+ */
+int
+fileio_scan(const char *path, size_t max, int flags, struct stat *st,
+    fileio_feed_fn feed, void *ctx)
+{
+	char *buf;
+	size_t cap = FILEIO_SCAN_CHUNK, have = 0, total = 0, used;
+	ssize_t r;
+	int fd, rc = -1, saved;
+
+	if ((fd = open_regular(path, max, flags, st)) < 0)
+		return -1;
+	buf = xmalloc(cap);
+	for (;;) {
+		if (have == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		if ((r = read(fd, buf + have, cap - have)) < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		if ((total += (size_t)r) > max) {
+			errno = EFBIG;
+			break;
+		}
+		have += (size_t)r;
+		if ((used = feed(ctx, buf, have, r == 0)) == FILEIO_SCAN_STOP) {
+			rc = 1;
+			break;
+		}
+		if (r == 0) {
+			rc = 0;
+			break;
+		}
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return rc;
 }
 
 /* write_all - write n bytes, through EINTR and short writes. */
@@ -580,8 +651,13 @@ fileio_lock(const char *path, int wait_s, long *holder)
 		}
 		nanosleep(&nap, NULL);
 	}
+	/*
+	 * Written over the old pid, then cut to length: ext4 flushes a file
+	 * truncated to nothing when it is closed, a disk write per run.
+	 */
 	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || write_all(fd, pid, strlen(pid)) < 0) {
+	if (write_all(fd, pid, strlen(pid)) < 0 ||
+	    ftruncate(fd, (off_t)strlen(pid)) < 0) {
 		saved = errno;
 		close(fd);
 		errno = saved;

@@ -35,6 +35,24 @@ int	fileio_read(const char *path, size_t max, int flags, char **bufp,
 	    size_t *lenp);
 
 /*
+ * fileio_scan - read the file at path as fileio_read would (the same
+ * checks and errors; st gets its status) in pieces, through one small
+ * buffer, without holding it whole.  feed(ctx, buf, len, eof) gets the
+ * bytes it has not taken yet with the new ones after them, and returns
+ * how many from the start it is done with (the rest comes again, with
+ * more), or FILEIO_SCAN_STOP to end the reading there.  At the end of the
+ * file it is called once with eof set, and should take everything.
+ * Returns 0 when the file was read to its end, 1 when feed stopped, -1
+ * with errno.
+ */
+#define FILEIO_SCAN_CHUNK	(64 * 1024)
+#define FILEIO_SCAN_STOP	((size_t)-1)
+typedef size_t (*fileio_feed_fn)(void *ctx, const char *buf, size_t len,
+    int eof);
+int	fileio_scan(const char *path, size_t max, int flags, struct stat *st,
+	    fileio_feed_fn feed, void *ctx);
+
+/*
  * fileio_resolve - the file that path names once symbolic links are
  * followed, with root prefixed ("" for none).  path is as seen from inside
  * root ("/etc/sendmail.cf"); an absolute link target is taken inside root

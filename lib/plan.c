@@ -21,8 +21,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-int
-plan_load_file(struct plan_file *f, const char *root, const char *inner, char **why)
+/* resolve - f is managed, at inner resolved inside root. */
+static int
+resolve(struct plan_file *f, const char *root, const char *inner, char **why)
 {
 	const char *bad;
 
@@ -33,6 +34,13 @@ plan_load_file(struct plan_file *f, const char *root, const char *inner, char **
 		    strerror(errno));
 	f->label = f->path + strlen(root);
 	f->managed = 1;
+	return 0;
+}
+
+/* read_file - f's bytes; a missing file is empty and not "exists". */
+static int
+read_file(struct plan_file *f, char **why)
+{
 	if (fileio_read(f->path, PLAN_MAX_FILE, FILEIO_NOFOLLOW, &f->old,
 	    &f->oldlen) < 0) {
 		if (errno != ENOENT)
@@ -50,6 +58,40 @@ plan_load_file(struct plan_file *f, const char *root, const char *inner, char **
 	if (stat(f->path, &f->st) < 0)
 		return seterr(why, "%s: %s", f->label, strerror(errno));
 	return 0;
+}
+
+int
+plan_load_file(struct plan_file *f, const char *root, const char *inner,
+    char **why)
+{
+	if (resolve(f, root, inner, why) < 0)
+		return -1;
+	return read_file(f, why);
+}
+
+/*
+ * skim_aliases - an aliases file that stays as it is is only read
+ * through in pieces (aliases_unchanged_file): 100,000 aliases are never
+ * held whole, and f->old stays "" (nothing reads the old bytes of a file
+ * that is not written).  1 when so; 0: read it whole and edit it (a
+ * missing one too); -1: it cannot be read.
+ */
+static int
+skim_aliases(struct plan_file *f, const struct desired_aliases *want,
+    char **why)
+{
+	int r = aliases_unchanged_file(f->path, PLAN_MAX_FILE, FILEIO_NOFOLLOW,
+	    want, &f->st);
+
+	if (r < 0 && errno != ENOENT)
+		return seterr(why, "%s: cannot read: %s", f->label,
+		    strerror(errno));
+	if (r <= 0)
+		return 0;
+	f->exists = 1;
+	f->old = xstrdup("");
+	f->oldlen = 0;
+	return 1;
 }
 
 /* finish - decide whether f changes (same: known to stay as it is). */
@@ -210,12 +252,17 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 	if (sm->aliases.entries_sect.set) {
 		f = &p->f[PLAN_ALIASES];
 		afile = cf_alias_file(cf);
-		loaded = plan_load_file(f, root, afile ? afile : DEF_ALIASES, why);
+		loaded = resolve(f, root, afile ? afile : DEF_ALIASES, why);
 		free(afile);
 		if (loaded < 0)
 			return -1;
-		same = !aliases_edit(f->old, f->oldlen, &sm->aliases,
-		    &f->new, &p->notes);
+		/* Mending an interrupted run lints the file: read it whole. */
+		same = p->interrupted ? 0 : skim_aliases(f, &sm->aliases, why);
+		if (same < 0 || (!same && read_file(f, why) < 0))
+			return -1;
+		if (!same)
+			same = !aliases_edit(f->old, f->oldlen, &sm->aliases,
+			    &f->new, &p->notes);
 		/* Only a file sendmail is about to read again: no cost else. */
 		if ((!same || p->interrupted) &&
 		    lint_aliases(&sm->aliases, p, why) < 0)

@@ -49,7 +49,8 @@ struct plan_file {
 	const char	*label;		/* the path inside root (into path) */
 	int		 exists;
 	struct stat	 st;
-	char		*old;
+	char		*old;		/* its bytes; "" for an aliases file
+					   that stays as it is (skim_aliases) */
 	size_t		 oldlen;
 	struct sbuf	 new;
 	int		 changed;

@@ -246,6 +246,39 @@ exited(pid_t pid, int *status)
 }
 
 /*
+ * watch - wait on the child's pipes until it is time to look at the
+ * child again, left ms at most: every 100 ms while it may write, every
+ * 2 ms while its input is still being fed.  Once it has closed its
+ * output and has all its input it is ending, its exit mostly a few
+ * microseconds away, and poll counts whole milliseconds: a sleep of
+ * 50 us, then twice as long each time, 2 ms at most (*nap_us).  -1:
+ * the pipes cannot be polled.
+ */
+static int
+watch(struct pollfd pf[3], int may_feed, long left, long *nap_us)
+{
+	struct timespec ts;
+	long tick = pf[0].fd >= 0 || pf[1].fd >= 0 ? 100 : 2;
+
+	pf[0].events = pf[1].events = POLLIN;
+	/* A step waiting for its gate does not poll for writing. */
+	pf[2].events = may_feed ? POLLOUT : 0;
+	if (tick == 2 && pf[2].fd < 0) {
+		pf[0].revents = pf[1].revents = pf[2].revents = 0;
+		if (*nap_us > left * 1000)
+			*nap_us = left * 1000;
+		ts.tv_sec = 0;
+		ts.tv_nsec = *nap_us * 1000;
+		(void)nanosleep(&ts, NULL);
+		*nap_us = *nap_us >= 1000 ? 2000 : *nap_us * 2;
+		return 0;
+	}
+	if (poll(pf, 3, (int)(left > tick ? tick : left)) < 0 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
+/*
  * pump - feed input to the child and collect its output into r until it
  * ends, or kill it at the deadline (r->timed_out).  Closes what it is
  * done with in p; returns the child's wait status.
@@ -258,7 +291,7 @@ pump(pid_t pid, struct pipes *p, struct feeder *fd_in, int timeout_ms,
 	struct sbuf *to[2] = { &r->out, &r->err };
 	struct pollfd pf[3];
 	size_t i;
-	long deadline, left, tick;
+	long deadline, left, nap_us = 50;
 	int status = 0;
 
 	for (i = 0; i < 3; i++) {
@@ -280,20 +313,10 @@ pump(pid_t pid, struct pipes *p, struct feeder *fd_in, int timeout_ms,
 			return status;
 		}
 		left = deadline - proc_mono_ms();
-		if (left <= 0) {
+		if (left <= 0 || watch(pf, pf[2].fd >= 0 &&
+		    gate_open(fd_in, &r->out), left, &nap_us) < 0) {
+			/* Over its time, or it cannot be watched: end it. */
 			r->timed_out = 1;
-			return kill_and_reap(pid);
-		}
-		pf[0].events = pf[1].events = POLLIN;
-		/* A step waiting for its gate does not poll for writing. */
-		pf[2].events = pf[2].fd >= 0 && gate_open(fd_in, &r->out) ?
-		    POLLOUT : 0;
-		/* Look at the child every 100 ms, every 2 ms once it closed
-		 * its output. */
-		tick = pf[0].fd >= 0 || pf[1].fd >= 0 ? 100 : 2;
-		if (poll(pf, 3, (int)(left > tick ? tick : left)) < 0 &&
-		    errno != EINTR) {
-			r->timed_out = 1;	/* cannot watch it: end it */
 			return kill_and_reap(pid);
 		}
 		if (pf[2].fd >= 0 && (pf[2].revents & (POLLOUT | POLLERR |

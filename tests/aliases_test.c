@@ -1,11 +1,17 @@
 /*
  * aliases_test.c - the lossless aliases-file editor (lib/aliases.c):
  * merge and exact modes, continuation lines, duplicates.  Each case gives
- * the input, the desired aliases and the exact bytes expected.
+ * the input, the desired aliases and the exact bytes expected.  The check
+ * of a file read in pieces (aliases_unchanged_file) must agree with the
+ * editor, whatever falls on the edge of a piece.
  */
 #include "testutil.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "aliases.h"
+#include "fileio.h"
 
 /* want_aliases - a desired aliases section from "name=t1,t2" strings. */
 static void
@@ -247,6 +253,192 @@ test_aliases_lint(void **state)
 	}
 }
 
+
+/*
+ * agree - aliases_unchanged_file on text (written to a file) says what
+ * aliases_edit says of it (and a text with a NUL byte is not one that
+ * stays); returns that verdict (1 unchanged).
+ */
+static int
+agree(const char *what, const char *text, size_t len,
+    const struct desired_aliases *al)
+{
+	const char *t = getenv("TMPDIR");
+	char path[4096];
+	struct sbuf out = { 0 };
+	struct strlist notes = { 0 };
+	struct stat st;
+	FILE *f;
+	int fd, edit, skim;
+
+	snprintf(path, sizeof(path), "%s/aliases_test.XXXXXX",
+	    t != NULL && *t != '\0' ? t : "/tmp");
+	if ((fd = mkstemp(path)) < 0)
+		fail_msg("mkstemp %s: %s", path, strerror(errno));
+	if ((f = fdopen(fd, "w")) == NULL)
+		fail_msg("fdopen %s: %s", path, strerror(errno));
+	if (fwrite(text, 1, len, f) != len || fclose(f) != 0)
+		fail_msg("write %s: %s", path, strerror(errno));
+	/* A NUL byte: not text, plan refuses it; never "unchanged". */
+	edit = !aliases_edit(text, len, al, &out, &notes) &&
+	    memchr(text, '\0', len) == NULL;
+	skim = aliases_unchanged_file(path, len + 1, FILEIO_NOFOLLOW, al,
+	    &st) == 1;
+	if (edit != skim)
+		fail_msg("%s: aliases_edit says %s, aliases_unchanged_file "
+		    "says %s", what, edit ? "unchanged" : "changed",
+		    skim ? "unchanged" : "changed");
+	if (skim && st.st_size != (off_t)len)
+		fail_msg("%s: st_size %ld, want %zu", what, (long)st.st_size,
+		    len);
+	unlink(path);
+	sbuf_free(&out);
+	strlist_clear(&notes);
+	return edit;
+}
+
+/* The small files above, both modes: the streamed verdict is the edit's. */
+static void
+test_aliases_unchanged_small(void **state)
+{
+	static const char *const files[] = {
+	    "postmaster: root\nops: carol,\n\tdave\nold: x\n",
+	    "postmaster: root\r\nMAILER-DAEMON: postmaster\r\n",
+	    "ops: carol,\n \n\tmallory\nx: y\n", "ops: carol, \\\nbob\n",
+	    "x: y, \\", "# moved \\\npostmaster: root\nx: y\n",
+	    "root: a\nx: y\nROOT: b,\n\tc\n", "", "ops: carol",
+	    "@example.com user@example.com\nops: carol\n" };
+	static const char *const specs[][4] = {
+	    { "ops=carol", NULL }, { "ops=carol,dave", NULL },
+	    { "postmaster=root", "MAILER-DAEMON=postmaster", NULL },
+	    { "root=a", "x=y", NULL }, { "x=y", NULL } };
+	static const char nul[] = "ops: carol\0\n";
+	struct desired_aliases al;
+	struct stat st;
+	size_t i, j, n = 0, unchanged = 0;
+	int exact;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		for (j = 0; j < sizeof(specs) / sizeof(specs[0]); j++)
+			for (exact = 0; exact <= 1; exact++, n++) {
+				want_aliases(&al, exact, specs[j]);
+				unchanged += agree(files[i], files[i],
+				    strlen(files[i]), &al);
+				free_aliases(&al);
+			}
+	/* Both verdicts were seen. */
+	assert_true(unchanged > 0 && unchanged < n);
+	want_aliases(&al, 0, specs[0]);
+	assert_int_equal(agree("a NUL byte", nul, sizeof(nul) - 1, &al), 0);
+	/* A file that cannot be read is an error, not a verdict. */
+	errno = 0;
+	assert_int_equal(aliases_unchanged_file("/nonexistent/aliases", 100,
+	    FILEIO_NOFOLLOW, &al, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	free_aliases(&al);
+}
+
+/*
+ * around_edge - text, after comment lines that end shift bytes before
+ * the first edge of a piece (FILEIO_SCAN_CHUNK), then tail.
+ */
+static size_t
+around_edge(struct sbuf *b, size_t shift, const char *tail)
+{
+	size_t target = FILEIO_SCAN_CHUNK - shift, line;
+
+	b->len = 0;
+	sbuf_add(b, "", 0);
+	while (b->len < target) {
+		line = target - b->len > 80 ? 60 : target - b->len;
+		if (line == 1)
+			sbuf_adds(b, "\n");
+		else {
+			sbuf_adds(b, "#");
+			while (line-- > 2)
+				sbuf_adds(b, "x");
+			sbuf_adds(b, "\n");
+		}
+	}
+	sbuf_adds(b, tail);
+	return b->len;
+}
+
+/* What a wrong edge would cut apart: continuations, joins, CRLF. */
+static void
+test_aliases_unchanged_edges(void **state)
+{
+	static const struct {
+		const char *tail, *spec[3];
+		int exact, unchanged;
+	} cases[] = {
+	    { "ops: carol,\n\tdave\npostmaster: root\n",
+		{ "ops=carol", "postmaster=root", NULL }, 0, 0 },
+	    { "ops: carol,\n\tdave\npostmaster: root\n",
+		{ "ops=carol,dave", "postmaster=root", NULL }, 0, 1 },
+	    { "ops: carol, \\\ndave\npostmaster: root\n",
+		{ "ops=carol", "postmaster=root", NULL }, 0, 0 },
+	    { "ops: carol, \\\r\ndave\r\npostmaster: root\r\n",
+		{ "ops=carol,dave", "postmaster=root", NULL }, 0, 1 },
+	    { "# moved \\\npostmaster: root\nops: carol\n",
+		{ "ops=carol", "postmaster=root", NULL }, 0, 0 },
+	    { "# moved \\\npostmaster: root\nops: carol\n",
+		{ "ops=carol", NULL }, 1, 1 },
+	    { "ops: carol\npostmaster: root\nOPS: dave\n",
+		{ "ops=carol", "postmaster=root", NULL }, 0, 0 },
+	};
+	struct desired_aliases al;
+	struct sbuf b = { 0 };
+	char what[200];
+	size_t i, shift, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		want_aliases(&al, cases[i].exact, cases[i].spec);
+		for (shift = 0; shift <= strlen(cases[i].tail) + 2; shift++) {
+			len = around_edge(&b, shift, cases[i].tail);
+			snprintf(what, sizeof(what), "case %zu, %zu bytes "
+			    "before the edge", i, shift);
+			if (agree(what, b.s, len, &al) != cases[i].unchanged)
+				fail_msg("%s: wrong verdict", what);
+		}
+		free_aliases(&al);
+	}
+	sbuf_free(&b);
+}
+
+/* An entry longer than a piece: the buffer grows to hold it whole. */
+static void
+test_aliases_unchanged_long(void **state)
+{
+	struct desired_aliases al;
+	struct sbuf f = { 0 }, want = { 0 };
+	const char *spec[2];
+	size_t i;
+
+	(void)state;
+	sbuf_adds(&f, "a: b\nops: u0");
+	sbuf_adds(&want, "ops=u0");
+	for (i = 1; f.len < 3 * FILEIO_SCAN_CHUNK; i++) {
+		sbuf_addf(&f, ",\n\tu%zu", i);
+		sbuf_addf(&want, ",u%zu", i);
+	}
+	sbuf_adds(&f, "\nz: y\n");
+	spec[0] = want.s;
+	spec[1] = NULL;
+	want_aliases(&al, 0, spec);
+	assert_int_equal(agree("long entry", f.s, f.len, &al), 1);
+	free_aliases(&al);
+	/* One target fewer: a change, found only with the entry whole. */
+	want.s[strrchr(want.s, ',') - want.s] = '\0';
+	want_aliases(&al, 0, spec);
+	assert_int_equal(agree("long entry, one less", f.s, f.len, &al), 0);
+	free_aliases(&al);
+	sbuf_free(&f);
+	sbuf_free(&want);
+}
+
 int
 main(void)
 {
@@ -255,6 +447,9 @@ main(void)
 		cmocka_unit_test(test_aliases_continuations),
 		cmocka_unit_test(test_aliases_duplicates),
 		cmocka_unit_test(test_aliases_lint),
+		cmocka_unit_test(test_aliases_unchanged_small),
+		cmocka_unit_test(test_aliases_unchanged_edges),
+		cmocka_unit_test(test_aliases_unchanged_long),
 	};
 
 	return cmocka_run_group_tests_name("aliases", tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /*
  * fileio_test.c - lib/fileio.c: which backups fileio_prune_backups keeps,
- * that fileio_replace keeps owner and mode, and fileio_read's limits.
+ * that fileio_replace keeps owner and mode, fileio_read's limits, and
+ * that fileio_scan gives every byte once, in order, under the same ones.
  * Each case works in a new directory under $TMPDIR (or /tmp).
  */
 #include "testutil.h"
@@ -302,6 +303,61 @@ test_replace_failure(void **state)
 	rmtree(dir);
 }
 
+/* A feed for fileio_scan that keeps what it takes. */
+enum { TAKE_ALL, TAKE_LINES, TAKE_NONE, TAKE_STOP };
+struct take {
+	struct sbuf	got;
+	int		how;
+	size_t		calls;
+	int		eofs;
+};
+
+static size_t
+take_feed(void *ctx, const char *buf, size_t len, int eof)
+{
+	struct take *t = ctx;
+	size_t n = len;
+
+	t->calls++;
+	t->eofs += eof != 0;
+	if (t->how == TAKE_STOP)
+		return FILEIO_SCAN_STOP;
+	if (!eof && t->how == TAKE_LINES)
+		while (n > 0 && buf[n - 1] != '\n')
+			n--;
+	if (!eof && t->how == TAKE_NONE)
+		n = 0;
+	sbuf_add(&t->got, buf, n);
+	return n;
+}
+
+/*
+ * scan_agrees - fileio_scan of path gives what fileio_read gave (rc 0:
+ * want_text; -1: want_errno).  1 and a message when it does not.
+ */
+static int
+scan_agrees(const char *name, const char *path, size_t max, int flags,
+    int rc, int want_errno, const char *want_text)
+{
+	struct take t = { { 0 }, TAKE_LINES, 0, 0 };
+	struct stat st;
+	int r;
+
+	sbuf_add(&t.got, "", 0);
+	errno = 0;
+	r = fileio_scan(path, max, flags, &st, take_feed, &t);
+	if (r != rc || (rc < 0 && errno != want_errno) || (rc == 0 &&
+	    strcmp(t.got.s, want_text) != 0)) {
+		print_error("%s: fileio_scan rc %d errno %s, fileio_read rc "
+		    "%d errno %s\n", name, r, strerror(errno), rc,
+		    strerror(want_errno));
+		sbuf_free(&t.got);
+		return 1;
+	}
+	sbuf_free(&t.got);
+	return 0;
+}
+
 static void
 test_read_limits(void **state)
 {
@@ -324,7 +380,7 @@ test_read_limits(void **state)
 		{ "missing", NULL, 100, 0, ENOENT },
 	};
 	size_t i, len;
-	int bad = 0, rc;
+	int bad = 0, rc, err;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -346,6 +402,7 @@ test_read_limits(void **state)
 		errno = 0;
 		len = 99;
 		rc = fileio_read(path, cases[i].max, cases[i].flags, &buf, &len);
+		err = errno;
 		if (cases[i].want == 0 && rc != 0) {
 			print_error("%s: failed (%s), want success\n",
 			    cases[i].name, strerror(errno));
@@ -364,10 +421,60 @@ test_read_limits(void **state)
 		}
 		if (rc == 0)
 			free(buf);
+		bad += scan_agrees(cases[i].name, path, cases[i].max,
+		    cases[i].flags, rc, err, want_text);
 		rmdir(path);
 		rmtree(dir);
 	}
 	assert_int_equal(bad, 0);
+}
+
+/*
+ * fileio_scan on a file of n bytes: with feeds that take everything,
+ * up to the last newline, or nothing until the end (the buffer grows),
+ * every byte is given once and in order; a feed can stop the reading.
+ */
+static void
+test_scan_pieces(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 100, FILEIO_SCAN_CHUNK - 1,
+	    FILEIO_SCAN_CHUNK, FILEIO_SCAN_CHUNK + 1, 3 * FILEIO_SCAN_CHUNK + 7 };
+	char *dir = scratch(), path[4096], *text;
+	struct stat st;
+	size_t i, k;
+	int how;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/f", dir);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		text = xmalloc(sizes[i] + 1);
+		for (k = 0; k < sizes[i]; k++)
+			text[k] = k % 37 == 36 ? '\n' : (char)('a' + k % 26);
+		text[sizes[i]] = '\0';
+		put(dir, "f", text);
+		for (how = TAKE_ALL; how <= TAKE_NONE; how++) {
+			struct take t = { { 0 }, how, 0, 0 };
+
+			sbuf_add(&t.got, "", 0);
+			assert_int_equal(fileio_scan(path, sizes[i], 0, &st,
+			    take_feed, &t), 0);
+			assert_int_equal(t.eofs, 1);
+			assert_int_equal(t.got.len, sizes[i]);
+			assert_memory_equal(t.got.s, text, sizes[i]);
+			assert_int_equal(st.st_size, (off_t)sizes[i]);
+			sbuf_free(&t.got);
+		}
+		if (sizes[i] > FILEIO_SCAN_CHUNK) {
+			struct take t = { { 0 }, TAKE_STOP, 0, 0 };
+
+			assert_int_equal(fileio_scan(path, sizes[i], 0, &st,
+			    take_feed, &t), 1);
+			assert_int_equal(t.calls, 1);
+			sbuf_free(&t.got);
+		}
+		free(text);
+	}
+	rmtree(dir);
 }
 
 int
@@ -381,6 +488,7 @@ main(void)
 		cmocka_unit_test(test_replace_like),
 		cmocka_unit_test(test_replace_failure),
 		cmocka_unit_test(test_read_limits),
+		cmocka_unit_test(test_scan_pieces),
 	};
 
 	return cmocka_run_group_tests_name("fileio", tests, NULL, NULL);

@@ -140,6 +140,7 @@ run_row(void **state)
 	struct desired *ds;
 	struct diags d;
 	struct plan p;
+	struct plan_env env;
 	int rc;
 
 	assert_non_null(mkdtemp(root));
@@ -158,7 +159,12 @@ run_row(void **state)
 	if (ds == NULL)
 		dump_diags(&d);
 	assert_non_null(ds);
-	rc = plan_build(ds, root, dir, NULL, &p, &why);
+	env.root = root;
+	env.state_dir = dir;
+	env.src = NULL;
+	env.sendmail = "/usr/sbin/sendmail";
+	env.timeout_ms = 0;
+	rc = plan_build(ds, &env, &p, &why);
 	if (r->error != NULL) {
 		if (rc == 0 || strstr(why, r->error) == NULL)
 			fail_msg("case '%s': want an error with '%s', got %s",

@@ -68,6 +68,10 @@ test_run(void **state)
 		    NULL, NULL, 3000 },
 		{ "a child that keeps the pipes does not hold it up",
 		    "sleep 5 & exit 6", NULL, 10000, 6, 0, "", "", 4000 },
+		{ "output closed, then an exit", "echo last; exec >&- 2>&-; "
+		    "sleep 0.2; exit 5", NULL, 5000, 5, 0, "last\n", "", 4000 },
+		{ "output closed, then over its time limit", "exec >&- 2>&-; "
+		    "exec sleep 30", NULL, 300, 128 + 9, 1, "", "", 3000 },
 	};
 	size_t i;
 	int bad = 0;

@@ -20,7 +20,7 @@ struct row {
 	int		 boot;		/* rc.tcpip start line enabled */
 	const char	*want;		/* desired: running or stopped */
 	const char	*persist;	/* desired: true or false */
-	int		 files_changed;
+	int		 files_changed;	/* SERVICE_NEED_* */
 	const char	*steps;		/* planned, "; "-joined, or "ERR: ..." */
 };
 
@@ -54,6 +54,14 @@ static const struct row rows[] = {
 	    "subsystem cannot be refreshed)" },
 	{ "not persisted, running, boot off: boot line left alone", "active",
 	    1, ARGS, "-K", 0, "running", "false", 1, "refresh -s sendmail" },
+	{ "program changed on a running host: stop and start, no refresh",
+	    "active", 1, ARGS, "-K", 1, "running", "true", 3,
+	    "stopsrc -s sendmail; startsrc -s sendmail (another program: "
+	    "refresh cannot change the executable)" },
+	{ "program changed on a stopped host: a plain start", "inoperative",
+	    1, ARGS, "-K", 1, "running", "true", 2, "startsrc -s sendmail" },
+	{ "program changed, stop wanted: stop only", "active", 1, ARGS, "-K",
+	    0, "stopped", "true", 2, "stopsrc -s sendmail" },
 	{ "subsystem not defined", "inoperative", 0, "", "-K", 0, "running",
 	    "true", 0, "ERR: SRC has no subsystem 'sendmail'" },
 	{ "subsystem stopping", "stopping", 1, ARGS, "-K", 1, "running",
