@@ -35,9 +35,11 @@
 #define STATE_FETCH_STATE	"fetched.state"
 #define STATE_FETCH_TMP		".fetched.new"	/* a body not yet checked */
 #define STATE_REPORTS		"reports"	/* queued run reports */
+#define STATE_CAPS		"caps"		/* what sendmail was built with */
 
 /* sendmail and the system */
 #define DEF_SENDMAIL		"/usr/sbin/sendmail"
+#define DEF_SENDMAIL_PROGRAM	"/usr/lib/sendmail"	/* SRC's, undefined */
 #define DEF_SENDMAIL_CF		"/etc/mail/sendmail.cf"
 #define DEF_LOCAL_HOST_NAMES	"/etc/mail/local-host-names"
 #define DEF_RELAY_DOMAINS	"/etc/mail/relay-domains"

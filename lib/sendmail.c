@@ -47,8 +47,8 @@ qualified(char **why)
 }
 
 /*
- * run - sendmail -C cf MODE [ARG] with input, within timeout_ms (0: def).
- * -1 with *why when it could not be started.
+ * run - sendmail -C cf MODE [ARG] (no -C for a NULL cf) with input, within
+ * timeout_ms (0: def).  -1 with *why when it could not be started.
  */
 static int
 run(const char *sendmail, const char *cf, const char *mode, const char *arg,
@@ -57,6 +57,11 @@ run(const char *sendmail, const char *cf, const char *mode, const char *arg,
 {
 	const char *argv[] = { sendmail, "-C", cf, mode, arg, NULL };
 
+	if (cf == NULL) {
+		argv[1] = mode;
+		argv[2] = arg;
+		argv[3] = NULL;
+	}
 	if (qualified(why) < 0)
 		return -1;
 	/* proc_run does not write to argv; the cast is only its C type. */
@@ -72,6 +77,14 @@ sendmail_test(const char *sendmail, const char *cf, const char *input,
     size_t len, int timeout_ms, struct proc_result *r, char **why)
 {
 	return run(sendmail, cf, "-bt", NULL, input, len, timeout_ms,
+	    DEF_SENDMAIL_TIMEOUT_MS, r, why);
+}
+
+int
+sendmail_compile_info(const char *sendmail, int timeout_ms,
+    struct proc_result *r, char **why)
+{
+	return run(sendmail, NULL, "-d0.1", "-bt", NULL, 0, timeout_ms,
 	    DEF_SENDMAIL_TIMEOUT_MS, r, why);
 }
 

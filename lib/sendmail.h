@@ -1,13 +1,16 @@
 /*
  * sendmail.h - every run of the sendmail binary, in one place.
  *
- * mailprov asks sendmail three things, always with "-C CF" so that the
- * answer is about the file mailprov means, through proc (fixed argv,
- * clean environment, a time limit):
+ * mailprov asks sendmail four things, through proc (fixed argv, clean
+ * environment, a time limit), the first three with "-C CF" so that the
+ * answer is about the file mailprov means:
  *   sendmail_test        -bt: address-test commands on stdin (smcheck
  *                        parses the answers)
  *   sendmail_newaliases  -bi -oAFILE: rebuild the alias database
  *   sendmail_verify      -bv postmaster: is the postmaster deliverable
+ *   sendmail_compile_info  -d0.1 -bt, stdin empty: what the binary was
+ *                        compiled with (smcaps parses it); no -C, as the
+ *                        answer is about the binary, not a file
  * A time limit of 0 takes the default of that run (paths.h).  Before any
  * run, the host's name must be one sendmail can qualify (it has a dot, or
  * the resolver gives a canonical name with one): else sendmail would
@@ -42,5 +45,13 @@ int	sendmail_newaliases(const char *sendmail, const char *cf,
 /* sendmail_verify - "sendmail -bv postmaster" says it is deliverable. */
 int	sendmail_verify(const char *sendmail, const char *cf, int timeout_ms,
 	    char **why);
+/*
+ * sendmail_compile_info - run "sendmail -d0.1 -bt" with empty input.  Its
+ * stdout starts with the "Version" line and the "Compiled with:" block,
+ * printed before the configuration is read, so a failing exit status
+ * (no cf, a broken cf) says nothing about that block.  As sendmail_test.
+ */
+int	sendmail_compile_info(const char *sendmail, int timeout_ms,
+	    struct proc_result *r, char **why);
 
 #endif
