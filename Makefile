@@ -72,8 +72,8 @@ ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 #   base      util msg diag fileio proc names cliopt
 #   input     yamltree schema desired desired_rules dconf
 #   editors   lines diff cf listfile aliases accessfile rctcpip
-#   adapters  src src_mock src_exec srcsub sendmail smcheck fetch digest
-#             tlsfile
+#   adapters  src src_mock src_exec srcsub sendmail smcheck smcaps fetch
+#             digest tlsfile
 #   run       service plan candidate apply runopts status incoming
 #   daemon    mpd (and the platform's watch_*)
 LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
@@ -84,8 +84,8 @@ LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/accessfile.c \
 		  lib/rctcpip.c \
 		  lib/src.c lib/src_mock.c lib/src_exec.c lib/srcsub.c \
-		  lib/sendmail.c lib/smcheck.c lib/fetch.c lib/digest.c \
-		  lib/tlsfile.c \
+		  lib/sendmail.c lib/smcheck.c lib/smcaps.c lib/fetch.c \
+		  lib/digest.c lib/tlsfile.c \
 		  lib/service.c lib/program.c lib/plantls.c lib/plan.c \
 		  lib/candidate.c lib/apply.c \
 		  lib/runopts.c lib/status.c lib/incoming.c \
@@ -292,8 +292,9 @@ FUZZ_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 -g -O1 -Ilib $(YAML_CFLAGS) \
 # daemon's parts, hashing, fetching, the TLS file checks, the watchers
 # and SRC's socket): they link without libcrypto, libcurl or the SRC
 # library.  closefrom stays: proc uses it.
-FUZZ_NOT_NEEDED	= lib/diff.c lib/sendmail.c lib/smcheck.c lib/service.c \
-		  lib/plan.c lib/candidate.c lib/apply.c lib/runopts.c \
+FUZZ_NOT_NEEDED	= lib/diff.c lib/sendmail.c lib/smcheck.c lib/smcaps.c \
+		  lib/service.c lib/program.c lib/plantls.c lib/plan.c \
+		  lib/candidate.c lib/apply.c lib/runopts.c \
 		  lib/status.c lib/cliopt.c lib/dconf.c lib/incoming.c \
 		  lib/mpd.c lib/digest.c lib/fetch.c lib/tlsfile.c lib/srcsub.c \
 		  lib/srcsub_aixcheck.c lib/compat/srcapi.c \

@@ -35,6 +35,7 @@
 #define STATE_FETCH_STATE	"fetched.state"
 #define STATE_FETCH_TMP		".fetched.new"	/* a body not yet checked */
 #define STATE_REPORTS		"reports"	/* queued run reports */
+#define STATE_CAPS		"caps"		/* what sendmail was built with */
 
 /* sendmail and the system */
 #define DEF_SENDMAIL		"/usr/sbin/sendmail"

@@ -76,6 +76,15 @@ sendmail_test(const char *sendmail, const char *cf, const char *input,
 	    DEF_SENDMAIL_TIMEOUT_MS, r, why);
 }
 
+int
+sendmail_compile_info(const char *sendmail, int timeout_ms,
+    struct proc_result *r, char **why)
+{
+	/* The block comes first; /dev/null keeps any real cf unread. */
+	return run(sendmail, "/dev/null", "-d0.1", "-bt", NULL, 0, timeout_ms,
+	    DEF_SENDMAIL_TIMEOUT_MS, r, why);
+}
+
 /* first_line - the first line of s (cut in place), or "" for none. */
 static char *
 first_line(char *s)

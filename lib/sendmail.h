@@ -1,14 +1,17 @@
 /*
  * sendmail.h - every run of the sendmail binary, in one place.
  *
- * mailprov asks sendmail these things, always with "-C CF" so that the
- * answer is about the file mailprov means, through proc (fixed argv,
- * clean environment, a time limit):
+ * mailprov asks sendmail these things, through proc (fixed argv, clean
+ * environment, a time limit), always with "-C CF" so that the answer is
+ * about the file mailprov means (/dev/null when it is about the binary):
  *   sendmail_test        -bt: address-test commands on stdin (smcheck
  *                        parses the answers)
  *   sendmail_newaliases  -bi -oAFILE: rebuild the alias database
  *   sendmail_verify      -bv postmaster: is the postmaster deliverable
  *   sendmail_starttls    -bs: does it offer STARTTLS after EHLO
+ *   sendmail_compile_info  -d0.1 -bt -C /dev/null, stdin empty: what the
+ *                        binary was compiled with (smcaps parses it);
+ *                        the block comes before any cf is read
  * and makemap, for the access map (sendmail_makemap).
  * A time limit of 0 takes the default of that run (paths.h).  Before any
  * run, the host's name must be one sendmail can qualify (it has a dot, or
@@ -59,5 +62,13 @@ int	sendmail_makemap(const char *makemap, const char *cf,
 /* sendmail_verify - "sendmail -bv postmaster" says it is deliverable. */
 int	sendmail_verify(const char *sendmail, const char *cf, int timeout_ms,
 	    char **why);
+/*
+ * sendmail_compile_info - run "sendmail -d0.1 -bt" with empty input.  Its
+ * stdout starts with the "Version" line and the "Compiled with:" block,
+ * printed before the configuration is read, so a failing exit status
+ * (no cf, a broken cf) says nothing about that block.  As sendmail_test.
+ */
+int	sendmail_compile_info(const char *sendmail, int timeout_ms,
+	    struct proc_result *r, char **why);
 
 #endif
