@@ -323,6 +323,8 @@ record(const struct cli *c, struct status *st, const struct plan *p,
 	    "failed" : st->last.files_changed.n || st->last.src_actions.n ?
 	    "changed" : "converged");
 	st->last.error = why;
+	status_sendmail(st, p->have_caps ? &p->caps : NULL, p->tls,
+	    p->cert_days);
 	st->runs = 1;
 	st->failures = failed;
 	if (st->last.files_changed.n || st->last.src_actions.n)

@@ -126,7 +126,7 @@ check(const struct apply *a, char **why)
 	if (candidate_check(a->ds, a->p, &co, why) < 0)
 		return -1;
 	msg_info("sendmail accepts the new configuration and routes as "
-	    "desired");
+	    "desired%s", a->p->tls ? ", and offers STARTTLS with it" : "");
 	return 0;
 }
 
@@ -455,6 +455,13 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	remove_stale(p, o->state_dir);
 	for (i = 0; i < p->warnings.n; i++)
 		msg_warn("warning: %s", p->warnings.v[i]);
+	if (p->have_caps) {
+		struct sbuf d = { 0 };
+
+		smcaps_describe(&p->caps, &d);
+		msg_info("%s", d.s);
+		sbuf_free(&d);
+	}
 	if (!plan_pending(p)) {
 		msg_info("no changes");
 		r = 0;

@@ -81,6 +81,31 @@ make_check_dir(const struct candidate_opts *o, char **why)
 }
 
 /*
+ * point_tls_files - the copy's TLS options name the files under root,
+ * as the cf will name them on the host itself.
+ */
+static void
+point_tls_files(struct cf *cf, const char *root)
+{
+	static const char *const opt[] = { "CACertPath", "CACertFile",
+	    "ServerCertFile", "ServerKeyFile", "ClientCertFile",
+	    "ClientKeyFile" };
+	char *v, *in;
+	size_t i;
+
+	if (*root == '\0')
+		return;
+	for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
+		if ((v = cf_option(cf, opt[i])) == NULL)
+			continue;
+		in = xasprintf("%s%s", root, v);
+		cf_set_option(cf, opt[i], in);
+		free(in);
+		free(v);
+	}
+}
+
+/*
  * write_copies - the list files and then the cf, whose F lines now point
  * at the copies; the cf copy's path, or NULL with *why.
  */
@@ -111,31 +136,6 @@ out:
 	free(lpath), free(rpath);
 	sbuf_free(&buf);
 	return cpath;
-}
-
-/*
- * point_tls_files - the copy's TLS options name the files under root,
- * as the cf will name them on the host itself.
- */
-static void
-point_tls_files(struct cf *cf, const char *root)
-{
-	static const char *const opt[] = { "CACertPath", "CACertFile",
-	    "ServerCertFile", "ServerKeyFile", "ClientCertFile",
-	    "ClientKeyFile" };
-	char *v, *in;
-	size_t i;
-
-	if (*root == '\0')
-		return;
-	for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
-		if ((v = cf_option(cf, opt[i])) == NULL)
-			continue;
-		in = xasprintf("%s%s", root, v);
-		cf_set_option(cf, opt[i], in);
-		free(in);
-		free(v);
-	}
 }
 
 /*

@@ -279,7 +279,7 @@ apply_once(struct mpd *m, const struct desired *ds)
 	struct runopts_in in;
 	struct runopts ro;
 	struct plan p;
-	char *why = NULL;
+	char *why = NULL, *why2 = NULL;
 	size_t i;
 	int changed;
 
@@ -290,6 +290,13 @@ apply_once(struct mpd *m, const struct desired *ds)
 		failed(m, "failed", why);
 		why = NULL;
 	}
+	/* Status shows the binary always; the probe is cached. */
+	if (!p.have_caps && p.binary != NULL && smcaps_probe(p.binary,
+	    ro.apply.state_dir, ro.apply.timeout_ms, &p.caps, &why2) == 0)
+		p.have_caps = 1;
+	free(why2);
+	status_sendmail(&m->st, p.have_caps ? &p.caps : NULL, p.tls,
+	    p.cert_days);
 	runopts_close(&ro);
 	plan_changed_files(&p, &last->files_changed);
 	for (i = 0; i < p.src_done.n; i++)

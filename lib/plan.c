@@ -379,6 +379,11 @@ plan_print(const struct plan *p, const struct desired *ds, FILE *out)
 		fprintf(out, "warning: %s\n", p->warnings.v[i]);
 	for (i = 0; i < p->notes.n; i++)
 		fprintf(out, "note: %s\n", p->notes.v[i]);
+	if (p->have_caps) {
+		d.len = 0;
+		smcaps_describe(&p->caps, &d);
+		fprintf(out, "note: %s\n", d.s);
+	}
 	if (p->interrupted)
 		fprintf(out, "note: an earlier apply was interrupted (%s "
 		    "exists): the alias database is rebuilt and sendmail "

@@ -387,7 +387,7 @@ smcaps_resolve_program(const char *root, struct src *src,
 		    subsystem, src_error(src));
 		return NULL;
 	}
-	prog = d.defined && d.path[0] != '\0' ? d.path : DEF_SENDMAIL_PROGRAM;
+	prog = d.defined && d.path[0] != '\0' ? d.path : DEF_SENDMAIL_LINK;
 	if (prog[0] != '/') {
 		seterr(why, "SRC's program for %s, '%s', is not an absolute "
 		    "path", subsystem, prog);

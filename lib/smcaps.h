@@ -89,7 +89,7 @@ void	smcaps_free(struct smcaps *c);
 
 /*
  * smcaps_resolve_program - the program SRC starts for subsystem: the path
- * of its SRC definition, or DEF_SENDMAIL_PROGRAM (/usr/lib/sendmail) when
+ * of its SRC definition, or DEF_SENDMAIL_LINK (/usr/lib/sendmail) when
  * SRC has no definition or no path, with symbolic links followed inside
  * root (fileio_resolve; root "" or NULL for none).  Returns the real path,
  * root prefixed (caller frees), which must name a regular file; or NULL

@@ -4,6 +4,7 @@
  * Contract: see status.h.
  */
 #include "status.h"
+#include "smcaps.h"
 #include "diag.h"
 #include "fileio.h"
 #include "version.h"
@@ -75,6 +76,22 @@ last_run_json(const struct status_run *r, struct sbuf *b)
 }
 
 void
+status_sendmail(struct status *st, const struct smcaps *c, int tls,
+    long cert_days)
+{
+	struct sbuf b = { 0 };
+
+	st->sendmail[0] = '\0';
+	if (c != NULL) {
+		smcaps_describe(c, &b);
+		snprintf(st->sendmail, sizeof(st->sendmail), "%s", b.s);
+		sbuf_free(&b);
+	}
+	st->have_cert = tls;
+	st->cert_days = cert_days;
+}
+
+void
 status_json(const struct status *st, struct sbuf *b)
 {
 	char host[256], t[40], pid[24];
@@ -103,6 +120,11 @@ status_json(const struct status *st, struct sbuf *b)
 	field(b, "  ", "watch", st->watch, 0);
 	iso(st->next_run, t, sizeof(t));
 	field(b, "  ", "next_run", t, 0);
+	field(b, "  ", "sendmail", st->sendmail, 0);
+	if (st->have_cert)
+		sbuf_addf(b, ",\n  \"tls_cert_days\": %ld", st->cert_days);
+	else
+		sbuf_adds(b, ",\n  \"tls_cert_days\": null");
 	sbuf_adds(b, "\n}\n");
 }
 
@@ -176,6 +198,11 @@ status_lines(const struct status *st, struct strlist *l)
 	iso(st->next_run, t, sizeof(t));
 	push_fact(l, "Next-run:", t);
 	push_fact(l, "Last-error:", r->error ? r->error : "none");
+	push_fact(l, "Sendmail:", *st->sendmail ? st->sendmail : "not asked");
+	if (st->have_cert)
+		snprintf(buf, sizeof(buf), "%ld days left%s", st->cert_days,
+		    st->cert_days < 30 ? " (renew it)" : "");
+	push_fact(l, "TLS-cert:", st->have_cert ? buf : "not managed");
 	push_fact(l, "Status-file:", st->write_error ? st->write_error :
 	    "written");
 	push_fact(l, "Trace:", st->trace ? "on" : "off");
@@ -216,7 +243,8 @@ static void
 show(const struct ynode *j, FILE *out)
 {
 	struct sbuf l = { 0 };
-	const char *err;
+	const char *err, *days;
+	int known;
 
 #define J(k)	jget(j, (k), &l)
 	fprintf(out, "%s on %s (version %s, pid %s, started %s)\n",
@@ -240,6 +268,12 @@ show(const struct ynode *j, FILE *out)
 	fprintf(out, "  next run:       %s\n", J("next_run"));
 	err = J("last_run.error");
 	fprintf(out, "  last error:     %s\n", *err ? err : "none");
+	fprintf(out, "  sendmail:       %s\n", *J("sendmail") ? J("sendmail") :
+	    "not asked");
+	days = J("tls_cert_days");
+	known = *days != '\0' && strcmp(days, "null") != 0;
+	fprintf(out, "  TLS cert:       %s%s\n", known ? days : "not managed",
+	    known ? " days left" : "");
 #undef J
 	sbuf_free(&l);
 }

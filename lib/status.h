@@ -14,7 +14,9 @@
  *   source (where it came from: that file or a URL), desired_sha256,
  *   last_run { reason, start, end, outcome, files_changed, src_actions,
  *   error }, runs, drift_repairs, intent_changes, failures,
- *   incoming_accepted, incoming_rejected, watch, next_run.
+ *   incoming_accepted, incoming_rejected, watch, next_run, sendmail (the
+ *   binary that runs and its capabilities, "" unknown), tls_cert_days
+ *   (days until tls.cert expires; null when TLS is not managed).
  * Times are local ISO 8601 ("2026-11-29T22:19:43+0000") or "never".
  */
 #ifndef MAILPROV_STATUS_H
@@ -46,12 +48,22 @@ struct status {
 	long		 accepted, rejected;	/* incoming drops */
 	const char	*watch;		/* how incoming is watched; "none" */
 	time_t		 next_run;	/* 0: none */
+	char		 sendmail[256];	/* smcaps_describe; "" unknown */
+	int		 have_cert;	/* cert_days is known */
+	long		 cert_days;	/* tls.cert: days left */
 	/* Only in the lssrc -l lines: */
 	const char	*incoming;	/* the incoming directory */
 	const char	*write_error;	/* status.json could not be written */
 	int		 trace;
 };
 
+struct smcaps;
+/*
+ * status_sendmail - the binary's line (NULL: not asked) and, with tls,
+ * the days tls.cert has left.
+ */
+void	status_sendmail(struct status *st, const struct smcaps *c, int tls,
+	    long cert_days);
 /* status_run_reset - empty last for a new run of reason, starting now. */
 void	status_run_reset(struct status_run *last, const char *reason);
 void	status_run_free(struct status_run *last);

@@ -119,9 +119,10 @@ static void
 changed(const struct plan *p, struct sbuf *out)
 {
 	static const char *const name[PLAN_NFILES] = { "lhn", "relay",
-	    "aliases", "cf" };
-	static const int order[] = { PLAN_SENDMAIL_CF, PLAN_LOCAL_HOST_NAMES,
-	    PLAN_RELAY_DOMAINS, PLAN_ALIASES };
+	    "aliases", "access", "cf" };
+	static const int order[PLAN_NFILES] = { PLAN_SENDMAIL_CF,
+	    PLAN_LOCAL_HOST_NAMES, PLAN_RELAY_DOMAINS, PLAN_ALIASES,
+	    PLAN_ACCESS };
 	size_t i;
 
 	for (i = 0; i < PLAN_NFILES; i++)
