@@ -137,6 +137,27 @@ check_grepF "second apply: no changes" "$S/apply2" "no changes"
 check_grep "apply names the binary and its capabilities" "$S/apply1" \
     "sendmail 8\.[0-9.]+ at .*: STARTTLS yes, SASL yes"
 
+# mailprovd on the same host: status.json, lssrc -l and mailprov status
+# show the binary and the days the certificate has left.
+mkdir -p "$R/etc/mailprov"
+install -m 0600 "$S/none.yaml" "$R/etc/mailprov/desired.yaml"
+printf 'interval: 60\nsettle: 1\nsrc_backend: mock\nsendmail: %s\n' "$SBX" \
+    >"$R/etc/mailprov/mailprovd.conf"
+chmod 0600 "$R/etc/mailprov/mailprovd.conf"
+rm -f "$R/var/mailprov/status.json"
+timeout 30 "$MPD" --root "$R" -d >"$S/mpd.out" 2>&1 &
+mpd=$!
+wait_for 20 test -s "$R/var/mailprov/status.json"
+kill -TERM "$mpd" 2>/dev/null; wait "$mpd" 2>/dev/null
+days=$(( ($(date -d "$(openssl x509 -in "$C/host.crt" -noout -enddate | cut -d= -f2)" +%s) - $(date +%s)) / 86400 ))
+check_grep "status.json: the days the certificate has left" "$R/var/mailprov/status.json" \
+    "\"tls_cert_days\": ($((days - 1))|$days|$((days + 1)))\$"
+check_grep "status.json: the binary and its capabilities" "$R/var/mailprov/status.json" \
+    '"sendmail": "sendmail 8\.[0-9.]+ at .*: STARTTLS yes, SASL yes"'
+$MP status --root "$R" >"$S/status" 2>&1
+check_grep "mailprov status: TLS cert days" "$S/status" "TLS cert: +($((days - 1))|$days|$((days + 1))) days left"
+check_grep "mailprov status: the binary" "$S/status" "sendmail: +sendmail 8\..*STARTTLS yes"
+
 R2=$S/host-enc
 host "$R2"
 $MP apply -f "$S/enc.yaml" --root "$R2" --sendmail "$SBX" >"$S/apply-enc" 2>&1
