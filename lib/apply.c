@@ -452,6 +452,10 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	env.timeout_ms = o->timeout_ms;
 	if (plan_build(ds, &env, p, why) < 0)
 		goto out;
+	if (o->audit) {		/* the caller records what differs */
+		r = 0;
+		goto out;
+	}
 	remove_stale(p, o->state_dir);
 	for (i = 0; i < p->warnings.n; i++)
 		msg_warn("warning: %s", p->warnings.v[i]);

@@ -93,6 +93,11 @@ struct plan {
  */
 int	plan_build(const struct desired *ds, const struct plan_env *env,
 	    struct plan *p, char **why);
+/* plan_diff - the unified diff of every file that changes, onto out. */
+void	plan_diff(const struct plan *p, struct sbuf *out);
+/* plan_actions - what follows the files, as an admin would type it. */
+void	plan_actions(const struct plan *p, const struct desired *ds,
+	    struct strlist *out);
 /* plan_print - unified diffs, notes, then the follow-up actions. */
 void	plan_print(const struct plan *p, const struct desired *ds, FILE *out);
 /*
