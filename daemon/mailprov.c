@@ -301,8 +301,8 @@ record(struct cli *c, struct status *st, const struct plan *p,
 	st->last.reason = planned ? "plan" : "apply";
 	if (p != NULL) {
 		status_from_plan(&st->last, p, ds, planned);
-		status_sendmail(st, p->have_caps ? &p->caps : NULL, p->tls,
-		    p->cert_days);
+		status_sendmail(st, p->have_caps ? &p->caps : NULL,
+		    p->cert_known, p->cert_days);
 	}
 	did = st->last.files_changed.n || st->last.src_actions.n ||
 	    (p != NULL && plan_pending(p));

@@ -307,6 +307,37 @@ check_starttls(const struct plan *p, const struct candidate_opts *o,
 	return r;
 }
 
+/*
+ * check_access - makemap builds the new access map (a private copy, its
+ * map beside it): a source makemap refuses (a duplicate key, a key
+ * without a value) is found before anything is written.
+ */
+static int
+check_access(const struct plan *p, const struct candidate_opts *o,
+    const char *dir, const char *cpath, char **why)
+{
+	const struct plan_file *ac = &p->f[PLAN_ACCESS];
+	char *apath, *reason = NULL;
+	int r = 0;
+
+	if (!ac->changed)
+		return 0;
+	if ((apath = write_check_file(o->root, dir, "access", &ac->new,
+	    why)) == NULL)
+		return -1;
+	if (sendmail_makemap(DEF_MAKEMAP, cpath, p->map_class, apath,
+	    o->timeout_ms, &reason) < 0) {
+		char *m = unmask(ac->label, apath, reason);
+
+		r = seterr(why, "makemap cannot build the access map from the "
+		    "new %s: %s", ac->label, m + strlen(ac->label) + 2);
+		free(m);
+	}
+	free(reason);
+	free(apath);
+	return r;
+}
+
 /* relay_target - an address in the first relay domain that is a name. */
 static char *
 relay_target(const struct strlist *domains)
@@ -369,7 +400,8 @@ candidate_check(const struct desired *ds, const struct plan *p,
 		*why = explain(p, o, cpath, &seen, reason);
 	} else if (local != NULL && stays_here(cf, &seen, local, &reason) < 0)
 		seterr(why, "%s: %s", cff->label, reason);
-	else if (check_starttls(p, o, cpath, why) == 0)
+	else if (check_starttls(p, o, cpath, why) == 0 &&
+	    check_access(p, o, dir, cpath, why) == 0)
 		r = check_aliases(p, o, dir, cpath, why);
 	smcheck_seen_free(&seen);
 	free(reason);

@@ -352,11 +352,14 @@ apply_once(struct mpd *m, const struct desired *ds)
 	}
 	/* Status shows the binary always; the probe is cached. */
 	if (!p.have_caps && p.binary != NULL && smcaps_probe(p.binary,
-	    ro.apply.state_dir, ro.apply.timeout_ms, &p.caps, &why2) == 0)
+	    ro.apply.state_dir, ro.apply.timeout_ms, &p.caps, &why2) == 0) {
 		p.have_caps = 1;
+		free(p.caps.path);
+		p.caps.path = xstrdup(fileio_inside(m->o->root, p.binary));
+	}
 	free(why2);
-	status_sendmail(&m->st, p.have_caps ? &p.caps : NULL, p.tls,
-	    p.cert_days);
+	status_sendmail(&m->st, p.have_caps ? &p.caps : NULL,
+	    p.cert_known, p.cert_days);
 	runopts_close(&ro);
 	status_from_plan(last, &p, ds, audit);
 	if (last->error == NULL && audit && plan_pending(&p))

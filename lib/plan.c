@@ -433,7 +433,18 @@ plan_needs_refresh(const struct plan *p)
 int
 plan_needs_restart(const struct plan *p)
 {
-	return p->link.changed;
+	/* A killed run may have left the old program running. */
+	return p->link.changed || (p->interrupted && p->link.managed);
+}
+
+char *
+plan_access_db(const struct plan *p)
+{
+	const char *c = p->map_class;
+
+	return xasprintf("%s%s", p->f[PLAN_ACCESS].path, c == NULL ? "" :
+	    strcmp(c, "cdb") == 0 ? ".cdb" : strcmp(c, "dbm") == 0 ? ".pag" :
+	    ".db");
 }
 
 int

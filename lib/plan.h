@@ -83,6 +83,9 @@ struct plan {
 	char			*map_class;	/* the access map's (hash) */
 	int			 tls;		/* TLS options managed */
 	long			 cert_days;	/* tls.cert: days left */
+	int			 cert_known;	/* cert_days was read */
+	int			 access_db_made;	/* apply: makemap made
+						   a map that was not there */
 };
 
 #define PLAN_MAX_FILE	(64 * 1024 * 1024)
@@ -110,6 +113,8 @@ int	plan_needs_refresh(const struct plan *p);
 int	plan_needs_rebuild(const struct plan *p);
 /* plan_needs_restart - the program changes: refresh cannot swap it. */
 int	plan_needs_restart(const struct plan *p);
+/* plan_access_db - the map file makemap writes for the access source. */
+char	*plan_access_db(const struct plan *p);
 /* plan_pending - anything to do: files, recovery or service steps. */
 int	plan_pending(const struct plan *p);
 /* plan_changed_files - the labels of the files apply replaced. */
