@@ -370,6 +370,32 @@ $MP apply -f "$S/prog-only.yaml" --root "$r" --sendmail "$SBX" >"$S/progfile.out
 expect "program: a regular file at the link is refused" "$?" 1
 check_grepF "program: says it is not a link" "$S/progfile.out" "is not a symbolic link"
 
+# ---- 5b. the port check after a refresh wants STARTTLS --------------------
+r=$S/verify-tls
+host "$r"
+printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
+    >"$r/var/mailprov/src/sendmail.rec"
+sh tests/fakeaix/mkfake.sh "$r/bin" "$r/var/mailprov/src"
+printf 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"\n' >"$r/etc/rc.tcpip"
+{ cat "$S/none.yaml"; printf 'service:\n  state: running\n'; } >"$S/none-svc.yaml"
+cp "$r/etc/mail/sendmail.cf" "$S/vt.cf"
+for mode in ehlo starttls; do
+	rm -f "$S/port"
+	./tests/greeter "$mode" >"$S/port" &
+	g=$!
+	wait_for 2 test -s "$S/port"
+	$MP apply -f "$S/none-svc.yaml" --root "$r" --sendmail "$SBX" --src-backend exec \
+	    --src-bindir "$r/bin" --verify-port "127.0.0.1:$(cat "$S/port")" --verify-bv no \
+	    >"$S/vt-$mode.out" 2>&1
+	echo $? >"$S/vt-$mode.rc"
+	kill $g 2>/dev/null; wait $g 2>/dev/null
+done
+expect "verify: a daemon without STARTTLS after the refresh fails the run" "$(cat "$S/vt-ehlo.rc")" 1
+check_grepF "verify: ... saying STARTTLS is not offered" "$S/vt-ehlo.out" "does not offer STARTTLS after EHLO"
+check_grepF "verify: ... and the files are rolled back" "$S/vt-ehlo.out" "restored /etc/mail/sendmail.cf"
+expect "verify: with STARTTLS offered the run passes" "$(cat "$S/vt-starttls.rc")" 0
+check_grepF "verify: ... and says so" "$S/vt-starttls.out" "greets with 220 and offers STARTTLS"
+
 # ---- 6. the world ----------------------------------------------------------
 cp -a "$C" "$S/certs" 2>/dev/null
 TLS_LOG=$S/syslog tls_world bash "$0" --inner "$S"
