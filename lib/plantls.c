@@ -24,9 +24,8 @@
 
 #define CERT_WARN_DAYS	30
 
-/* resolve_binary - the sendmail that runs: see plan.h (binary). */
-static char *
-resolve_binary(const struct desired *ds, const struct plan_env *env)
+char *
+plantls_binary(const struct desired *ds, const struct plan_env *env)
 {
 	const char *sub = ds->service.subsystem.v ? ds->service.subsystem.v :
 	    DEF_SUBSYSTEM;
@@ -118,7 +117,7 @@ plantls_prepare(const struct desired *ds, const struct plan_env *env,
 	    &p->link, why) < 0)
 		return -1;
 	memset(&p->errpos, 0, sizeof(p->errpos));
-	p->binary = resolve_binary(ds, env);
+	p->binary = plantls_binary(ds, env);
 	if (sm->tls.sect.set || sm->auth.sect.set)
 		return need_caps(ds, env, p, why);
 	return 0;
