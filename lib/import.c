@@ -326,7 +326,7 @@ list_differs(const struct host *h, char cls, const char *file,
 		    h->cf_inner, file);
 	else {
 		listfile_edit(buf, len, names, &out);
-		if (out.len != len || (len > 0 && memcmp(out.s, buf, len)))
+		if (out.len != len || (len > 0 && memcmp(out.s, buf, len) != 0))
 			r = xasprintf("mailprov would rewrite lines of %s (a "
 			    "line with more than one word?)", file);
 	}
@@ -501,7 +501,8 @@ tls_plan(const struct host *h, struct desired *td)
 	p.f[PLAN_SENDMAIL_CF].label = h->cf_inner;
 	if (plantls_edit_cf(td, c, &p, &why) == 0) {
 		cf_serialize(c, &out);
-		if (out.len != h->cf_len || memcmp(out.s, h->cf_buf, out.len))
+		if (out.len != h->cf_len || memcmp(out.s, h->cf_buf, out.len) !=
+		    0)
 			why = xasprintf("mailprov would rewrite the TLS option "
 			    "lines of %s (one given twice, or ClientCertFile "
 			    "and ClientKeyFile not set)", h->cf_inner);
@@ -597,13 +598,13 @@ add_tls(struct host *h)
 	    "options of %s", h->cf_inner);
 	req = tls_require(h, &map, &why);
 	tls_items(h, g, v, req < 0 ? TLS_REQUIRE_NONE : req, map);
-	if (req < 0)
-		yo_leave_out(&h->y, g, "%s", why);
-	else if (set < 4)
-		yo_leave_out(&h->y, g, "sendmail offers STARTTLS only with all "
-		    "of ServerCertFile, ServerKeyFile, CACertFile and "
-		    "CACertPath, and the schema requires them");
-	else if ((why = tls_differs(h, v, req)) != NULL)
+	if (req >= 0 && set < 4)
+		why = xstrdup("sendmail offers STARTTLS only with all of "
+		    "ServerCertFile, ServerKeyFile, CACertFile and CACertPath, "
+		    "and the schema requires them");
+	else if (req >= 0)
+		why = tls_differs(h, v, req);
+	if (why != NULL)
 		yo_leave_out(&h->y, g, "%s", why);
 	for (i = 0; i < TLS_N; i++)
 		free(v[i]);
@@ -660,7 +661,8 @@ choose(struct pick *k, int all)
 	int need = 0;
 
 	for (i = 0; i < k->a.n; i++) {
-		for (f = 0; few[f] && strcasecmp(few[f], k->a.v[i].name); f++)
+		for (f = 0; few[f] != NULL &&
+		    strcasecmp(few[f], k->a.v[i].name) != 0; f++)
 			;
 		if (k->dup[i] || (!all && k->a.n > IMPORT_ALIASES_MAX &&
 		    few[f] == NULL))
@@ -1001,11 +1003,34 @@ settle(struct host *h, struct sbuf *out, char **why)
 	    "after %d rounds", SETTLE_PASSES);
 }
 
-int
-import_host(const struct import_opts *o, struct sbuf *out, char **why)
+/*
+ * binary - the sendmail the plan would run (plantls_prepare with nothing
+ * to manage only resolves it: no link is read, no capability asked).
+ */
+static char *
+binary(const struct import_opts *o)
 {
 	struct desired *none = xcalloc(1, sizeof(*none));
 	struct plan_env env;
+	struct plan p;
+	char *why = NULL, *bin;
+
+	memset(&env, 0, sizeof(env));
+	memset(&p, 0, sizeof(p));
+	env.root = o->root;
+	env.src = o->src;
+	env.sendmail = o->sendmail;
+	plantls_prepare(none, &env, &p, &why);
+	bin = p.binary ? xstrdup(p.binary) : xstrdup(DEF_SENDMAIL);
+	plan_free(&p);
+	free(why);
+	free(none);
+	return bin;
+}
+
+int
+import_host(const struct import_opts *o, struct sbuf *out, char **why)
+{
 	struct host h;
 	int r = -1;
 
@@ -1014,16 +1039,11 @@ import_host(const struct import_opts *o, struct sbuf *out, char **why)
 	h.g_entries = -1;
 	h.mode_item = -1;
 	*why = NULL;
-	memset(&env, 0, sizeof(env));
-	env.root = o->root;
-	env.src = o->src;
-	env.sendmail = o->sendmail;
-	h.binary = plantls_binary(none, &env);
+	h.binary = binary(o);
 	if (find_cf(&h, why) == 0 && ask_sendmail(&h, why) == 0) {
 		build(&h);
 		r = settle(&h, out, why);
 	}
-	free(none);
 	free(h.cf_inner), free(h.cf_path), free(h.cf_buf), free(h.binary);
 	free(h.dom_addr), free(h.dom_mailer), free(h.dom_host);
 	cf_free(h.cf);

@@ -44,7 +44,7 @@
 struct import_opts {
 	const char	*root;		/* "" for none */
 	const char	*sendmail;	/* the binary to ask; NULL: the one
-					   the plan would (plantls_binary) */
+					   the plan would run */
 	struct src	*src;		/* asked, never changed; not NULL */
 	int		 all_aliases;
 	int		 timeout_ms;	/* 0: the default */

@@ -24,8 +24,9 @@
 
 #define CERT_WARN_DAYS	30
 
-char *
-plantls_binary(const struct desired *ds, const struct plan_env *env)
+/* resolve_binary - the sendmail that runs: see plan.h (binary). */
+static char *
+resolve_binary(const struct desired *ds, const struct plan_env *env)
 {
 	const char *sub = ds->service.subsystem.v ? ds->service.subsystem.v :
 	    DEF_SUBSYSTEM;
@@ -117,7 +118,7 @@ plantls_prepare(const struct desired *ds, const struct plan_env *env,
 	    &p->link, why) < 0)
 		return -1;
 	memset(&p->errpos, 0, sizeof(p->errpos));
-	p->binary = plantls_binary(ds, env);
+	p->binary = resolve_binary(ds, env);
 	if (sm->tls.sect.set || sm->auth.sect.set)
 		return need_caps(ds, env, p, why);
 	return 0;

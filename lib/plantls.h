@@ -14,12 +14,6 @@
 #include "plan.h"
 
 /*
- * plantls_binary - the sendmail that runs (see plan.h, binary): the one
- * given in env, else sendmail.program, else the program SRC starts, else
- * /usr/sbin/sendmail.  Caller frees.
- */
-char	*plantls_binary(const struct desired *ds, const struct plan_env *env);
-/*
  * plantls_prepare - before the files: the link, the binary that will run
  * (p->binary) and, when TLS or AUTH is asked for, its capabilities:
  * refused when it lacks them, with the cure.
