@@ -87,6 +87,7 @@ LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/sendmail.c lib/smcheck.c lib/smcaps.c lib/fetch.c \
 		  lib/digest.c lib/tlsfile.c \
 		  lib/service.c lib/program.c lib/plantls.c lib/plan.c \
+		  lib/yamlout.c lib/import.c \
 		  lib/candidate.c lib/apply.c \
 		  lib/runopts.c lib/status.c lib/incoming.c \
 		  lib/mpd.c $(PLATFORM_SRCS)
@@ -294,6 +295,7 @@ FUZZ_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 -g -O1 -Ilib $(YAML_CFLAGS) \
 # library.  closefrom stays: proc uses it.
 FUZZ_NOT_NEEDED	= lib/diff.c lib/sendmail.c lib/smcheck.c lib/smcaps.c \
 		  lib/service.c lib/program.c lib/plantls.c lib/plan.c \
+		  lib/yamlout.c lib/import.c \
 		  lib/candidate.c lib/apply.c lib/runopts.c \
 		  lib/status.c lib/cliopt.c lib/dconf.c lib/incoming.c \
 		  lib/mpd.c lib/digest.c lib/fetch.c lib/tlsfile.c lib/srcsub.c \

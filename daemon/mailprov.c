@@ -1,8 +1,8 @@
 /*
- * mailprov - the command-line tool: validate, plan, apply, status.
+ * mailprov - the command-line tool: validate, plan, apply, status, import.
  *
  * A thin main: the options come from one table (cliopt), the run options
- * from runopts, the work from the library (plan, apply, status).  Exit
+ * from runopts, the work from the library (plan, apply, status, import).  Exit
  * codes: 0 success or converged, 1 error (nothing changed), 2 plan found
  * changes.  What the library says goes through msg: progress on stdout,
  * warnings and errors on stderr, each line "mailprov: ...".
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #include "digest.h"
 #include "fetch.h"
 #include "fileio.h"
+#include "import.h"
 #include "msg.h"
 #include "paths.h"
 #include "plan.h"
@@ -52,6 +54,9 @@ struct opts {
 	const char	*report_url;
 	struct fetch_cfg fetch;		/* TLS options of both */
 	int		 json;		/* --json: one document on stdout */
+	const char	*output;	/* import -o: taken as given */
+	int		 all_aliases;	/* import --all-aliases */
+	int		 force;		/* import --force: replace -o FILE */
 };
 
 static const char *const backends[] = { "exec", "mock", NULL };
@@ -102,6 +107,12 @@ static const struct cliopt options[] = {
 	{ .name = "--insecure", .kind = CLIOPT_FLAG, .off = O(fetch.insecure),
 	    .value = 1 },
 	{ .name = "--json", .kind = CLIOPT_FLAG, .off = O(json), .value = 1 },
+	{ .name = "--output", .alias = "-o", .kind = CLIOPT_STR,
+	    .off = O(output), .metavar = "FILE" },
+	{ .name = "--all-aliases", .kind = CLIOPT_FLAG, .off = O(all_aliases),
+	    .value = 1 },
+	{ .name = "--force", .kind = CLIOPT_FLAG, .off = O(force),
+	    .value = 1 },
 	{ .name = "--help", .alias = "-h", .kind = CLIOPT_HELP },
 	{ .name = "--version", .kind = CLIOPT_VERSION },
 	{ .name = NULL }
@@ -109,7 +120,7 @@ static const struct cliopt options[] = {
 
 static const struct cliopt_prog prog = {
 	.name = "mailprov", .version = MAILPROV_VERSION,
-	.commands = "validate|plan|apply|status", .max_args = 1,
+	.commands = "validate|plan|apply|status|import", .max_args = 1,
 	.opts = options
 };
 
@@ -196,9 +207,9 @@ report(struct cli *c, const struct plan *p, const char *why)
 	fprintf(stderr, "%s\n", c->error);
 }
 
-/* open_run - the run options for ds; -1 after a message. */
+/* open_run - the run options (keep: backups per file); -1 after a message. */
 static int
-open_run(const struct cli *c, const struct desired *ds, struct runopts *ro)
+open_run(const struct cli *c, int keep, struct runopts *ro)
 {
 	const struct opts *o = &c->o;
 	struct runopts_in in;
@@ -216,7 +227,7 @@ open_run(const struct cli *c, const struct desired *ds, struct runopts *ro)
 	in.timeout_s = o->timeout;
 	in.validate = o->validate;
 	in.lock_wait = o->lock_wait;
-	in.keep = ds->backups.keep.v;
+	in.keep = keep;
 	if (runopts_open(&in, ro, &why) == 0)
 		return 0;
 	fprintf(stderr, "mailprov: %s\n", why);
@@ -355,7 +366,7 @@ cmd_plan(struct cli *c)
 	int r = 1;
 
 	memset(&p, 0, sizeof(p));
-	if (ds == NULL || open_run(c, ds, &ro) < 0) {
+	if (ds == NULL || open_run(c, ds->backups.keep.v, &ro) < 0) {
 		finish_run(c, NULL, ds, 1, t0);
 		desired_free(ds);
 		return 1;
@@ -397,7 +408,7 @@ cmd_apply(struct cli *c)
 	int r = 1;
 
 	memset(&p, 0, sizeof(p));
-	if (ds != NULL && open_run(c, ds, &ro) == 0) {
+	if (ds != NULL && open_run(c, ds->backups.keep.v, &ro) == 0) {
 		if (apply_run(ds, &ro.apply, &p, &why) < 0)
 			report(c, &p, why);
 		else
@@ -408,6 +419,73 @@ cmd_apply(struct cli *c)
 	free(why);
 	plan_free(&p);
 	desired_free(ds);
+	return r;
+}
+
+/*
+ * write_output - the imported text into -o FILE, atomically: a new file
+ * is private to its owner (0600), an existing one (--force) keeps its
+ * owner and mode.
+ */
+static int
+write_output(const char *path, const struct sbuf *b)
+{
+	struct stat st;
+	int exists = lstat(path, &st) == 0;
+
+	if (!exists) {
+		memset(&st, 0, sizeof(st));
+		st.st_uid = getuid();
+		st.st_gid = getgid();
+		st.st_mode = S_IFREG | 0600;
+	}
+	if (fileio_replace(path, b->s, b->len, exists ? NULL : &st) == -1) {
+		fprintf(stderr, "mailprov: import: writing %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	printf("mailprov: wrote %s\n", path);
+	return 0;
+}
+
+/*
+ * cmd_import - the host as a desired state, on stdout or in -o FILE
+ * (never replaced without --force).  Nothing on the host is written.
+ */
+static int
+cmd_import(struct cli *c)
+{
+	struct import_opts io;
+	struct runopts ro;
+	struct sbuf out = { 0 };
+	struct stat st;
+	char *why = NULL;
+	int r = 1;
+
+	if (c->o.output != NULL && !c->o.force && lstat(c->o.output, &st) ==
+	    0) {
+		fprintf(stderr, "mailprov: import: %s exists; give --force to "
+		    "replace it\n", c->o.output);
+		return 1;
+	}
+	if (open_run(c, DEF_BACKUPS_KEEP, &ro) < 0)
+		return 1;
+	memset(&io, 0, sizeof(io));
+	io.root = c->root;
+	io.sendmail = c->o.sendmail;
+	io.src = ro.apply.src;
+	io.all_aliases = c->o.all_aliases;
+	io.timeout_ms = c->o.timeout * 1000;
+	if (import_host(&io, &out, &why) < 0)
+		fprintf(stderr, "mailprov: import: %s\n", why);
+	else if (c->o.output != NULL)
+		r = write_output(c->o.output, &out) < 0;
+	else
+		r = fwrite(out.s, 1, out.len, stdout) != out.len ||
+		    fflush(stdout) != 0;
+	free(why);
+	sbuf_free(&out);
+	runopts_close(&ro);
 	return r;
 }
 
@@ -534,6 +612,7 @@ static const struct {
 	{ "plan", cmd_plan },
 	{ "apply", cmd_apply },
 	{ "status", NULL },		/* below: it needs no desired state */
+	{ "import", cmd_import },
 	{ NULL, NULL }
 };
 
