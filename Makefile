@@ -291,6 +291,7 @@ bff-template: dist
 	@rm -rf $(PKGOUT)/bff && mkdir -p $(PKGOUT)/bff/build
 	@gzip -dc $(PKGOUT)/mailprov-$(VERSION).tar.gz | \
 	    (cd $(PKGOUT)/bff/build && tar xf -)
+	@$(MAKE) -s --no-print-directory -j $(LINT_JOBS) -C $(PKGOUT)/bff/build/mailprov-$(VERSION) all $(PKG_PATHS)
 	@$(MAKE) -s --no-print-directory -C $(PKGOUT)/bff/build/mailprov-$(VERSION) \
 	    install $(PKG_PATHS) DESTDIR=$(PKGOUT)/bff/root >$(PKGOUT)/bff/install.log
 	@$(PKG_PATHS) sh conf/pkg/pkgtool.sh bff-template \

@@ -140,6 +140,18 @@ check_grep "rpm -i: the SRC record names /usr/sbin/mailprovd" "$R/fakeaix/mailpr
 expect "rpm -i: the inittab entry" "$(cat "$R/fakeaix/inittab" 2>/dev/null)" "$ITAB"
 check_nogrep "rpm -i: no scriptlet failure" "$S/install.out" 'scriptlet failed|warning|error|cannot|not found'
 
+# config.sh again, as installp runs it (config files not shipped): a
+# missing config file is made from its .example; SRC is left as it is.
+rm -f "$R/etc/mailprov/mailprovd.conf"
+: >"$R/fakeaix/calls"
+chroot "$R" /bin/sh /usr/share/mailprov/pkg/config.sh >"$S/config2.out" 2>&1
+expect "config.sh again exits 0" "$?" 0
+cmp -s "$R/etc/mailprov/mailprovd.conf" conf/mailprovd.conf && pass "config.sh makes a missing config file from its .example" ||
+    fail "config.sh makes a missing config file from its .example"
+expect "config.sh: its mode from the manifest" "$(stat -c %a "$R/etc/mailprov/mailprovd.conf")" 644
+check_grepF "config.sh keeps desired.yaml" "$S/config2.out" "keeping /etc/mailprov/desired.yaml"
+expect "config.sh again: no SRC change (mkssys.sh is idempotent)" "$(changes)" ""
+
 # ------------------------------------------------------- upgrade
 printf '# edited by the admin\n' >>"$R/etc/mailprov/desired.yaml"
 cp "$R/etc/mailprov/desired.yaml" "$S/edited.yaml"
