@@ -157,11 +157,13 @@ tests/srcmstr: tests/srcmstr.c lib/compat/spc.h
 # flags (cppcheck and clang-tidy read the sources; valgrind_test builds
 # its own binaries), and crash_test kills its runs with SIGKILL, which
 # leaves a sanitizer nothing to report (its code paths run under the
-# sanitizers in apply_test and fault_test).
+# sanitizers in apply_test and fault_test); rpm_test and bff_test build
+# their packages with the packages' own flags, not SANITIZE's.
 SH_TESTS	= $(sort $(wildcard tests/*_test.sh))
 ifeq ($(SANITIZE),1)
 SH_TESTS	:= $(filter-out tests/lint_test.sh tests/valgrind_test.sh \
-		    tests/crash_test.sh, $(SH_TESTS))
+		    tests/crash_test.sh tests/rpm_test.sh tests/bff_test.sh, \
+		    $(SH_TESTS))
 endif
 
 check-run: all $(TESTS) tests/greeter tests/srcmstr aix-check
