@@ -11,6 +11,7 @@
 #include "apply.h"
 #include "candidate.h"
 #include "fileio.h"
+#include "history.h"
 #include "msg.h"
 #include "paths.h"
 #include "sendmail.h"
@@ -102,6 +103,7 @@ remove_stale(const struct plan *p, const char *state_dir)
 	if (p->link.managed)
 		n += fileio_remove_stale(p->link.path);
 	n += candidate_remove_stale(state_dir);
+	n += history_remove_stale(state_dir);
 	if (n > 0)
 		msg_info("removed %d temporary file%s left by an interrupted "
 		    "run", n, n == 1 ? "" : "s");
@@ -152,6 +154,24 @@ block_signals(struct apply *a)
 	a->masked = 1;
 }
 
+/* remove_one - a restore to before a file existed: it goes. */
+static int
+remove_one(struct apply *a, struct plan_file *f, char **why)
+{
+	int r = fileio_remove(f->path);
+
+	if (r < 0 && r != FILEIO_UNSYNCED)
+		return seterr(why, "removing %s: %s", f->label,
+		    strerror(errno));
+	f->replaced = 1;	/* the rollback writes its old bytes back */
+	if (r == FILEIO_UNSYNCED)
+		return seterr(why, "removing %s: syncing its directory: %s",
+		    f->label, strerror(errno));
+	msg_info("removed %s (backup %s)", f->label,
+	    fileio_inside(a->o->root, f->backup));
+	return 0;
+}
+
 /* replace_one - back up and replace one changed file. */
 static int
 replace_one(struct apply *a, struct plan_file *f, char **why)
@@ -163,6 +183,8 @@ replace_one(struct apply *a, struct plan_file *f, char **why)
 	if (f->exists && fileio_backup(f->path, a->stamp, &f->backup) < 0)
 		return seterr(why, "backing up %s: %s", f->label,
 		    strerror(errno));
+	if (f->remove)
+		return remove_one(a, f, why);
 	if (!f->exists) {
 		/* A new file takes the owner of sendmail.cf, mode 0644. */
 		newst = a->p->f[PLAN_SENDMAIL_CF].st;
@@ -280,12 +302,37 @@ run_service(struct apply *a, char **why)
 
 /* ------------------------------------------------------ settle, undo */
 
+/*
+ * record - the generation of a run that changed files, written while the
+ * marker exists (history.h); a failure to record is said, not fatal.
+ */
+static void
+record(const struct apply *a)
+{
+	struct history_note n;
+	char id[HISTORY_ID_SIZE], *why = NULL;
+
+	if (a->o->who == NULL || a->p->nchanged == 0)
+		return;
+	n.who = a->o->who;
+	n.desired_path = a->o->desired_path;
+	n.restored = a->o->restored;
+	if (history_record(a->o->state_dir, a->p, &n, a->o->keep, id,
+	    &why) == 0)
+		msg_info("recorded generation %s", id);
+	else
+		msg_warn("this change is not recorded as a generation: %s",
+		    why);
+	free(why);
+}
+
 /* settle - all agree: the marker goes, old backups are pruned. */
 static void
 settle(struct apply *a)
 {
 	int i;
 
+	record(a);
 	marker_clear(a);
 	for (i = 0; i < PLAN_NFILES; i++)
 		if (a->p->f[i].changed && a->p->f[i].exists)
@@ -473,7 +520,8 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	env.src = o->src;
 	env.sendmail = o->sendmail;
 	env.timeout_ms = o->timeout_ms;
-	if (plan_build(ds, &env, p, why) < 0)
+	if ((o->target ? plan_build_target(ds, &env, o->target, p, why) :
+	    plan_build(ds, &env, p, why)) < 0)
 		goto out;
 	if (o->audit) {		/* the caller records what differs */
 		r = 0;
@@ -493,7 +541,7 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	}
 	if (!plan_pending(p)) {
 		msg_info("no changes");
-		r = 0;
+		r = o->commit != NULL ? o->commit(o->commit_ctx, why) : 0;
 		goto out;
 	}
 	if (check(&a, why) < 0)
@@ -501,7 +549,8 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	block_signals(&a);
 	if (marker_set(&a, why) < 0)
 		goto out;
-	if (write_files(&a, why) < 0 || run_service(&a, why) < 0) {
+	if (write_files(&a, why) < 0 || run_service(&a, why) < 0 ||
+	    (o->commit != NULL && o->commit(o->commit_ctx, why) < 0)) {
 		undo(&a, *why);
 		goto out;
 	}
