@@ -31,6 +31,7 @@ struct apply {
 	char			 stamp[FILEIO_STAMP_SIZE];
 	sigset_t		 oldmask;
 	int			 masked;
+	char			 gen[HISTORY_ID_SIZE];	/* recorded */
 };
 
 /* ------------------------------------------------------------ marker */
@@ -304,26 +305,35 @@ run_service(struct apply *a, char **why)
 
 /*
  * record - the generation of a run that changed files, written while the
- * marker exists (history.h); a failure to record is said, not fatal.
+ * marker exists (history.h); a run whose change cannot be recorded is
+ * undone as any failed step.
  */
-static void
-record(const struct apply *a)
+static int
+record(struct apply *a, char **why)
 {
 	struct history_note n;
-	char id[HISTORY_ID_SIZE], *why = NULL;
 
 	if (a->o->who == NULL || a->p->nchanged == 0)
-		return;
+		return 0;
 	n.who = a->o->who;
 	n.desired_path = a->o->desired_path;
 	n.restored = a->o->restored;
-	if (history_record(a->o->state_dir, a->p, &n, a->o->keep, id,
-	    &why) == 0)
-		msg_info("recorded generation %s", id);
-	else
-		msg_warn("this change is not recorded as a generation: %s",
-		    why);
-	free(why);
+	if (history_record(a->o->state_dir, a->p, &n, a->o->keep, a->gen,
+	    why) < 0)
+		return -1;
+	msg_info("recorded generation %s", a->gen);
+	return 0;
+}
+
+/* commit - the caller's last step; its failure takes the record back. */
+static int
+commit(struct apply *a, char **why)
+{
+	if (a->o->commit == NULL || a->o->commit(a->o->commit_ctx, why) == 0)
+		return 0;
+	if (a->gen[0] != '\0')
+		history_forget(a->o->state_dir, a->gen);
+	return -1;
 }
 
 /* settle - all agree: the marker goes, old backups are pruned. */
@@ -332,7 +342,6 @@ settle(struct apply *a)
 {
 	int i;
 
-	record(a);
 	marker_clear(a);
 	for (i = 0; i < PLAN_NFILES; i++)
 		if (a->p->f[i].changed && a->p->f[i].exists)
@@ -550,7 +559,7 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	if (marker_set(&a, why) < 0)
 		goto out;
 	if (write_files(&a, why) < 0 || run_service(&a, why) < 0 ||
-	    (o->commit != NULL && o->commit(o->commit_ctx, why) < 0)) {
+	    record(&a, why) < 0 || commit(&a, why) < 0) {
 		undo(&a, *why);
 		goto out;
 	}

@@ -17,12 +17,13 @@
  * that run rebuilds the database and refreshes sendmail even when no file
  * changes.
  *
- * A run that changed files and settled records a generation (history.h)
- * while the marker still exists, when o->who says who ran it.  With
+ * A run that changed files records a generation (history.h) as its last
+ * step, while the marker still exists, when o->who says who ran it; a
+ * change that cannot be recorded is undone.  With
  * o->target, the plan is built from those bytes (a restore) instead of
  * the desired state's edits; o->commit, when set, is the last step
  * before the run settles (a restore reinstates its desired state there),
- * and its failure undoes the run as any other.
+ * and its failure takes the generation back and undoes the run.
  * Convention: 0 / -1 with the reason in *why (caller frees).
  */
 #ifndef MAILPROV_APPLY_H

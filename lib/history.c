@@ -37,8 +37,8 @@ gen_dir(const char *state_dir)
 	return xasprintf("%s/%s", state_dir, STATE_GENERATIONS);
 }
 
-static char *
-obj_path(const char *state_dir, const char *sha)
+char *
+history_object(const char *state_dir, const char *sha)
 {
 	return xasprintf("%s/%s/%s/%s", state_dir, STATE_GENERATIONS,
 	    STATE_OBJECTS, sha);
@@ -239,7 +239,10 @@ parse(const char *id, char *text, struct history_gen *g, char **why)
 	    "record was changed by hand or is damaged", id, n);
 }
 
-/* read_gen - the record named id (an exact id). */
+/*
+ * read_gen - the record named id (an exact id): -1 when it cannot be
+ * read (errno), -2 when it is damaged.
+ */
 static int
 read_gen(const char *state_dir, const char *id, struct history_gen *g,
     char **why)
@@ -255,7 +258,7 @@ read_gen(const char *state_dir, const char *id, struct history_gen *g,
 		return r;
 	}
 	free(path);
-	r = parse(id, text, g, why);
+	r = parse(id, text, g, why) < 0 ? -2 : 0;
 	free(text);
 	return r;
 }
@@ -282,7 +285,7 @@ static int
 store(const char *state_dir, const char *sha, const char *buf, size_t len,
     char **why)
 {
-	char *path = obj_path(state_dir, sha);
+	char *path = history_object(state_dir, sha);
 	struct stat like;
 	int r = 0;
 
@@ -292,7 +295,7 @@ store(const char *state_dir, const char *sha, const char *buf, size_t len,
 	like.st_mode = 0600;
 	if (access(path, F_OK) < 0 && fileio_replace(path, buf, len,
 	    &like) != 0)
-		r = seterr(why, "cannot keep %s: %s", path, strerror(errno));
+		r = seterr(why, "cannot write %s: %s", path, strerror(errno));
 	free(path);
 	return r;
 }
@@ -301,7 +304,7 @@ int
 history_bytes(const char *state_dir, const char *sha, char **buf,
     size_t *len, char **why)
 {
-	char *path = obj_path(state_dir, sha);
+	char *path = history_object(state_dir, sha);
 	char got[65];
 	int r = -1;
 
@@ -343,36 +346,58 @@ add_refs(const struct history_gen *g, struct strlist *refs)
 }
 
 /*
- * collect - objects no record names are deleted; none at all when a
- * record cannot be read.  How many went, or -1.
+ * read_refs - the objects every record names, into refs, and the newest
+ * record's desired state into newest: 0; 1 when a record is damaged (it
+ * is said, and refs are not whole: nothing may be deleted); -1 when one
+ * cannot be read.
  */
 static int
-collect(const char *state_dir, char **why)
+read_refs(const char *state_dir, struct strlist *refs, char *newest,
+    char **why)
 {
-	struct strlist ids = { 0 }, refs = { 0 };
+	struct strlist ids = { 0 };
 	struct history_gen g;
-	struct dirent *de;
-	char *dir, *path;
-	DIR *dp = NULL;
 	size_t i;
+	int r = 0, k;
+
+	snprintf(newest, 65, HISTORY_NONE);
+	if (list_ids(state_dir, &ids) < 0)
+		r = seterr(why, "cannot read %s/%s: %s", state_dir,
+		    STATE_GENERATIONS, strerror(errno));
+	for (i = 0; i < ids.n && r >= 0; i++) {
+		if ((k = read_gen(state_dir, ids.v[i], &g, why)) == -2) {
+			msg_warn("%s; no kept bytes are deleted until it is "
+			    "mended or removed", *why);
+			free(*why);
+			*why = NULL;
+			r = 1;
+			continue;
+		}
+		if (k < 0)
+			r = -1;
+		else {
+			add_refs(&g, refs);
+			memcpy(newest, g.desired, 65);
+			history_gen_free(&g);
+		}
+	}
+	strlist_clear(&ids);
+	return r;
+}
+
+/* sweep - the objects not in refs are deleted; how many. */
+static int
+sweep(const char *state_dir, const struct strlist *refs)
+{
+	char *dir = xasprintf("%s/%s/%s", state_dir, STATE_GENERATIONS,
+	    STATE_OBJECTS), *path;
+	struct dirent *de;
+	DIR *dp;
 	int n = 0;
 
-	if (list_ids(state_dir, &ids) < 0)
-		n = seterr(why, "cannot read %s/%s: %s", state_dir,
-		    STATE_GENERATIONS, strerror(errno));
-	for (i = 0; i < ids.n && n == 0; i++) {
-		if (read_gen(state_dir, ids.v[i], &g, why) < 0) {
-			n = -1;
-			break;
-		}
-		add_refs(&g, &refs);
-		history_gen_free(&g);
-	}
-	dir = xasprintf("%s/%s/%s", state_dir, STATE_GENERATIONS,
-	    STATE_OBJECTS);
-	if (n == 0 && (dp = opendir(dir)) != NULL) {
+	if ((dp = opendir(dir)) != NULL) {
 		while ((de = readdir(dp)) != NULL) {
-			if (!is_sha(de->d_name) || strlist_find(&refs,
+			if (!is_sha(de->d_name) || strlist_find(refs,
 			    de->d_name, 0) >= 0)
 				continue;
 			path = xasprintf("%s/%s", dir, de->d_name);
@@ -382,23 +407,19 @@ collect(const char *state_dir, char **why)
 		closedir(dp);
 	}
 	free(dir);
-	strlist_clear(&ids);
-	strlist_clear(&refs);
 	return n;
 }
 
-int
-history_prune(const char *state_dir, int keep, char **why)
+/* drop_old - the oldest records beyond the newest keep go. */
+static void
+drop_old(const char *state_dir, int keep)
 {
 	struct strlist ids = { 0 };
 	char *path;
 	size_t i;
 
-	if (keep < 1)
-		keep = 1;
 	if (list_ids(state_dir, &ids) < 0)
-		return seterr(why, "cannot read %s/%s: %s", state_dir,
-		    STATE_GENERATIONS, strerror(errno));
+		return;
 	for (i = 0; i + (size_t)keep < ids.n; i++) {
 		path = xasprintf("%s/%s/%s", state_dir, STATE_GENERATIONS,
 		    ids.v[i]);
@@ -408,7 +429,16 @@ history_prune(const char *state_dir, int keep, char **why)
 		free(path);
 	}
 	strlist_clear(&ids);
-	return collect(state_dir, why) < 0 ? -1 : 0;
+}
+
+void
+history_forget(const char *state_dir, const char *id)
+{
+	char *path = xasprintf("%s/%s/%s", state_dir, STATE_GENERATIONS, id);
+
+	if (is_id(id))
+		fileio_remove(path);
+	free(path);
 }
 
 int
@@ -416,12 +446,14 @@ history_remove_stale(const char *state_dir)
 {
 	char *gd = xasprintf("%s/%s/", state_dir, STATE_GENERATIONS);
 	char *od = xasprintf("%s%s/", gd, STATE_OBJECTS);
-	char *why = NULL;
-	int n, c;
+	struct strlist refs = { 0 };
+	char *why = NULL, newest[65];
+	int n;
 
 	n = fileio_remove_stale(gd) + fileio_remove_stale(od);
-	if ((c = collect(state_dir, &why)) > 0)
-		n += c;
+	if (read_refs(state_dir, &refs, newest, &why) == 0)
+		n += sweep(state_dir, &refs);
+	strlist_clear(&refs);
 	free(why);
 	free(gd);
 	free(od);
@@ -534,20 +566,14 @@ static int
 write_gen(const char *state_dir, struct history_gen *g, char **why)
 {
 	struct strlist ids = { 0 };
-	struct history_gen last;
 	struct sbuf b = { 0 };
 	struct stat like;
 	char *path;
 	int r = 0;
 
-	snprintf(g->desired_before, 65, HISTORY_NONE);
-	if (list_ids(state_dir, &ids) == 0 && ids.n > 0 && read_gen(state_dir,
-	    ids.v[ids.n - 1], &last, why) == 0) {
-		memcpy(g->desired_before, last.desired, 65);
-		history_gen_free(&last);
-	}
-	free(*why);
-	*why = NULL;
+	if (list_ids(state_dir, &ids) < 0)
+		return seterr(why, "cannot read %s/%s: %s", state_dir,
+		    STATE_GENERATIONS, strerror(errno));
 	next_id(&ids, g->time, g->id);
 	gen_format(g, &b);
 	memset(&like, 0, sizeof(like));
@@ -563,6 +589,29 @@ write_gen(const char *state_dir, struct history_gen *g, char **why)
 	return r;
 }
 
+/*
+ * make_room - the oldest records go so that keep remain with the new
+ * one; the objects no remaining record and not this run (s) names go.
+ * Every record is read first: one that cannot be read fails the run.
+ */
+static int
+make_room(const char *state_dir, int keep, const struct slots *s,
+    char *newest, char **why)
+{
+	struct strlist refs = { 0 };
+	size_t i;
+	int r;
+
+	drop_old(state_dir, keep < 1 ? 0 : keep - 1);
+	if ((r = read_refs(state_dir, &refs, newest, why)) == 0) {
+		for (i = 0; i < SLOTS; i++)
+			strlist_push(&refs, s->sha[i]);
+		sweep(state_dir, &refs);
+	}
+	strlist_clear(&refs);
+	return r < 0 ? -1 : 0;
+}
+
 int
 history_record(const char *state_dir, const struct plan *p,
     const struct history_note *n, int keep, char *id, char **why)
@@ -570,7 +619,7 @@ history_record(const char *state_dir, const struct plan *p,
 	struct slots s;
 	struct history_gen g;
 	char *objs = xasprintf("%s/%s/%s", state_dir, STATE_GENERATIONS,
-	    STATE_OBJECTS);
+	    STATE_OBJECTS), newest[65];
 	size_t i;
 	int r;
 
@@ -578,21 +627,19 @@ history_record(const char *state_dir, const struct plan *p,
 	memset(&g, 0, sizeof(g));
 	*why = NULL;
 	if ((r = fileio_mkdirs(objs, 0700)) < 0)
-		seterr(why, "%s: %s", objs, strerror(errno));
+		seterr(why, "cannot write %s: %s", objs, strerror(errno));
 	if (r == 0)
 		r = gather(p, n->desired_path, &s, why);
+	if (r == 0)
+		r = make_room(state_dir, keep, &s, newest, why);
 	for (i = 0; i < SLOTS && r == 0; i++)
 		if (s.used[i])
 			r = store(state_dir, s.sha[i], s.buf[i], s.len[i], why);
 	if (r == 0) {
 		gen_of(p, n, &s, &g);
+		memcpy(g.desired_before, newest, 65);
 		r = write_gen(state_dir, &g, why);
 		snprintf(id, HISTORY_ID_SIZE, "%s", g.id);
-	}
-	if (r == 0 && history_prune(state_dir, keep, why) < 0) {
-		msg_warn("history: %s (no kept bytes were deleted)", *why);
-		free(*why);
-		*why = NULL;
 	}
 	for (i = 0; i < SLOTS; i++)
 		free(s.owned[i]);

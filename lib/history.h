@@ -25,12 +25,12 @@
  * were (the admin's copies; pruned per file), and no generation depends
  * on them.  Retention: the newest `keep` generations stay; then every
  * object no kept generation names is deleted, and nothing else.  A
- * record that cannot be read stops the deletion (never delete what a
- * generation may need).  Reading an object checks its sha256.
+ * damaged record stops the deletion (never delete what a generation may
+ * need).  Reading an object checks its sha256.
  *
  * Convention: 0 / -1 with a one-line reason in *why (caller frees).
- * history_record, history_prune and history_remove_stale are for a
- * caller that holds the state directory's lock.
+ * history_record and history_remove_stale are for a caller that holds
+ * the state directory's lock.
  */
 #ifndef MAILPROV_HISTORY_H
 #define MAILPROV_HISTORY_H
@@ -70,13 +70,18 @@ struct history_note {
 
 /*
  * history_record - the generation of a run that changed files (p after
- * apply wrote them), then the retention: keep generations stay.  The
- * id it got goes into id (HISTORY_ID_SIZE bytes).
+ * apply wrote them): first the retention (the oldest records go so that
+ * keep remain with the new one, then the objects none of them names),
+ * then its objects, then its record, last.  The id it got goes into id
+ * (HISTORY_ID_SIZE bytes).  -1 when a record cannot be read or the new
+ * one cannot be kept whole: then no record of this run exists, and apply
+ * undoes the run (a change is never left unrecorded).  A damaged record
+ * is said and left, and stops the deletion of objects.
  */
 int	history_record(const char *state_dir, const struct plan *p,
 	    const struct history_note *n, int keep, char *id, char **why);
-/* history_prune - keep the newest keep, then drop unnamed objects. */
-int	history_prune(const char *state_dir, int keep, char **why);
+/* history_forget - the record id goes (its run is being undone). */
+void	history_forget(const char *state_dir, const char *id);
 /*
  * history_remove_stale - temporaries of a killed run in the store, and
  * objects no generation names; how many files went.
@@ -94,6 +99,8 @@ void	history_gen_free(struct history_gen *g);
 int	history_bytes(const char *state_dir, const char *sha, char **buf,
 	    size_t *len, char **why);
 
+/* history_object - where the object sha is kept (caller frees). */
+char	*history_object(const char *state_dir, const char *sha);
 /* history_print - one line per generation, newest first, or JSON. */
 void	history_print(const struct history_gen *v, size_t n, int json,
 	    FILE *out);

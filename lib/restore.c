@@ -43,6 +43,7 @@ load_kept(const char *state_dir, const char *sha, struct restore *r,
 
 	if (history_bytes(state_dir, sha, &r->ds_buf, &r->ds_len, why) < 0)
 		return -1;
+	r->ds_kept = history_object(state_dir, sha);
 	diags_init(&d, "the kept desired state");
 	if ((r->ds = desired_load_buffer(r->ds_buf, r->ds_len, &d)) == NULL) {
 		char *e = d.n ? diags_format(&d, 0) : xstrdup("invalid");
@@ -155,7 +156,8 @@ restore_run(struct restore *r, struct apply_opts *ao, struct plan *p,
 		msg_warn("%s", r->note);
 	ao->target = &r->target;
 	ao->restored = r->restored;
-	ao->desired_path = r->reinstate ? r->desired_path : NULL;
+	/* The record reads the kept bytes: the file is written after it. */
+	ao->desired_path = r->ds_kept;
 	ao->commit = r->reinstate ? reinstate : NULL;
 	ao->commit_ctx = r;
 	ao->keep = r->ds->backups.keep.v;
@@ -169,6 +171,7 @@ restore_close(struct restore *r)
 	plan_target_free(&r->target);
 	desired_free(r->ds);
 	free(r->ds_buf);
+	free(r->ds_kept);
 	free(r->desired_path);
 	free(r->history_path);
 	free(r->restored);

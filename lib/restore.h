@@ -44,6 +44,7 @@ struct restore {
 	struct desired		*ds;		/* what the restore puts in force */
 	char			*ds_buf;	/* its bytes; NULL: none */
 	size_t			 ds_len;
+	char			*ds_kept;	/* where the store keeps them */
 	int			 reinstate;	/* into inst.desired */
 	struct incoming_cfg	 inst;
 	char			*desired_path, *history_path;
