@@ -252,6 +252,7 @@ read_gen(const char *state_dir, const char *id, struct history_gen *g,
 	size_t len;
 	int r;
 
+	memset(g, 0, sizeof(*g));
 	if (fileio_read(path, 1024 * 1024, FILEIO_NOFOLLOW, &text, &len) < 0) {
 		r = seterr(why, "%s: %s", path, strerror(errno));
 		free(path);
