@@ -88,8 +88,8 @@ LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/digest.c lib/tlsfile.c \
 		  lib/service.c lib/program.c lib/plantls.c lib/plan.c \
 		  lib/yamlout.c lib/import.c \
-		  lib/candidate.c lib/apply.c \
-		  lib/runopts.c lib/status.c lib/incoming.c \
+		  lib/candidate.c lib/history.c lib/apply.c \
+		  lib/runopts.c lib/status.c lib/incoming.c lib/restore.c \
 		  lib/mpd.c $(PLATFORM_SRCS)
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= lib/libmailprov.a

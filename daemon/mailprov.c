@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,9 +29,11 @@
 #include "fetch.h"
 #include "fileio.h"
 #include "import.h"
+#include "history.h"
 #include "msg.h"
 #include "paths.h"
 #include "plan.h"
+#include "restore.h"
 #include "runopts.h"
 #include "status.h"
 #include "util.h"
@@ -57,6 +60,9 @@ struct opts {
 	const char	*output;	/* import -o: taken as given */
 	int		 all_aliases;	/* import --all-aliases */
 	int		 force;		/* import --force: replace -o FILE */
+	const char	*id;		/* history ID, restore ID */
+	int		 before;	/* restore --before */
+	int		 dry_run;	/* restore --dry-run */
 };
 
 static const char *const backends[] = { "exec", "mock", NULL };
@@ -113,6 +119,10 @@ static const struct cliopt options[] = {
 	    .value = 1 },
 	{ .name = "--force", .kind = CLIOPT_FLAG, .off = O(force),
 	    .value = 1 },
+	{ .name = "--before", .kind = CLIOPT_FLAG, .off = O(before),
+	    .value = 1 },
+	{ .name = "--dry-run", .kind = CLIOPT_FLAG, .off = O(dry_run),
+	    .value = 1 },
 	{ .name = "--help", .alias = "-h", .kind = CLIOPT_HELP },
 	{ .name = "--version", .kind = CLIOPT_VERSION },
 	{ .name = NULL }
@@ -120,8 +130,8 @@ static const struct cliopt options[] = {
 
 static const struct cliopt_prog prog = {
 	.name = "mailprov", .version = MAILPROV_VERSION,
-	.commands = "validate|plan|apply|status|import", .max_args = 1,
-	.opts = options
+	.commands = "validate|plan|apply|status|import|history [ID]|"
+	    "restore ID", .max_args = 2, .arg_off = O(id), .opts = options
 };
 
 /* One run of the tool: the options and what main worked out from them. */
@@ -130,6 +140,8 @@ struct cli {
 	const char	*cmd;
 	char		*root;		/* realpath of --root, or "" */
 	char		*state_dir;
+	char		*conf;		/* mailprovd.conf (--conf, or under
+					   the root) */
 	char		*helper;	/* mailprov-fetch */
 	struct sbuf	 desired;	/* the file to read */
 	char		*error;		/* --json: why the run failed */
@@ -397,6 +409,26 @@ cmd_plan(struct cli *c)
 	return r;
 }
 
+/* who - who a generation names: "mailprov CMD by USER (login NAME)". */
+static char *
+who(const char *cmd)
+{
+	struct passwd pw, *pwp = NULL;
+	char buf[4096], login[256];
+	struct sbuf b = { 0 };
+
+	sbuf_addf(&b, "mailprov %s by ", cmd);
+	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &pwp) == 0 &&
+	    pwp != NULL)
+		sbuf_adds(&b, pw.pw_name);
+	else
+		sbuf_addf(&b, "uid %ld", (long)getuid());
+	if (getlogin_r(login, sizeof(login)) == 0 && (pwp == NULL ||
+	    strcmp(login, pw.pw_name) != 0))
+		sbuf_addf(&b, " (login %s)", login);
+	return b.s;
+}
+
 static int
 cmd_apply(struct cli *c)
 {
@@ -409,16 +441,125 @@ cmd_apply(struct cli *c)
 
 	memset(&p, 0, sizeof(p));
 	if (ds != NULL && open_run(c, ds->backups.keep.v, &ro) == 0) {
+		char *w = who(c->cmd);
+
+		ro.apply.who = w;
+		ro.apply.desired_path = c->desired.s;
 		if (apply_run(ds, &ro.apply, &p, &why) < 0)
 			report(c, &p, why);
 		else
 			r = 0;
+		free(w);
 		runopts_close(&ro);
 	}
 	finish_run(c, ds != NULL ? &p : NULL, ds, 0, t0);
 	free(why);
 	plan_free(&p);
 	desired_free(ds);
+	return r;
+}
+
+/* cmd_history - the generations, newest first; with an ID its diffs. */
+static int
+cmd_history(struct cli *c)
+{
+	struct history_gen *v = NULL, g;
+	struct sbuf d = { 0 };
+	char *why = NULL;
+	size_t n = 0, i;
+	int r = 1;
+
+	if (c->o.id == NULL && history_list(c->state_dir, &v, &n, &why) == 0) {
+		history_print(v, n, c->o.json, stdout);
+		r = 0;
+	} else if (c->o.id != NULL && history_load(c->state_dir, c->o.id, &g,
+	    &why) == 0) {
+		history_print(&g, 1, c->o.json, stdout);
+		if (!c->o.json && (r = history_diff(c->state_dir, &g, &d,
+		    &why)) == 0)
+			fputs(d.s, stdout);
+		r = r < 0;
+		history_gen_free(&g);
+	}
+	if (why != NULL)
+		fprintf(stderr, "mailprov: history: %s\n", why);
+	for (i = 0; i < n; i++)
+		history_gen_free(&v[i]);
+	free(v);
+	sbuf_free(&d);
+	free(why);
+	return r;
+}
+
+/* restore_dry - what the restore would do, as plan says it; 0 or 2. */
+static int
+restore_dry(struct cli *c, const struct restore *rs, struct runopts *ro)
+{
+	struct plan_env env;
+	struct plan p;
+	char *why = NULL;
+	int r = 1;
+
+	env.root = c->root;
+	env.state_dir = c->state_dir;
+	env.src = ro->apply.src;
+	env.sendmail = ro->apply.sendmail;
+	env.timeout_ms = ro->apply.timeout_ms;
+	if (plan_build_target(rs->ds, &env, &rs->target, &p, &why) < 0)
+		report(c, &p, why);
+	else {
+		plan_print(&p, rs->ds, stdout);
+		if (rs->note != NULL)
+			printf("note: %s\n", rs->note);
+		else
+			printf("action: reinstate the desired state of %s in "
+			    "%s\n", rs->restored, rs->desired_path);
+		r = plan_pending(&p) ? 2 : 0;
+	}
+	plan_free(&p);
+	free(why);
+	return r;
+}
+
+/* cmd_restore - a generation's files back, through apply. */
+static int
+cmd_restore(struct cli *c)
+{
+	struct restore_opts o;
+	struct restore rs;
+	struct runopts ro;
+	struct plan p;
+	char *why = NULL, *w = NULL;
+	int r = 1;
+
+	memset(&o, 0, sizeof(o));
+	memset(&p, 0, sizeof(p));
+	o.id = c->o.id;
+	o.before = c->o.before;
+	o.root = c->root;
+	o.state_dir = c->state_dir;
+	o.conf = c->conf;
+	o.conf_given = c->o.conf != NULL;
+	o.desired = c->o.file;
+	if (o.id == NULL)
+		why = xstrdup("which generation? (mailprov history lists "
+		    "them)");
+	else if (restore_open(&o, &rs, &why) == 0 &&
+	    open_run(c, rs.ds->backups.keep.v, &ro) == 0) {
+		if (c->o.dry_run)
+			r = restore_dry(c, &rs, &ro);
+		else {
+			ro.apply.who = w = who(c->cmd);
+			r = restore_run(&rs, &ro.apply, &p, &why) < 0;
+		}
+		runopts_close(&ro);
+	}
+	if (why != NULL)
+		report(c, &p, why);
+	if (o.id != NULL)
+		restore_close(&rs);
+	plan_free(&p);
+	free(why), free(w);
 	return r;
 }
 
@@ -534,8 +675,7 @@ state_dir(const struct cli *c)
 
 	if (c->o.state_dir != NULL)
 		return xstrdup(c->o.state_dir);
-	path = c->o.conf ? xstrdup(c->o.conf) : xasprintf("%s%s", c->root,
-	    DEF_DAEMON_CONF);
+	path = c->conf;
 	diags_init(&d, path);
 	conf = dconf_load_file(path, c->o.conf == NULL, DCONF_MOCK, &d);
 	if (conf != NULL)
@@ -551,7 +691,6 @@ state_dir(const struct cli *c)
 		}
 	dconf_free(conf);
 	diags_free(&d);
-	free(path);
 	return dir;
 }
 
@@ -567,6 +706,8 @@ setup(struct cli *c, const char *argv0)
 		    strerror(errno));
 		return -1;
 	}
+	c->conf = c->o.conf ? xstrdup(c->o.conf) : xasprintf("%s%s", c->root,
+	    DEF_DAEMON_CONF);
 	if ((c->state_dir = state_dir(c)) == NULL)
 		return -1;
 	c->helper = runopts_helper(argv0);
@@ -611,6 +752,8 @@ static const struct {
 	{ "validate", cmd_validate },
 	{ "plan", cmd_plan },
 	{ "apply", cmd_apply },
+	{ "history", cmd_history },
+	{ "restore", cmd_restore },
 	{ "status", NULL },		/* below: it needs no desired state */
 	{ "import", cmd_import },
 	{ NULL, NULL }
@@ -643,8 +786,14 @@ main(int argc, char **argv)
 	if (c.o.json)
 		msg_set_sink(to_stderr, (void *)(uintptr_t)"mailprov");
 	if (c.o.json && strcmp(c.cmd, "plan") != 0 &&
-	    strcmp(c.cmd, "apply") != 0) {
-		fprintf(stderr, "mailprov: --json is for plan and apply\n");
+	    strcmp(c.cmd, "apply") != 0 && strcmp(c.cmd, "history") != 0) {
+		fprintf(stderr, "mailprov: --json is for plan, apply and "
+		    "history\n");
+		return 1;
+	}
+	if (c.o.id != NULL && strcmp(c.cmd, "history") != 0 &&
+	    strcmp(c.cmd, "restore") != 0) {
+		fprintf(stderr, "mailprov: unexpected argument '%s'\n", c.o.id);
 		return 1;
 	}
 	for (i = 0; commands[i].name != NULL; i++)
@@ -666,5 +815,6 @@ main(int argc, char **argv)
 	}
 	sbuf_free(&c.desired);
 	free(c.root), free(c.state_dir), free(c.helper), free(c.error);
+	free(c.conf);
 	return r;
 }

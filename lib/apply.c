@@ -11,6 +11,7 @@
 #include "apply.h"
 #include "candidate.h"
 #include "fileio.h"
+#include "history.h"
 #include "msg.h"
 #include "paths.h"
 #include "sendmail.h"
@@ -30,6 +31,7 @@ struct apply {
 	char			 stamp[FILEIO_STAMP_SIZE];
 	sigset_t		 oldmask;
 	int			 masked;
+	char			 gen[HISTORY_ID_SIZE];	/* recorded */
 };
 
 /* ------------------------------------------------------------ marker */
@@ -102,6 +104,7 @@ remove_stale(const struct plan *p, const char *state_dir)
 	if (p->link.managed)
 		n += fileio_remove_stale(p->link.path);
 	n += candidate_remove_stale(state_dir);
+	n += history_remove_stale(state_dir);
 	if (n > 0)
 		msg_info("removed %d temporary file%s left by an interrupted "
 		    "run", n, n == 1 ? "" : "s");
@@ -152,6 +155,24 @@ block_signals(struct apply *a)
 	a->masked = 1;
 }
 
+/* remove_one - a restore to before a file existed: it goes. */
+static int
+remove_one(struct apply *a, struct plan_file *f, char **why)
+{
+	int r = fileio_remove(f->path);
+
+	if (r < 0 && r != FILEIO_UNSYNCED)
+		return seterr(why, "removing %s: %s", f->label,
+		    strerror(errno));
+	f->replaced = 1;	/* the rollback writes its old bytes back */
+	if (r == FILEIO_UNSYNCED)
+		return seterr(why, "removing %s: syncing its directory: %s",
+		    f->label, strerror(errno));
+	msg_info("removed %s (backup %s)", f->label,
+	    fileio_inside(a->o->root, f->backup));
+	return 0;
+}
+
 /* replace_one - back up and replace one changed file. */
 static int
 replace_one(struct apply *a, struct plan_file *f, char **why)
@@ -163,6 +184,8 @@ replace_one(struct apply *a, struct plan_file *f, char **why)
 	if (f->exists && fileio_backup(f->path, a->stamp, &f->backup) < 0)
 		return seterr(why, "backing up %s: %s", f->label,
 		    strerror(errno));
+	if (f->remove)
+		return remove_one(a, f, why);
 	if (!f->exists) {
 		/* A new file takes the owner of sendmail.cf, mode 0644. */
 		newst = a->p->f[PLAN_SENDMAIL_CF].st;
@@ -279,6 +302,39 @@ run_service(struct apply *a, char **why)
 }
 
 /* ------------------------------------------------------ settle, undo */
+
+/*
+ * record - the generation of a run that changed files, written while the
+ * marker exists (history.h); a run whose change cannot be recorded is
+ * undone as any failed step.
+ */
+static int
+record(struct apply *a, char **why)
+{
+	struct history_note n;
+
+	if (a->o->who == NULL || a->p->nchanged == 0)
+		return 0;
+	n.who = a->o->who;
+	n.desired_path = a->o->desired_path;
+	n.restored = a->o->restored;
+	if (history_record(a->o->state_dir, a->p, &n, a->o->keep, a->gen,
+	    why) < 0)
+		return -1;
+	msg_info("recorded generation %s", a->gen);
+	return 0;
+}
+
+/* commit - the caller's last step; its failure takes the record back. */
+static int
+commit(struct apply *a, char **why)
+{
+	if (a->o->commit == NULL || a->o->commit(a->o->commit_ctx, why) == 0)
+		return 0;
+	if (a->gen[0] != '\0')
+		history_forget(a->o->state_dir, a->gen);
+	return -1;
+}
 
 /* settle - all agree: the marker goes, old backups are pruned. */
 static void
@@ -473,7 +529,8 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	env.src = o->src;
 	env.sendmail = o->sendmail;
 	env.timeout_ms = o->timeout_ms;
-	if (plan_build(ds, &env, p, why) < 0)
+	if ((o->target ? plan_build_target(ds, &env, o->target, p, why) :
+	    plan_build(ds, &env, p, why)) < 0)
 		goto out;
 	if (o->audit) {		/* the caller records what differs */
 		r = 0;
@@ -493,7 +550,7 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	}
 	if (!plan_pending(p)) {
 		msg_info("no changes");
-		r = 0;
+		r = o->commit != NULL ? o->commit(o->commit_ctx, why) : 0;
 		goto out;
 	}
 	if (check(&a, why) < 0)
@@ -501,7 +558,8 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	block_signals(&a);
 	if (marker_set(&a, why) < 0)
 		goto out;
-	if (write_files(&a, why) < 0 || run_service(&a, why) < 0) {
+	if (write_files(&a, why) < 0 || run_service(&a, why) < 0 ||
+	    record(&a, why) < 0 || commit(&a, why) < 0) {
 		undo(&a, *why);
 		goto out;
 	}

@@ -15,7 +15,16 @@
  * Found by the next plan or apply, it means a run was killed in between:
  * files may be new while aliases.db and the running sendmail are not, so
  * that run rebuilds the database and refreshes sendmail even when no file
- * changes.  Convention: 0 / -1 with the reason in *why (caller frees).
+ * changes.
+ *
+ * A run that changed files records a generation (history.h) as its last
+ * step, while the marker still exists, when o->who says who ran it; a
+ * change that cannot be recorded is undone.  With
+ * o->target, the plan is built from those bytes (a restore) instead of
+ * the desired state's edits; o->commit, when set, is the last step
+ * before the run settles (a restore reinstates its desired state there),
+ * and its failure takes the generation back and undoes the run.
+ * Convention: 0 / -1 with the reason in *why (caller frees).
  */
 #ifndef MAILPROV_APPLY_H
 #define MAILPROV_APPLY_H
@@ -38,6 +47,14 @@ struct apply_opts {
 	int		 timeout_ms;	/* any sendmail command; 0: defaults */
 	int		 audit;		/* plan and stop: nothing is written,
 					   no SRC call changes anything */
+	const char	*who;		/* a generation is recorded for a run
+					   that changes files: who ran it;
+					   NULL: none */
+	const char	*desired_path;	/* kept with the generation */
+	const char	*restored;	/* a restore: of what ("ID") */
+	const struct plan_target *target;	/* restore: these bytes */
+	int		(*commit)(void *ctx, char **why);
+	void		*commit_ctx;
 };
 
 /*

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #define FIELD(base, o, type)	((type *)(void *)((char *)(base) + (o)->off))
+#define ARG(base, p)	((const char **)(void *)((char *)(base) + \
+			    (p)->arg_off))
 
 static const struct cliopt *
 find(const struct cliopt *t, const char *a)
@@ -130,12 +132,15 @@ cliopt_parse(const struct cliopt_prog *p, int argc, char **argv, void *base,
 				return r;
 			continue;
 		}
-		if (*word != NULL || p->max_args == 0) {
+		if (*word == NULL && p->max_args > 0)
+			*word = argv[i];
+		else if (p->max_args > 1 && *ARG(base, p) == NULL)
+			*ARG(base, p) = argv[i];
+		else {
 			fprintf(stderr, "%s: unexpected argument '%s'\n",
 			    p->name, argv[i]);
 			return CLIOPT_BAD;
 		}
-		*word = argv[i];
 	}
 	if (*word == NULL && p->max_args > 0) {
 		cliopt_usage(p, stderr);

@@ -36,7 +36,9 @@ struct cliopt_prog {
 	const char		*name;		/* "mailprov" */
 	const char		*version;
 	const char		*commands;	/* "validate|plan|..." */
-	size_t			 max_args;	/* positional words, 0 or 1 */
+	size_t			 max_args;	/* positional words, 0, 1 or 2 */
+	size_t			 arg_off;	/* the second word's field (a
+						   const char *), max_args 2 */
 	const struct cliopt	*opts;		/* ends with a NULL name */
 };
 
@@ -48,7 +50,8 @@ enum cliopt_result {
 
 /*
  * cliopt_parse - argv into base (the options struct); positional words
- * into *word (the command).  A word is required when max_args is 1.
+ * into *word (the command), a second one (max_args 2) into the field
+ * at arg_off.  A word is required when max_args is not 0.
  */
 enum cliopt_result cliopt_parse(const struct cliopt_prog *p, int argc,
 		    char **argv, void *base, const char **word);

@@ -66,19 +66,23 @@ hash_here(const void *buf, size_t len, char out[65])
 }
 
 /*
- * digest_sha256_hex - in a child process: OpenSSL 3 cannot be unloaded
+ * digest_sha256_hexv - in a child process: OpenSSL 3 cannot be unloaded
  * (dlclose leaves it mapped), so the daemon itself never loads it; a
- * forked child does, hashes its copy of the buffer, and writes the hex.
+ * forked child does, hashes its copies of the buffers, and writes the
+ * hex of each, 64 bytes apiece.
  */
 int
-digest_sha256_hex(const void *buf, size_t len, char out[65])
+digest_sha256_hexv(size_t n, const void *const *bufs, const size_t *lens,
+    char (*outs)[65])
 {
 	char hex[65];
-	ssize_t n, got = 0;
-	int p[2], status;
+	ssize_t r;
+	size_t i, got;
+	int p[2], status, bad = 0;
 	pid_t pid;
 
-	snprintf(out, 65, "unavailable");
+	for (i = 0; i < n; i++)
+		snprintf(outs[i], 65, "unavailable");
 	if (pipe(p) < 0)
 		return -1;
 	if ((pid = fork()) < 0) {
@@ -88,23 +92,41 @@ digest_sha256_hex(const void *buf, size_t len, char out[65])
 	}
 	if (pid == 0) {
 		close(p[0]);
-		if (hash_here(buf, len, hex) < 0 || write(p[1], hex, 64) != 64)
-			_exit(1);
+		for (i = 0; i < n; i++)
+			if (hash_here(bufs[i], lens[i], hex) < 0 ||
+			    write(p[1], hex, 64) != 64)
+				_exit(1);
 		_exit(0);
 	}
 	close(p[1]);
-	while (got < 64 && ((n = read(p[0], hex + got, (size_t)(64 - got))) >
-	    0 || (n < 0 && errno == EINTR)))
-		if (n > 0)
-			got += n;
+	for (i = 0; i < n && !bad; i++) {
+		for (got = 0; got < 64 && ((r = read(p[0], hex + got, 64 -
+		    got)) > 0 || (r < 0 && errno == EINTR));)
+			if (r > 0)
+				got += (size_t)r;
+		hex[64] = '\0';
+		if (got == 64)
+			memcpy(outs[i], hex, 65);
+		else
+			bad = 1;
+	}
 	close(p[0]);
 	status = -1;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (got != 64 || status == -1 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0)
+	if (bad || status == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		for (i = 0; i < n; i++)
+			snprintf(outs[i], 65, "unavailable");
 		return -1;
-	hex[64] = '\0';
-	memcpy(out, hex, 65);
+	}
 	return 0;
+}
+
+int
+digest_sha256_hex(const void *buf, size_t len, char out[65])
+{
+	char (*outs)[65] = (char (*)[65])out;
+
+	return digest_sha256_hexv(1, &buf, &len, outs);
 }

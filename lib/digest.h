@@ -15,5 +15,11 @@
 #include <stddef.h>
 
 int	digest_sha256_hex(const void *buf, size_t len, char out[65]);
+/*
+ * digest_sha256_hexv - the same for n buffers in one child: outs[i] gets
+ * the hex of bufs[i] (lens[i] bytes); on -1 every one is "unavailable".
+ */
+int	digest_sha256_hexv(size_t n, const void *const *bufs,
+	    const size_t *lens, char (*outs)[65]);
 
 #endif

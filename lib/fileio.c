@@ -445,6 +445,9 @@ is_temp_of(const char *name, const char *base)
 	static const char tag[] = ".mailprov.";
 	size_t bl = strlen(base), nl = strlen(name), tl = sizeof(tag) - 1;
 
+	if (bl == 0)		/* any base: ".X.mailprov.XXXXXX" */
+		return name[0] == '.' && nl > 1 + tl + 6 &&
+		    strncmp(name + nl - 6 - tl, tag, tl) == 0;
 	if (name[0] != '.' || nl < 1 + bl + tl + 6 ||
 	    strncmp(name + 1, base, bl) != 0 || name[1 + bl] != '.')
 		return 0;
@@ -479,6 +482,20 @@ fileio_remove_stale(const char *path)
 	sbuf_free(&victim);
 	free(dir);
 	return n;
+}
+
+int
+fileio_remove(const char *path)
+{
+	char *dir;
+	int r;
+
+	if (unlink(path) < 0)
+		return -1;
+	dir = dir_of(path);
+	r = fsync_dir(dir) < 0 ? FILEIO_UNSYNCED : 0;
+	free(dir);
+	return r;
 }
 
 int

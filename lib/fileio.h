@@ -75,6 +75,12 @@ int	fileio_replace(const char *path, const char *buf, size_t len,
 	    const struct stat *like);
 
 /*
+ * fileio_remove - unlink path and sync its directory.  Returns as
+ * fileio_replace does (FILEIO_UNSYNCED: gone, the directory not synced).
+ */
+int	fileio_remove(const char *path);
+
+/*
  * fileio_relink - make path a symbolic link to target, atomically: the
  * new link is made under a temporary name beside path and renamed over
  * it, then the directory is synced.  Returns as fileio_replace does.

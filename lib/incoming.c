@@ -68,12 +68,8 @@ reject(const struct incoming_cfg *c, const char *name, const char *why,
 	sbuf_free(&dir), sbuf_free(&from), sbuf_free(&to), sbuf_free(&err);
 }
 
-/*
- * install - make buf the current desired state; keep the previous one.
- * -1 with errno and *what (the step that failed) if it could not.
- */
-static int
-install(const struct incoming_cfg *c, const char *buf, size_t len,
+int
+incoming_install(const struct incoming_cfg *c, const char *buf, size_t len,
     const char **what)
 {
 	struct stat st;
@@ -219,7 +215,7 @@ take_one(const struct incoming_cfg *c, const char *name,
 		why = diags_text(&d);
 		reject(c, name, why, r);
 		free(why);
-	} else if (install(c, buf, len, &what) < 0) {
+	} else if (incoming_install(c, buf, len, &what) < 0) {
 		/*
 		 * A good file the host cannot take now (a full disk): it
 		 * stays, and so does every newer one, so that the next scan

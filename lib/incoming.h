@@ -42,6 +42,14 @@ struct incoming_result {
 	struct strlist	 messages;	/* one line per file, for the log */
 };
 
+/*
+ * incoming_install - make buf the current desired state (c->desired, 0600
+ * root, atomically), the previous one kept in c->history (newest
+ * c->keep).  -1 with errno and *what (the step that failed).  Also for
+ * a restore that reinstates a desired state.
+ */
+int	incoming_install(const struct incoming_cfg *c, const char *buf,
+	    size_t len, const char **what);
 /* incoming_take - process the directory once.  -1 if it cannot be read. */
 int	incoming_take(const struct incoming_cfg *c, struct incoming_result *r);
 void	incoming_result_free(struct incoming_result *r);

@@ -327,9 +327,23 @@ settle_outcome(struct mpd *m)
 	memcpy(m->applied_sha, m->st.sha, sizeof(m->st.sha));
 }
 
+/*
+ * who_of - who a generation names (history.h): mailprovd and its
+ * trigger, "drift repair" when the desired state is the one in force.
+ */
+static char *
+who_of(const struct mpd *m)
+{
+	const char *r = m->st.last.reason;
+
+	return xasprintf("mailprovd (%s%s)", strcmp(r, "new desired state") ==
+	    0 ? "incoming" : r, strcmp(m->st.sha, m->applied_sha) == 0 ?
+	    ", drift repair" : "");
+}
+
 /* apply_once - apply ds (audit: plan only); the outcome into the status. */
 static void
-apply_once(struct mpd *m, const struct desired *ds)
+apply_once(struct mpd *m, const struct desired *ds, const char *path)
 {
 	struct status_run *last = &m->st.last;
 	int audit = m->conf->mode.v == DCONF_AUDIT;
@@ -343,8 +357,13 @@ apply_once(struct mpd *m, const struct desired *ds)
 	run_in(m, ds, &in);
 	m->st.mode = audit ? "audit" : "enforce";
 	if (runopts_open(&in, &ro, &why) == 0) {
+		char *who = who_of(m);
+
 		ro.apply.audit = audit;
+		ro.apply.who = who;
+		ro.apply.desired_path = path;
 		rc = apply_run(ds, &ro.apply, &p, &why);
+		free(who);
 	}
 	if (rc < 0) {
 		failed(m, "failed", why);
@@ -400,7 +419,7 @@ run_once(struct mpd *m, const char *reason)
 	m->st.runs++;
 	if ((path = resolve_source(m, &fetched)) != NULL &&
 	    (ds = read_desired(m, path)) != NULL)
-		apply_once(m, ds);
+		apply_once(m, ds, path);
 	record_run(m);
 	desired_free(ds);
 	free(fetched);

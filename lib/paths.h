@@ -30,6 +30,8 @@
 #define STATE_CHECK_TEMPLATE	STATE_CHECK_PREFIX "XXXXXX"
 #define STATE_STATUS		"status.json"
 #define STATE_HISTORY		"history"	/* desired states taken */
+#define STATE_GENERATIONS	"generations"	/* see history.h */
+#define STATE_OBJECTS		"objects"	/* in it: bytes by sha256 */
 #define STATE_SRC		"src"		/* the mock SRC's state */
 #define STATE_FETCHED		"fetched.yaml"
 #define STATE_FETCH_STATE	"fetched.state"

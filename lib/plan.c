@@ -99,7 +99,9 @@ static void
 finish(struct plan *p, struct plan_file *f, int same)
 {
 	sbuf_add(&f->new, "", 0);
-	if (same || (!f->exists && f->new.len == 0))
+	if (f->remove)
+		f->changed = f->exists;
+	else if (same || (!f->exists && f->new.len == 0))
 		f->changed = 0;		/* nothing to create */
 	else
 		f->changed = !f->exists || f->new.len != f->oldlen ||
@@ -311,12 +313,25 @@ plan_files(const struct desired *ds, const char *root, struct plan *p,
 	return r;
 }
 
+/* plan_service - the SRC steps the files call for; SRC is only read. */
+static int
+plan_service(const struct desired *ds, const struct plan_env *env,
+    struct plan *p, char **why)
+{
+	/* A missing subsystem stops us before a write. */
+	int need = (plan_needs_refresh(p) ? SERVICE_NEED_REFRESH : 0) |
+	    (plan_needs_restart(p) ? SERVICE_NEED_RESTART : 0);
+
+	if (ds->service.sect.set && service_plan(env->src, ds, need, &p->svc,
+	    why) < 0)
+		return -1;
+	return 0;
+}
+
 int
 plan_build(const struct desired *ds, const struct plan_env *env,
     struct plan *p, char **why)
 {
-	int need;
-
 	memset(p, 0, sizeof(*p));
 	*why = NULL;
 	p->root = env->root;
@@ -327,13 +342,62 @@ plan_build(const struct desired *ds, const struct plan_env *env,
 		    plan_files(ds, env->root, p, why) < 0)
 			return -1;
 	}
-	/* SRC is only read: a missing subsystem stops us before a write. */
-	need = (plan_needs_refresh(p) ? SERVICE_NEED_REFRESH : 0) |
-	    (plan_needs_restart(p) ? SERVICE_NEED_RESTART : 0);
-	if (ds->service.sect.set && service_plan(env->src, ds, need, &p->svc,
-	    why) < 0)
+	return plan_service(ds, env, p, why);
+}
+
+/* target_files - the files of t, read as they are, t's bytes as new. */
+static int
+target_files(const struct plan_target *t, const char *root, struct plan *p,
+    char **why)
+{
+	size_t i;
+
+	for (i = 0; i < PLAN_NFILES; i++) {
+		struct plan_file *f = &p->f[i];
+
+		if (t->f[i].label == NULL)
+			continue;
+		if (plan_load_file(f, root, t->f[i].label, why) < 0)
+			return -1;
+		f->remove = t->f[i].absent;
+		sbuf_add(&f->new, t->f[i].bytes, t->f[i].len);
+		finish(p, f, 0);
+	}
+	if (!p->f[PLAN_SENDMAIL_CF].managed || !p->f[PLAN_SENDMAIL_CF].exists)
+		return seterr(why, "%s: the restore needs a sendmail.cf that "
+		    "exists", p->f[PLAN_SENDMAIL_CF].managed ?
+		    p->f[PLAN_SENDMAIL_CF].label : "(none recorded)");
+	return same_file(p, why);
+}
+
+int
+plan_build_target(const struct desired *ds, const struct plan_env *env,
+    const struct plan_target *t, struct plan *p, char **why)
+{
+	memset(p, 0, sizeof(*p));
+	*why = NULL;
+	p->root = env->root;
+	p->marker = xasprintf("%s/%s", env->state_dir, STATE_MARKER);
+	p->interrupted = access(p->marker, F_OK) == 0;
+	if (t->map_class != NULL)
+		p->map_class = xstrdup(t->map_class);
+	if (plantls_prepare(ds, env, p, why) < 0 ||
+	    target_files(t, env->root, p, why) < 0)
 		return -1;
-	return 0;
+	return plan_service(ds, env, p, why);
+}
+
+void
+plan_target_free(struct plan_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < PLAN_NFILES; i++) {
+		free(t->f[i].label);
+		free(t->f[i].bytes);
+	}
+	free(t->map_class);
+	memset(t, 0, sizeof(*t));
 }
 
 void
@@ -354,6 +418,8 @@ plan_diff(const struct plan *p, struct sbuf *out)
 		sbuf_addf(&b, "b%s", f->label);
 		if (!f->exists)
 			sbuf_addf(out, "# new file %s\n", f->label);
+		else if (f->remove)
+			sbuf_addf(out, "# removed file %s\n", f->label);
 		diff_unified(out, a.s, b.s, f->old, f->oldlen, f->new.s,
 		    f->new.len, 3);
 	}

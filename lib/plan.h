@@ -54,6 +54,7 @@ struct plan_file {
 	size_t		 oldlen;
 	struct sbuf	 new;
 	int		 changed;
+	int		 remove;	/* a restore: the file goes */
 	char		*backup;	/* set by apply */
 	int		 replaced;	/* set by apply */
 	int		 unsynced;	/* restored, directory not synced */
@@ -96,6 +97,29 @@ struct plan {
  */
 int	plan_build(const struct desired *ds, const struct plan_env *env,
 	    struct plan *p, char **why);
+/*
+ * A restore's plan: for each kind, the bytes the file must hold (label
+ * NULL: the file is left alone; absent: it must not exist), and the
+ * access map's class.  plan_build_target() makes the same plan as
+ * plan_build() with these bytes in place of the desired state's edits
+ * (the link, the binary and the service steps still come from ds), so
+ * apply checks, backs up, replaces, rebuilds, refreshes and rolls back
+ * a restore as any run.
+ */
+struct plan_target {
+	struct {
+		char	*label;		/* the path inside root */
+		char	*bytes;
+		size_t	 len;
+		int	 absent;
+	} f[PLAN_NFILES];
+	char	*map_class;
+};
+
+int	plan_build_target(const struct desired *ds, const struct plan_env *env,
+	    const struct plan_target *t, struct plan *p, char **why);
+void	plan_target_free(struct plan_target *t);
+
 /* plan_diff - the unified diff of every file that changes, onto out. */
 void	plan_diff(const struct plan *p, struct sbuf *out);
 /* plan_actions - what follows the files, as an admin would type it. */
