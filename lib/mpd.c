@@ -339,7 +339,10 @@ rewatch(struct mpd *m)
 	if (m->watch != NULL)
 		watch_files(m->watch, &m->watched);
 	fstamps_record(&m->stamps, &m->watched);
-	m->last_ok = m->st.last.error == NULL;
+	/* The host as the desired state says: a quick check may vouch. */
+	m->last_ok = m->st.last.error == NULL &&
+	    (strcmp(m->st.last.outcome, "converged") == 0 ||
+	    strcmp(m->st.last.outcome, "changed") == 0);
 	m->full_due = time(NULL) + m->conf->full_interval.v;
 	m->changed_at = m->settle_due = 0;
 }
@@ -616,11 +619,12 @@ on_signals(struct mpd *m)
 
 /*
  * files_changed - a watched file may have changed: if its stamp says so,
- * a run is due watch_settle seconds after the last change (a burst of
- * changes waits at most four times that in all).
+ * a run is due watch_settle seconds after the last change an event
+ * told of (a burst waits at most four times that in all); a scan (no
+ * event) only starts the wait.
  */
 static void
-files_changed(struct mpd *m)
+files_changed(struct mpd *m, int event)
 {
 	long long now = now_ms(), settle = m->conf->watch_settle.v * 1000LL;
 	long i = fstamps_changed(&m->stamps);
@@ -631,7 +635,8 @@ files_changed(struct mpd *m)
 		m->changed_at = now;
 		msg_debug("%s changed: a run in %d s", fileio_inside(m->o->root,
 		    m->stamps.paths.v[i]), m->conf->watch_settle.v);
-	}
+	} else if (!event)
+		return;
 	m->settle_due = now + settle;
 	if (m->settle_due > m->changed_at + 4 * settle)
 		m->settle_due = m->changed_at + 4 * settle;
@@ -644,7 +649,7 @@ static void
 on_watch(struct mpd *m, const struct pollfd *pf, size_t n)
 {
 	size_t i;
-	int ev = 0;
+	int ev = 0, scan = 0;
 
 	for (i = 0; i < n && m->watch != NULL; i++)
 		if (pf[i].revents != 0) {
@@ -657,14 +662,15 @@ on_watch(struct mpd *m, const struct pollfd *pf, size_t n)
 	}
 	if (m->watch == NULL) {
 		open_watch(m);
-		ev = WATCH_INCOMING | WATCH_FILES;
+		ev = 0;		/* what it missed: look, as a scan does */
+		scan = WATCH_INCOMING | WATCH_FILES;
 	}
 	if (m->watch == NULL || watch_scans(m->watch))
-		ev = WATCH_INCOMING | WATCH_FILES;
-	if ((ev & WATCH_INCOMING) || m->settle_wait > 0)
+		scan = WATCH_INCOMING | WATCH_FILES;
+	if (((ev | scan) & WATCH_INCOMING) || m->settle_wait > 0)
 		take_incoming(m);
-	if (ev & WATCH_FILES)
-		files_changed(m);
+	if ((ev | scan) & WATCH_FILES)
+		files_changed(m, ev & WATCH_FILES);
 }
 
 /* on_settled - the settle time after a change is over: run if it stays. */
