@@ -6,7 +6,10 @@
 #                        nothing: make deps does that
 #   make deps            install missing build and test dependencies
 #   make install         DESTDIR=... PREFIX=... (binaries in $(PREFIX)/sbin,
-#                        scripts in $(PREFIX)/share/mailprov)
+#                        scripts in $(PREFIX)/share/mailprov); the list
+#                        is conf/pkg/manifest
+#   make rpm             the RPM and source RPM (rpmbuild), in pkgout/
+#   make bff-template    the installp staging root and mkinstallp template
 #   make check SANITIZE=1   the same tests under ASan and UBSan
 #   make lint            cppcheck and clang-tidy (make check runs it too)
 #   make check LONG=1    with the valgrind soak at 1,000 daemon reconciles
@@ -19,9 +22,6 @@ SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
 SYSCONFDIR	?= /etc/mailprov
 DATADIR		?= $(PREFIX)/share/mailprov
-# srcdef/ and conf/nim/ name the installed paths; sed puts in the real ones.
-SUBST_PATHS	= sed -e 's|/usr/sbin/mailprov|$(SBINDIR)/mailprov|g' \
-		      -e 's|/etc/mailprov/|$(SYSCONFDIR)/|g'
 STATEDIR	?= /var/mailprov
 PKG_CONFIG	?= pkg-config
 
@@ -87,6 +87,7 @@ LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/sendmail.c lib/smcheck.c lib/smcaps.c lib/fetch.c \
 		  lib/digest.c lib/tlsfile.c \
 		  lib/service.c lib/program.c lib/plantls.c lib/plan.c \
+		  lib/yamlout.c lib/import.c \
 		  lib/candidate.c lib/apply.c \
 		  lib/runopts.c lib/status.c lib/incoming.c \
 		  lib/fstamp.c lib/mpd.c $(PLATFORM_SRCS)
@@ -102,7 +103,7 @@ MAN5		= conf/mailprov.yaml.5
 MAN8		= daemon/mailprov.8 daemon/mailprovd.8
 
 .PHONY: all demo check check-run bench install clean deps aix-check fuzz \
-	lint lint-cppcheck lint-clang-tidy
+	lint lint-cppcheck lint-clang-tidy dist rpm bff-template
 
 all: $(LIB) $(BINS)
 
@@ -157,11 +158,13 @@ tests/srcmstr: tests/srcmstr.c lib/compat/spc.h
 # flags (cppcheck and clang-tidy read the sources; valgrind_test builds
 # its own binaries), and crash_test kills its runs with SIGKILL, which
 # leaves a sanitizer nothing to report (its code paths run under the
-# sanitizers in apply_test and fault_test).
+# sanitizers in apply_test and fault_test); rpm_test and bff_test build
+# their packages with the packages' own flags, not SANITIZE's.
 SH_TESTS	= $(sort $(wildcard tests/*_test.sh))
 ifeq ($(SANITIZE),1)
 SH_TESTS	:= $(filter-out tests/lint_test.sh tests/valgrind_test.sh \
-		    tests/crash_test.sh, $(SH_TESTS))
+		    tests/crash_test.sh tests/rpm_test.sh tests/bff_test.sh, \
+		    $(SH_TESTS))
 endif
 
 check-run: all $(TESTS) tests/greeter tests/srcmstr aix-check
@@ -247,40 +250,57 @@ bench: all tests/bench/procrun
 	@bash tests/bench/idle.sh
 	@bash tests/bench/proc.sh
 
+# The one install list is conf/pkg/manifest (files, modes, config files);
+# conf/pkg/pkgtool.sh installs from it here, and writes the RPM's %files
+# and the installp template from it too (conf/pkg/README).
+PKG_ENV		= SBINDIR=$(SBINDIR) MANDIR=$(MANDIR) SYSCONFDIR=$(SYSCONFDIR) \
+		  DATADIR=$(DATADIR) STATEDIR=$(STATEDIR)
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)
-	install -d -m 0700 $(DESTDIR)$(STATEDIR)
-	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
-	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
-	install -m 0644 conf/desired.yaml \
-	    $(DESTDIR)$(SYSCONFDIR)/desired.yaml.example
-	install -m 0644 conf/mailprovd.conf \
-	    $(DESTDIR)$(SYSCONFDIR)/mailprovd.conf.example
-	@[ -e $(DESTDIR)$(SYSCONFDIR)/mailprovd.conf ] || \
-	    install -m 0644 conf/mailprovd.conf \
-	        $(DESTDIR)$(SYSCONFDIR)/mailprovd.conf
-	install -d $(DESTDIR)$(DATADIR)/srcdef $(DESTDIR)$(DATADIR)/nim
-	$(SUBST_PATHS) srcdef/mkssys.sh >$(DESTDIR)$(DATADIR)/srcdef/mkssys.sh
-	$(SUBST_PATHS) srcdef/rmssys.sh >$(DESTDIR)$(DATADIR)/srcdef/rmssys.sh
-	$(SUBST_PATHS) srcdef/common.sh >$(DESTDIR)$(DATADIR)/srcdef/common.sh
-	$(SUBST_PATHS) srcdef/README >$(DESTDIR)$(DATADIR)/srcdef/README
-	$(SUBST_PATHS) conf/nim/mailprov-push.sh \
-	    >$(DESTDIR)$(DATADIR)/nim/mailprov-push.sh
-	$(SUBST_PATHS) conf/nim/README >$(DESTDIR)$(DATADIR)/nim/README
-	chmod 0755 $(DESTDIR)$(DATADIR)/srcdef/mkssys.sh \
-	    $(DESTDIR)$(DATADIR)/srcdef/rmssys.sh \
-	    $(DESTDIR)$(DATADIR)/nim/mailprov-push.sh
-	chmod 0644 $(DESTDIR)$(DATADIR)/srcdef/README \
-	    $(DESTDIR)$(DATADIR)/srcdef/common.sh \
-	    $(DESTDIR)$(DATADIR)/nim/README
-	@if [ -e $(DESTDIR)$(SYSCONFDIR)/desired.yaml ]; then \
-	    echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/desired.yaml"; \
-	else \
-	    install -m 0644 conf/desired.yaml \
-	        $(DESTDIR)$(SYSCONFDIR)/desired.yaml; \
-	fi
+	@$(PKG_ENV) DESTDIR=$(DESTDIR) sh conf/pkg/pkgtool.sh install
+
+# Packages (conf/pkg/README).  Both are built from the source tarball in
+# a tree of their own, with the packages' paths (/usr/sbin), so that a
+# tree built for another PREFIX cannot leak its compiled-in paths into
+# them.  They need rpm (rpmbuild, rpmlint): sh tests/deps.sh pkg.
+VERSION		:= $(shell sed -n 's/^\#define MAILPROV_VERSION[^"]*"\(.*\)"/\1/p' lib/version.h)
+PKGOUT		?= $(CURDIR)/pkgout
+RPM_RELEASE	?= 1
+RPMBUILD	?= rpmbuild
+PKG_PATHS	= PREFIX=/usr SBINDIR=/usr/sbin MANDIR=/usr/share/man \
+		  SYSCONFDIR=/etc/mailprov DATADIR=/usr/share/mailprov \
+		  STATEDIR=/var/mailprov
+BFF_VRMF	?= $(VERSION).0
+
+dist:
+	@sh conf/pkg/pkgtool.sh dist $(PKGOUT)/mailprov-$(VERSION).tar.gz \
+	    mailprov-$(VERSION)
+	@echo "dist: $(PKGOUT)/mailprov-$(VERSION).tar.gz"
+
+rpm: dist
+	@grep -q '^Version: *$(VERSION)$$' conf/pkg/mailprov.spec || { \
+	    echo "rpm: conf/pkg/mailprov.spec's Version is not $(VERSION) (lib/version.h)"; exit 1; }
+	@command -v $(RPMBUILD) >/dev/null || { \
+	    echo "rpm: rpmbuild not found (Debian: sh tests/deps.sh pkg installs rpm)"; exit 1; }
+	@mkdir -p $(PKGOUT)/rpmbuild/SOURCES
+	@cp $(PKGOUT)/mailprov-$(VERSION).tar.gz $(PKGOUT)/rpmbuild/SOURCES/
+	$(RPMBUILD) -ba --nodeps --define '_topdir $(PKGOUT)/rpmbuild' \
+	    --define 'mp_release $(RPM_RELEASE)' --quiet conf/pkg/mailprov.spec
+	@ls $(PKGOUT)/rpmbuild/RPMS/*/mailprov-$(VERSION)-$(RPM_RELEASE).*.rpm \
+	    $(PKGOUT)/rpmbuild/SRPMS/mailprov-$(VERSION)-$(RPM_RELEASE).src.rpm
+
+# The staging root for mkinstallp and its template (mkinstallp -d ROOT
+# -T TEMPLATE on AIX; it does not exist elsewhere).
+bff-template: dist
+	@rm -rf $(PKGOUT)/bff && mkdir -p $(PKGOUT)/bff/build
+	@gzip -dc $(PKGOUT)/mailprov-$(VERSION).tar.gz | \
+	    (cd $(PKGOUT)/bff/build && tar xf -)
+	@$(MAKE) -s --no-print-directory -j $(LINT_JOBS) -C $(PKGOUT)/bff/build/mailprov-$(VERSION) all $(PKG_PATHS)
+	@$(MAKE) -s --no-print-directory -C $(PKGOUT)/bff/build/mailprov-$(VERSION) \
+	    install $(PKG_PATHS) DESTDIR=$(PKGOUT)/bff/root >$(PKGOUT)/bff/install.log
+	@$(PKG_PATHS) sh conf/pkg/pkgtool.sh bff-template \
+	    $(PKGOUT)/bff/root $(BFF_VRMF) >$(PKGOUT)/bff/mailprov.template
+	@echo "bff-template: $(PKGOUT)/bff/mailprov.template for the tree $(PKGOUT)/bff/root"
+	@echo "  on AIX, as root: mkinstallp -d $(PKGOUT)/bff/root -T $(PKGOUT)/bff/mailprov.template"
 
 # libFuzzer targets (clang): make fuzz FUZZ_SECONDS=60 runs each for that
 # long on a copy of its seed corpus in tests/fuzz/corpus/.
@@ -294,6 +314,7 @@ FUZZ_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 -g -O1 -Ilib $(YAML_CFLAGS) \
 # library.  closefrom stays: proc uses it.
 FUZZ_NOT_NEEDED	= lib/diff.c lib/sendmail.c lib/smcheck.c lib/smcaps.c \
 		  lib/service.c lib/program.c lib/plantls.c lib/plan.c \
+		  lib/yamlout.c lib/import.c \
 		  lib/candidate.c lib/apply.c lib/runopts.c \
 		  lib/status.c lib/cliopt.c lib/dconf.c lib/incoming.c \
 		  lib/fstamp.c lib/mpd.c lib/digest.c lib/fetch.c lib/tlsfile.c lib/srcsub.c \
@@ -319,4 +340,4 @@ fuzz:
 clean:
 	rm -f $(LIB_OBJS) $(LIB) $(BINS) $(sort $(TESTS) $(wildcard tests/*_test)) \
 	    tests/greeter tests/srcmstr
-	rm -rf tests/out demo
+	rm -rf tests/out demo pkgout

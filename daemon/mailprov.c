@@ -1,8 +1,8 @@
 /*
- * mailprov - the command-line tool: validate, plan, apply, status.
+ * mailprov - the command-line tool: validate, plan, apply, status, import.
  *
  * A thin main: the options come from one table (cliopt), the run options
- * from runopts, the work from the library (plan, apply, status).  Exit
+ * from runopts, the work from the library (plan, apply, status, import).  Exit
  * codes: 0 success or converged, 1 error (nothing changed), 2 plan found
  * changes.  What the library says goes through msg: progress on stdout,
  * warnings and errors on stderr, each line "mailprov: ...".
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #include "digest.h"
 #include "fetch.h"
 #include "fileio.h"
+#include "import.h"
 #include "msg.h"
 #include "paths.h"
 #include "plan.h"
@@ -51,6 +53,10 @@ struct opts {
 	const char	*url;		/* the desired state from here */
 	const char	*report_url;
 	struct fetch_cfg fetch;		/* TLS options of both */
+	int		 json;		/* --json: one document on stdout */
+	const char	*output;	/* import -o: taken as given */
+	int		 all_aliases;	/* import --all-aliases */
+	int		 force;		/* import --force: replace -o FILE */
 };
 
 static const char *const backends[] = { "exec", "mock", NULL };
@@ -100,6 +106,13 @@ static const struct cliopt options[] = {
 	    .metavar = "HEX" },
 	{ .name = "--insecure", .kind = CLIOPT_FLAG, .off = O(fetch.insecure),
 	    .value = 1 },
+	{ .name = "--json", .kind = CLIOPT_FLAG, .off = O(json), .value = 1 },
+	{ .name = "--output", .alias = "-o", .kind = CLIOPT_STR,
+	    .off = O(output), .metavar = "FILE" },
+	{ .name = "--all-aliases", .kind = CLIOPT_FLAG, .off = O(all_aliases),
+	    .value = 1 },
+	{ .name = "--force", .kind = CLIOPT_FLAG, .off = O(force),
+	    .value = 1 },
 	{ .name = "--help", .alias = "-h", .kind = CLIOPT_HELP },
 	{ .name = "--version", .kind = CLIOPT_VERSION },
 	{ .name = NULL }
@@ -107,7 +120,7 @@ static const struct cliopt options[] = {
 
 static const struct cliopt_prog prog = {
 	.name = "mailprov", .version = MAILPROV_VERSION,
-	.commands = "validate|plan|apply|status", .max_args = 1,
+	.commands = "validate|plan|apply|status|import", .max_args = 1,
 	.opts = options
 };
 
@@ -119,6 +132,7 @@ struct cli {
 	char		*state_dir;
 	char		*helper;	/* mailprov-fetch */
 	struct sbuf	 desired;	/* the file to read */
+	char		*error;		/* --json: why the run failed */
 };
 
 /* summary - one line saying what the valid desired state manages. */
@@ -159,34 +173,43 @@ summary(const char *path, const struct desired *ds)
 	sbuf_free(&b);
 }
 
-/* load - the desired state, or NULL after printing its errors. */
+/*
+ * load - the desired state, or NULL after printing its errors (with
+ * --json, they are the document's error too).
+ */
 static struct desired *
-load(const char *path)
+load(struct cli *c)
 {
 	struct diags d;
 	struct desired *ds;
 
-	diags_init(&d, path);
-	ds = desired_load_file(path, &d);
+	diags_init(&d, c->desired.s);
+	ds = desired_load_file(c->desired.s, &d);
 	diags_print(&d, stderr);
+	if (ds == NULL && c->o.json) {
+		free(c->error);
+		c->error = d.n ? diags_format(&d, 0) : xstrdup("invalid");
+	}
 	diags_free(&d);
 	return ds;
 }
 
 /* report - a run's error, at its desired-state key when it has one. */
 static void
-report(const struct cli *c, const struct plan *p, const char *why)
+report(struct cli *c, const struct plan *p, const char *why)
 {
+	free(c->error);
 	if (p->errpos.line > 0)
-		fprintf(stderr, "%s:%u:%u: %s\n", c->desired.s, p->errpos.line,
-		    p->errpos.col, why);
+		c->error = xasprintf("%s:%u:%u: %s", c->desired.s,
+		    p->errpos.line, p->errpos.col, why);
 	else
-		fprintf(stderr, "mailprov: %s: %s\n", c->cmd, why);
+		c->error = xasprintf("mailprov: %s: %s", c->cmd, why);
+	fprintf(stderr, "%s\n", c->error);
 }
 
-/* open_run - the run options for ds; -1 after a message. */
+/* open_run - the run options (keep: backups per file); -1 after a message. */
 static int
-open_run(const struct cli *c, const struct desired *ds, struct runopts *ro)
+open_run(const struct cli *c, int keep, struct runopts *ro)
 {
 	const struct opts *o = &c->o;
 	struct runopts_in in;
@@ -204,7 +227,7 @@ open_run(const struct cli *c, const struct desired *ds, struct runopts *ro)
 	in.timeout_s = o->timeout;
 	in.validate = o->validate;
 	in.lock_wait = o->lock_wait;
-	in.keep = ds->backups.keep.v;
+	in.keep = keep;
 	if (runopts_open(&in, ro, &why) == 0)
 		return 0;
 	fprintf(stderr, "mailprov: %s\n", why);
@@ -215,7 +238,7 @@ open_run(const struct cli *c, const struct desired *ds, struct runopts *ro)
 static int
 cmd_validate(struct cli *c)
 {
-	struct desired *ds = load(c->desired.s);
+	struct desired *ds = load(c);
 
 	if (ds == NULL)
 		return 1;
@@ -224,46 +247,12 @@ cmd_validate(struct cli *c)
 	return 0;
 }
 
-/* cmd_plan - diffs and actions; writes nothing.  0 none, 2 changes. */
-static int
-cmd_plan(struct cli *c)
+/* to_stderr - the --json sink: every line on stderr. */
+static void
+to_stderr(enum msg_level level, const char *text, void *ctx)
 {
-	struct desired *ds = load(c->desired.s);
-	struct runopts ro;
-	struct plan p;
-	struct plan_env env;
-	char *why = NULL;
-	size_t i;
-	int r = 1;
-
-	if (ds == NULL)
-		return 1;
-	memset(&p, 0, sizeof(p));
-	if (open_run(c, ds, &ro) < 0) {
-		desired_free(ds);
-		return 1;
-	}
-	env.root = c->root;
-	env.state_dir = c->state_dir;
-	env.src = ro.apply.src;
-	env.sendmail = ro.apply.sendmail;
-	env.timeout_ms = ro.apply.timeout_ms;
-	if (plan_build(ds, &env, &p, &why) < 0)
-		report(c, &p, why);
-	else if (!plan_pending(&p)) {
-		for (i = 0; i < p.warnings.n; i++)
-			printf("warning: %s\n", p.warnings.v[i]);
-		printf("mailprov: no changes\n");
-		r = 0;
-	} else {
-		plan_print(&p, ds, stdout);
-		r = 2;
-	}
-	free(why);
-	plan_free(&p);
-	runopts_close(&ro);
-	desired_free(ds);
-	return r;
+	(void)level;
+	fprintf(stderr, "%s: %s\n", (const char *)ctx, text);
 }
 
 /* fetch_cfg_of - the helper beside this program, state in state_dir. */
@@ -296,13 +285,17 @@ send_report(const struct cli *c, const struct status *st)
 	sbuf_free(&b);
 }
 
-/* record - what this apply did, as a status. */
+/*
+ * record - what this run did (apply) or would do (plan: planned), as the
+ * status document; p may be NULL when nothing was planned.
+ */
 static void
-record(const struct cli *c, struct status *st, const struct plan *p,
-    int failed, char *why)
+record(struct cli *c, struct status *st, const struct plan *p,
+    const struct desired *ds, int planned)
 {
 	char *buf;
 	size_t len;
+	int did;
 
 	memset(st, 0, sizeof(*st));
 	st->program = "mailprov";
@@ -310,61 +303,189 @@ record(const struct cli *c, struct status *st, const struct plan *p,
 	st->desired = c->desired.s;
 	st->source = c->o.url ? c->o.url : c->desired.s;
 	st->watch = "none";
+	st->mode = planned ? "audit" : "enforce";
 	if (fileio_read(c->desired.s, DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &buf,
 	    &len) == 0) {
 		digest_sha256_hex(buf, len, st->sha);
 		free(buf);
 	}
-	st->last.reason = "apply";
-	plan_changed_files(p, &st->last.files_changed);
-	for (len = 0; len < p->src_done.n; len++)
-		strlist_push(&st->last.src_actions, p->src_done.v[len]);
-	snprintf(st->last.outcome, sizeof(st->last.outcome), "%s", failed ?
-	    "failed" : st->last.files_changed.n || st->last.src_actions.n ?
-	    "changed" : "converged");
-	st->last.error = why;
-	status_sendmail(st, p->have_caps ? &p->caps : NULL, p->tls,
-	    p->cert_days);
+	st->last.reason = planned ? "plan" : "apply";
+	if (p != NULL) {
+		status_from_plan(&st->last, p, ds, planned);
+		status_sendmail(st, p->have_caps ? &p->caps : NULL,
+		    p->cert_known, p->cert_days);
+	}
+	did = st->last.files_changed.n || st->last.src_actions.n ||
+	    (p != NULL && plan_pending(p));
+	snprintf(st->last.outcome, sizeof(st->last.outcome), "%s",
+	    c->error ? "failed" : !did ? (planned ? "no changes" :
+	    "converged") : planned ? "changes planned" : "changed");
+	st->last.error = c->error;
+	c->error = NULL;
 	st->runs = 1;
-	st->failures = failed;
-	if (st->last.files_changed.n || st->last.src_actions.n)
+	st->failures = st->last.error != NULL;
+	if (!planned && did && st->last.error == NULL)
 		st->intent = 1;
+}
+
+/* finish_run - the document: to stdout (--json), to --report-url. */
+static void
+finish_run(struct cli *c, const struct plan *p, const struct desired *ds,
+    int planned, time_t t0)
+{
+	struct status st;
+	struct sbuf b = { 0 };
+
+	if (!c->o.json && (planned || c->o.report_url == NULL))
+		return;
+	record(c, &st, p, ds, planned);
+	st.started = st.last.start = t0;
+	st.last.end = time(NULL);
+	if (c->o.json) {
+		status_json(&st, &b);
+		fputs(b.s, stdout);
+		sbuf_free(&b);
+	}
+	if (!planned && c->o.report_url != NULL)
+		send_report(c, &st);
+	status_run_free(&st.last);
+	status_free(&st);
+}
+
+/* cmd_plan - diffs and actions; writes nothing.  0 none, 2 changes. */
+static int
+cmd_plan(struct cli *c)
+{
+	struct desired *ds = load(c);
+	struct runopts ro;
+	struct plan p;
+	struct plan_env env;
+	char *why = NULL;
+	time_t t0 = time(NULL);
+	size_t i;
+	int r = 1;
+
+	memset(&p, 0, sizeof(p));
+	if (ds == NULL || open_run(c, ds->backups.keep.v, &ro) < 0) {
+		finish_run(c, NULL, ds, 1, t0);
+		desired_free(ds);
+		return 1;
+	}
+	env.root = c->root;
+	env.state_dir = c->state_dir;
+	env.src = ro.apply.src;
+	env.sendmail = ro.apply.sendmail;
+	env.timeout_ms = ro.apply.timeout_ms;
+	if (plan_build(ds, &env, &p, &why) < 0)
+		report(c, &p, why);
+	else if (!plan_pending(&p)) {
+		for (i = 0; i < p.warnings.n && !c->o.json; i++)
+			printf("warning: %s\n", p.warnings.v[i]);
+		if (!c->o.json)
+			printf("mailprov: no changes\n");
+		r = 0;
+	} else {
+		if (!c->o.json)
+			plan_print(&p, ds, stdout);
+		r = 2;
+	}
+	finish_run(c, &p, ds, 1, t0);
+	free(why);
+	plan_free(&p);
+	runopts_close(&ro);
+	desired_free(ds);
+	return r;
 }
 
 static int
 cmd_apply(struct cli *c)
 {
-	struct desired *ds = load(c->desired.s);
+	struct desired *ds = load(c);
 	struct runopts ro;
-	struct status st;
 	struct plan p;
 	char *why = NULL;
+	time_t t0 = time(NULL);
 	int r = 1;
 
-	if (ds == NULL)
-		return 1;
 	memset(&p, 0, sizeof(p));
-	if (open_run(c, ds, &ro) == 0) {
-		time_t t0 = time(NULL);
-
+	if (ds != NULL && open_run(c, ds->backups.keep.v, &ro) == 0) {
 		if (apply_run(ds, &ro.apply, &p, &why) < 0)
 			report(c, &p, why);
 		else
 			r = 0;
-		if (c->o.report_url != NULL) {
-			record(c, &st, &p, r != 0, why);
-			st.started = st.last.start = t0;
-			st.last.end = time(NULL);
-			send_report(c, &st);
-			why = st.last.error;
-			st.last.error = NULL;
-			status_run_free(&st.last);
-		}
 		runopts_close(&ro);
 	}
+	finish_run(c, ds != NULL ? &p : NULL, ds, 0, t0);
 	free(why);
 	plan_free(&p);
 	desired_free(ds);
+	return r;
+}
+
+/*
+ * write_output - the imported text into -o FILE, atomically: a new file
+ * is private to its owner (0600), an existing one (--force) keeps its
+ * owner and mode.
+ */
+static int
+write_output(const char *path, const struct sbuf *b)
+{
+	struct stat st;
+	int exists = lstat(path, &st) == 0;
+
+	if (!exists) {
+		memset(&st, 0, sizeof(st));
+		st.st_uid = getuid();
+		st.st_gid = getgid();
+		st.st_mode = S_IFREG | 0600;
+	}
+	if (fileio_replace(path, b->s, b->len, exists ? NULL : &st) == -1) {
+		fprintf(stderr, "mailprov: import: writing %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	printf("mailprov: wrote %s\n", path);
+	return 0;
+}
+
+/*
+ * cmd_import - the host as a desired state, on stdout or in -o FILE
+ * (never replaced without --force).  Nothing on the host is written.
+ */
+static int
+cmd_import(struct cli *c)
+{
+	struct import_opts io;
+	struct runopts ro;
+	struct sbuf out = { 0 };
+	struct stat st;
+	char *why = NULL;
+	int r = 1;
+
+	if (c->o.output != NULL && !c->o.force && lstat(c->o.output, &st) ==
+	    0) {
+		fprintf(stderr, "mailprov: import: %s exists; give --force to "
+		    "replace it\n", c->o.output);
+		return 1;
+	}
+	if (open_run(c, DEF_BACKUPS_KEEP, &ro) < 0)
+		return 1;
+	memset(&io, 0, sizeof(io));
+	io.root = c->root;
+	io.sendmail = c->o.sendmail;
+	io.src = ro.apply.src;
+	io.all_aliases = c->o.all_aliases;
+	io.timeout_ms = c->o.timeout * 1000;
+	if (import_host(&io, &out, &why) < 0)
+		fprintf(stderr, "mailprov: import: %s\n", why);
+	else if (c->o.output != NULL)
+		r = write_output(c->o.output, &out) < 0;
+	else
+		r = fwrite(out.s, 1, out.len, stdout) != out.len ||
+		    fflush(stdout) != 0;
+	free(why);
+	sbuf_free(&out);
+	runopts_close(&ro);
 	return r;
 }
 
@@ -491,6 +612,7 @@ static const struct {
 	{ "plan", cmd_plan },
 	{ "apply", cmd_apply },
 	{ "status", NULL },		/* below: it needs no desired state */
+	{ "import", cmd_import },
 	{ NULL, NULL }
 };
 
@@ -517,6 +639,14 @@ main(int argc, char **argv)
 	case CLIOPT_GO:
 		break;
 	}
+	/* --json: stdout holds the document alone; progress goes to stderr. */
+	if (c.o.json)
+		msg_set_sink(to_stderr, (void *)(uintptr_t)"mailprov");
+	if (c.o.json && strcmp(c.cmd, "plan") != 0 &&
+	    strcmp(c.cmd, "apply") != 0) {
+		fprintf(stderr, "mailprov: --json is for plan and apply\n");
+		return 1;
+	}
 	for (i = 0; commands[i].name != NULL; i++)
 		if (strcmp(c.cmd, commands[i].name) == 0)
 			break;
@@ -535,6 +665,6 @@ main(int argc, char **argv)
 		}
 	}
 	sbuf_free(&c.desired);
-	free(c.root), free(c.state_dir), free(c.helper);
+	free(c.root), free(c.state_dir), free(c.helper), free(c.error);
 	return r;
 }

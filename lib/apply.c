@@ -99,6 +99,8 @@ remove_stale(const struct plan *p, const char *state_dir)
 		if (p->f[i].managed && p->f[i].path != NULL)
 			n += fileio_remove_stale(p->f[i].path);
 	n += fileio_remove_stale(p->marker);
+	if (p->link.managed)
+		n += fileio_remove_stale(p->link.path);
 	n += candidate_remove_stale(state_dir);
 	if (n > 0)
 		msg_info("removed %d temporary file%s left by an interrupted "
@@ -115,6 +117,9 @@ check(const struct apply *a, char **why)
 	if (!o->validate || (!plan_needs_refresh(a->p) &&
 	    !a->p->f[PLAN_ALIASES].changed && !a->p->link.changed))
 		return 0;
+	if (a->p->f[PLAN_ACCESS].changed && access(DEF_MAKEMAP, X_OK) < 0)
+		return seterr(why, "%s is not there to rebuild the access map "
+		    "(%s); nothing was changed", DEF_MAKEMAP, strerror(errno));
 	if (access(a->p->binary, X_OK) < 0)
 		return seterr(why, "%s is not there to check the new "
 		    "sendmail.cf (%s); nothing was changed (use --no-validate "
@@ -190,12 +195,19 @@ newaliases(const struct apply *a, char **why)
 	    a->o->timeout_ms, why);
 }
 
-/* makemap - rebuild the access map from its source file. */
+/*
+ * makemap - rebuild the access map from its source file; a map that was
+ * not there before is remembered, for a rollback to remove.
+ */
 static int
-makemap(const struct apply *a, char **why)
+makemap(struct apply *a, char **why)
 {
 	const struct plan_file *f = &a->p->f[PLAN_ACCESS];
+	char *db = plan_access_db(a->p);
 
+	if (access(db, F_OK) < 0 && errno == ENOENT)
+		a->p->access_db_made = 1;
+	free(db);
 	return sendmail_makemap(DEF_MAKEMAP, a->p->f[PLAN_SENDMAIL_CF].path,
 	    a->p->map_class, f->path, a->o->timeout_ms, why);
 }
@@ -240,7 +252,11 @@ run_service(struct apply *a, char **why)
 	struct service_checks v = a->o->verify;
 
 	if (!p->svc.managed) {
-		if (plan_needs_refresh(p))
+		if (plan_needs_restart(p))
+			msg_info("no service section: sendmail must now be "
+			    "restarted on the new program (stopsrc -s "
+			    "sendmail; startsrc -s sendmail)");
+		else if (plan_needs_refresh(p))
 			msg_info("no service section: sendmail must now "
 			    "re-read its configuration (refresh -s sendmail)");
 		return 0;
@@ -384,6 +400,13 @@ rebuild_restored(struct apply *a)
 	    makemap(a, &why) < 0) {
 		msg_error("%s", why);
 		settled = -1;
+	} else if (ac->changed && !ac->exists && p->access_db_made) {
+		char *db = plan_access_db(p);	/* the map of a removed file */
+
+		if (unlink(db) == 0)
+			msg_info("removed the new map %s", fileio_inside(
+			    a->o->root, db));
+		free(db);
 	}
 	free(why);
 	why = NULL;
@@ -452,9 +475,15 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	env.timeout_ms = o->timeout_ms;
 	if (plan_build(ds, &env, p, why) < 0)
 		goto out;
+	if (o->audit) {		/* the caller records what differs */
+		r = 0;
+		goto out;
+	}
 	remove_stale(p, o->state_dir);
 	for (i = 0; i < p->warnings.n; i++)
 		msg_warn("warning: %s", p->warnings.v[i]);
+	for (i = 0; i < p->notes.n && !o->audit; i++)
+		msg_info("note: %s", p->notes.v[i]);
 	if (p->have_caps) {
 		struct sbuf d = { 0 };
 

@@ -36,6 +36,8 @@ struct apply_opts {
 	struct src	*src;		/* SRC backend (service section) */
 	struct service_checks verify;	/* checks after the service steps */
 	int		 timeout_ms;	/* any sendmail command; 0: defaults */
+	int		 audit;		/* plan and stop: nothing is written,
+					   no SRC call changes anything */
 };
 
 /*

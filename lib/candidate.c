@@ -254,37 +254,6 @@ explain(const struct plan *p, const struct candidate_opts *o,
 }
 
 /*
- * check_aliases - sendmail builds an alias database from the new aliases
- * file (a private copy, its database beside it in the check directory):
- * a file sendmail cannot read is found before anything is written.
- */
-static int
-check_aliases(const struct plan *p, const struct candidate_opts *o,
-    const char *dir, const char *cpath, char **why)
-{
-	const struct plan_file *al = &p->f[PLAN_ALIASES];
-	char *apath, *reason = NULL;
-	int r = 0;
-
-	if (!al->changed)
-		return 0;
-	if ((apath = write_check_file(o->root, dir, "aliases", &al->new,
-	    why)) == NULL)
-		return -1;
-	if (sendmail_newaliases(o->sendmail, cpath, apath, o->timeout_ms,
-	    &reason) < 0) {
-		char *m = unmask(al->label, apath, reason);
-
-		r = seterr(why, "sendmail cannot build the alias database from "
-		    "the new %s: %s", al->label, m + strlen(al->label) + 2);
-		free(m);
-	}
-	free(reason);
-	free(apath);
-	return r;
-}
-
-/*
  * check_starttls - with TLS managed, the copy run as `sendmail -bs'
  * offers STARTTLS: sendmail itself accepted the certificate files.
  */
@@ -304,6 +273,41 @@ check_starttls(const struct plan *p, const struct candidate_opts *o,
 		free(m);
 	}
 	free(reason);
+	return r;
+}
+
+/*
+ * check_build - the database of a changed file is built from a private
+ * copy (its database beside it in the check directory): aliases by
+ * sendmail -bi, the access map by makemap.  A file they cannot read
+ * (another MTA's aliases, a duplicate access key) is found before
+ * anything is written.
+ */
+static int
+check_build(const struct plan *p, const struct candidate_opts *o,
+    const char *dir, const char *cpath, int which, char **why)
+{
+	const struct plan_file *f = &p->f[which];
+	int al = which == PLAN_ALIASES, r = 0;
+	char *copy, *reason = NULL;
+
+	if (!f->changed)
+		return 0;
+	if ((copy = write_check_file(o->root, dir, al ? "aliases" : "access",
+	    &f->new, why)) == NULL)
+		return -1;
+	if ((al ? sendmail_newaliases(o->sendmail, cpath, copy,
+	    o->timeout_ms, &reason) : sendmail_makemap(DEF_MAKEMAP, cpath,
+	    p->map_class, copy, o->timeout_ms, &reason)) < 0) {
+		char *m = unmask(f->label, copy, reason);
+
+		r = seterr(why, "%s cannot build the %s from the new %s: %s",
+		    al ? "sendmail" : "makemap", al ? "alias database" :
+		    "access map", f->label, m + strlen(f->label) + 2);
+		free(m);
+	}
+	free(reason);
+	free(copy);
 	return r;
 }
 
@@ -369,8 +373,9 @@ candidate_check(const struct desired *ds, const struct plan *p,
 		*why = explain(p, o, cpath, &seen, reason);
 	} else if (local != NULL && stays_here(cf, &seen, local, &reason) < 0)
 		seterr(why, "%s: %s", cff->label, reason);
-	else if (check_starttls(p, o, cpath, why) == 0)
-		r = check_aliases(p, o, dir, cpath, why);
+	else if (check_starttls(p, o, cpath, why) == 0 &&
+	    check_build(p, o, dir, cpath, PLAN_ACCESS, why) == 0)
+		r = check_build(p, o, dir, cpath, PLAN_ALIASES, why);
 	smcheck_seen_free(&seen);
 	free(reason);
 out:

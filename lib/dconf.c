@@ -72,6 +72,8 @@ check_sha256(const char *s)
 	return NULL;
 }
 
+static const char *const modes[] = { "enforce", "audit", NULL };
+
 /* The checks after the service steps: their defaults are the backend's. */
 static const struct schema_key verify_keys[] = {
 	{ .name = "port", .type = SCHEMA_STR, .off = C(verify_port),
@@ -101,6 +103,8 @@ static const struct schema_key top_keys[] = {
 	    .max = 604800 },
 	{ .name = "history", .type = SCHEMA_INT, .off = C(history),
 	    .idef = DEF_HISTORY_KEEP, .min = 1, .max = 1000 },
+	{ .name = "mode", .type = SCHEMA_ENUM, .off = C(mode),
+	    .choices = modes, .idef = DCONF_ENFORCE },
 	{ .name = "src_backend", .type = SCHEMA_ENUM, .off = C(backend),
 	    .choices = backends },
 	{ .name = "src_bindir", .type = SCHEMA_STR, .off = C(src_bindir),

@@ -16,6 +16,11 @@ enum dconf_backend {
 	DCONF_MOCK
 };
 
+enum dconf_mode {
+	DCONF_ENFORCE = 0,	/* repair what differs */
+	DCONF_AUDIT		/* report what differs, change nothing */
+};
+
 struct dconf {
 	struct dstr	desired;	/* /etc/mailprov/desired.yaml */
 	struct dstr	incoming;	/* STATE_DIR/incoming */
@@ -28,8 +33,9 @@ struct dconf {
 	struct dint	full_interval;	/* seconds between full plans at
 					   most, 86400 */
 	struct dint	history;	/* desired states kept, 20 */
+	struct dint	mode;		/* enum dconf_mode, enforce */
 	struct dint	backend;	/* enum dconf_backend */
-	struct dstr	sendmail;	/* /usr/sbin/sendmail */
+	struct dstr	sendmail;	/* NULL: the program that runs */
 	struct dint	timeout;	/* seconds a command may run, 0: its own */
 	struct dstr	src_bindir;	/* /usr/bin */
 	struct dsect	verify;

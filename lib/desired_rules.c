@@ -340,6 +340,14 @@ check_tls(const struct desired_sendmail *sm, struct diags *d)
 		    g == &t->client_cert ? "client_key" : "client_cert");
 	}
 	if (t->require_smart_host.set && t->require_smart_host.v !=
+	    TLS_REQUIRE_NONE && !empty && !sm->smart_host.bad &&
+	    strchr(sm->smart_host.v, '[') == NULL)
+		diags_add(d, t->require_smart_host.at.line,
+		    t->require_smart_host.at.col, "sendmail.tls."
+		    "require_smart_host needs the smart host written as [host]: "
+		    "without brackets sendmail goes to its MX hosts, and a "
+		    "TLS_Srv: entry protects only the host actually contacted");
+	if (t->require_smart_host.set && t->require_smart_host.v !=
 	    TLS_REQUIRE_NONE && empty && !sm->smart_host.bad)
 		diags_add(d, t->require_smart_host.at.line,
 		    t->require_smart_host.at.col, "sendmail.tls."

@@ -177,6 +177,7 @@ write_status(struct mpd *m, int report)
 	m->st.source = m->conf->source.v ? m->conf->source.v : m->desired;
 	m->st.incoming = m->incoming;
 	m->st.watch = watch_name();
+	m->st.mode = m->conf->mode.v == DCONF_AUDIT ? "audit" : "enforce";
 	status_json(&m->st, &b);
 	/* Not written: the old one stays whole; lssrc -l says so. */
 	free(m->write_error);
@@ -347,46 +348,102 @@ rewatch(struct mpd *m)
 	m->changed_at = m->settle_due = 0;
 }
 
-/* apply_once - apply ds; what changed and the outcome into the status. */
+/*
+ * note_drift - an audit run found the files away from the desired state:
+ * one log line, counted, remembered with the files (nothing changed).
+ */
+static void
+note_drift(struct mpd *m)
+{
+	struct status_run *last = &m->st.last;
+	struct sbuf l = { 0 };
+	size_t i;
+
+	snprintf(last->outcome, sizeof(last->outcome), "drift");
+	last->drift = 1;
+	m->st.drift_found++;
+	m->st.last_drift = time(NULL);
+	strlist_clear(&m->st.last_drift_files);
+	for (i = 0; i < last->files_changed.n; i++) {
+		strlist_push(&m->st.last_drift_files, last->files_changed.v[i]);
+		sbuf_addf(&l, "%s%s", i ? ", " : "", last->files_changed.v[i]);
+	}
+	msg_warn("drift: %s %s from the desired state (audit mode: nothing "
+	    "changed; mailprov status shows the diff)", l.len ? l.s :
+	    "the SRC subsystem", l.len ? "differ" : "differs");
+	sbuf_free(&l);
+}
+
+/*
+ * settle_outcome - an enforce run that succeeded: changed or converged,
+ * and a change to a desired state already in force is a drift repair,
+ * said with the backups that hold the hand-edited bytes.
+ */
+static void
+settle_outcome(struct mpd *m)
+{
+	struct status_run *last = &m->st.last;
+	int changed = last->files_changed.n > 0 || last->src_actions.n > 0;
+	struct sbuf b = { 0 };
+	size_t i;
+
+	snprintf(last->outcome, sizeof(last->outcome), "%s", changed ?
+	    "changed" : "converged");
+	if (changed && strcmp(m->st.sha, m->applied_sha) == 0) {
+		m->st.drift++;	/* same intent: the host had drifted */
+		last->drift = 1;
+		for (i = 0; i < last->backups.n; i++)
+			sbuf_addf(&b, "%s%s", i ? ", " : "",
+			    fileio_inside(m->o->root, last->backups.v[i]));
+		msg_info("drift repaired%s%s", b.len ? "; the hand-edited "
+		    "bytes are in " : "", b.len ? b.s : "");
+		sbuf_free(&b);
+	} else if (changed)
+		m->st.intent++;
+	memcpy(m->applied_sha, m->st.sha, sizeof(m->st.sha));
+}
+
+/* apply_once - apply ds (audit: plan only); the outcome into the status. */
 static void
 apply_once(struct mpd *m, const struct desired *ds)
 {
 	struct status_run *last = &m->st.last;
+	int audit = m->conf->mode.v == DCONF_AUDIT;
 	struct runopts_in in;
 	struct runopts ro;
 	struct plan p;
 	char *why = NULL, *why2 = NULL;
-	size_t i;
-	int changed;
+	int rc = -1;
 
 	memset(&p, 0, sizeof(p));
 	run_in(m, ds, &in);
-	if (runopts_open(&in, &ro, &why) < 0 || apply_run(ds, &ro.apply, &p,
-	    &why) < 0) {
+	m->st.mode = audit ? "audit" : "enforce";
+	if (runopts_open(&in, &ro, &why) == 0) {
+		ro.apply.audit = audit;
+		rc = apply_run(ds, &ro.apply, &p, &why);
+	}
+	if (rc < 0) {
 		failed(m, "failed", why);
 		why = NULL;
 	}
 	/* Status shows the binary always; the probe is cached. */
 	if (!p.have_caps && p.binary != NULL && smcaps_probe(p.binary,
-	    ro.apply.state_dir, ro.apply.timeout_ms, &p.caps, &why2) == 0)
+	    ro.apply.state_dir, ro.apply.timeout_ms, &p.caps, &why2) == 0) {
 		p.have_caps = 1;
-	free(why2);
-	status_sendmail(&m->st, p.have_caps ? &p.caps : NULL, p.tls,
-	    p.cert_days);
-	runopts_close(&ro);
-	plan_changed_files(&p, &last->files_changed);
-	for (i = 0; i < p.src_done.n; i++)
-		strlist_push(&last->src_actions, p.src_done.v[i]);
-	changed = last->files_changed.n > 0 || last->src_actions.n > 0;
-	if (last->error == NULL) {
-		snprintf(last->outcome, sizeof(last->outcome), "%s", changed ?
-		    "changed" : "converged");
-		if (changed && strcmp(m->st.sha, m->applied_sha) == 0)
-			m->st.drift++;	/* same intent: the host had drifted */
-		else if (changed)
-			m->st.intent++;
-		memcpy(m->applied_sha, m->st.sha, sizeof(m->st.sha));
+		free(p.caps.path);
+		p.caps.path = xstrdup(fileio_inside(m->o->root, p.binary));
 	}
+	free(why2);
+	status_sendmail(&m->st, p.have_caps ? &p.caps : NULL,
+	    p.cert_known, p.cert_days);
+	runopts_close(&ro);
+	status_from_plan(last, &p, ds, audit);
+	if (last->error == NULL && audit && plan_pending(&p))
+		note_drift(m);
+	else if (last->error == NULL && audit)
+		snprintf(last->outcome, sizeof(last->outcome), "converged");
+	else if (last->error == NULL)
+		settle_outcome(m);
 	note_planned(m, &p);
 	plan_free(&p);
 	free(why);
@@ -757,6 +814,7 @@ teardown(struct mpd *m)
 	close(m->sigpipe[0]);
 	close(m->sigpipe[1]);
 	status_run_free(&m->st.last);
+	status_free(&m->st);
 	free(m->write_error);
 	free(m->desired), free(m->incoming), free(m->state), free(m->history);
 	free(m->status_json);

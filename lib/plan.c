@@ -336,13 +336,12 @@ plan_build(const struct desired *ds, const struct plan_env *env,
 	return 0;
 }
 
-/* print_files - a unified diff of each file that changes. */
-static void
-print_files(const struct plan *p, FILE *out)
+void
+plan_diff(const struct plan *p, struct sbuf *out)
 {
 	static const int order[] = { PLAN_SENDMAIL_CF, PLAN_LOCAL_HOST_NAMES,
 	    PLAN_RELAY_DOMAINS, PLAN_ALIASES, PLAN_ACCESS };
-	struct sbuf d = { 0 }, a = { 0 }, b = { 0 };
+	struct sbuf a = { 0 }, b = { 0 };
 	size_t i;
 
 	for (i = 0; i < PLAN_NFILES; i++) {
@@ -350,31 +349,58 @@ print_files(const struct plan *p, FILE *out)
 
 		if (!f->changed)
 			continue;
-		d.len = a.len = b.len = 0;
+		a.len = b.len = 0;
 		sbuf_addf(&a, "a%s", f->label);
 		sbuf_addf(&b, "b%s", f->label);
 		if (!f->exists)
-			fprintf(out, "# new file %s\n", f->label);
-		diff_unified(&d, a.s, b.s, f->old, f->oldlen, f->new.s,
+			sbuf_addf(out, "# new file %s\n", f->label);
+		diff_unified(out, a.s, b.s, f->old, f->oldlen, f->new.s,
 		    f->new.len, 3);
-		fputs(d.s ? d.s : "", out);
 	}
-	sbuf_free(&d);
+	sbuf_add(out, "", 0);
 	sbuf_free(&a);
 	sbuf_free(&b);
+}
+
+void
+plan_actions(const struct plan *p, const struct desired *ds,
+    struct strlist *out)
+{
+	struct sbuf d = { 0 };
+	size_t i;
+
+	if (p->link.changed)
+		strlist_take(out, xasprintf("link %s to %s (it points at %s)",
+		    p->link.label, p->link.want, p->link.old ? p->link.old :
+		    "nothing"));
+	if (plan_needs_rebuild(p))
+		strlist_push(out, "rebuild the alias database (sendmail -bi)");
+	if (p->f[PLAN_ACCESS].changed)
+		strlist_take(out, xasprintf("rebuild the access map (makemap "
+		    "%s %s)", p->map_class, p->f[PLAN_ACCESS].label));
+	for (i = 0; i < p->svc.n; i++) {
+		d.len = 0;
+		service_describe(&p->svc, ds, i, &d);
+		strlist_push(out, d.s);
+	}
+	if (!p->svc.managed && plan_needs_restart(p))
+		strlist_push(out, "none for SRC (no service section): run "
+		    "stopsrc -s sendmail; startsrc -s sendmail by hand");
+	else if (!p->svc.managed && plan_needs_refresh(p))
+		strlist_push(out, "none for SRC (no service section): run "
+		    "refresh -s sendmail by hand");
+	sbuf_free(&d);
 }
 
 void
 plan_print(const struct plan *p, const struct desired *ds, FILE *out)
 {
 	struct sbuf d = { 0 };
+	struct strlist act = { 0 };
 	size_t i;
 
-	print_files(p, out);
-	if (p->link.changed)
-		fprintf(out, "action: link %s to %s (it points at %s)\n",
-		    p->link.label, p->link.want, p->link.old ? p->link.old :
-		    "nothing");
+	plan_diff(p, &d);
+	fputs(d.s, out);
 	for (i = 0; i < p->warnings.n; i++)
 		fprintf(out, "warning: %s\n", p->warnings.v[i]);
 	for (i = 0; i < p->notes.n; i++)
@@ -388,23 +414,10 @@ plan_print(const struct plan *p, const struct desired *ds, FILE *out)
 		fprintf(out, "note: an earlier apply was interrupted (%s "
 		    "exists): the alias database is rebuilt and sendmail "
 		    "re-reads its configuration\n", p->marker);
-	if (plan_needs_rebuild(p))
-		fprintf(out, "action: rebuild the alias database "
-		    "(sendmail -bi)\n");
-	if (p->f[PLAN_ACCESS].changed)
-		fprintf(out, "action: rebuild the access map (makemap %s %s)\n",
-		    p->map_class, p->f[PLAN_ACCESS].label);
-	for (i = 0; i < p->svc.n; i++) {
-		d.len = 0;
-		service_describe(&p->svc, ds, i, &d);
-		fprintf(out, "action: %s\n", d.s);
-	}
-	if (!p->svc.managed && plan_needs_restart(p))
-		fprintf(out, "action: none for SRC (no service section): "
-		    "run stopsrc -s sendmail; startsrc -s sendmail by hand\n");
-	else if (!p->svc.managed && plan_needs_refresh(p))
-		fprintf(out, "action: none for SRC (no service section): "
-		    "run refresh -s sendmail by hand\n");
+	plan_actions(p, ds, &act);
+	for (i = 0; i < act.n; i++)
+		fprintf(out, "action: %s\n", act.v[i]);
+	strlist_clear(&act);
 	sbuf_free(&d);
 }
 
@@ -420,7 +433,18 @@ plan_needs_refresh(const struct plan *p)
 int
 plan_needs_restart(const struct plan *p)
 {
-	return p->link.changed;
+	/* A killed run may have left the old program running. */
+	return p->link.changed || (p->interrupted && p->link.managed);
+}
+
+char *
+plan_access_db(const struct plan *p)
+{
+	const char *c = p->map_class;
+
+	return xasprintf("%s%s", p->f[PLAN_ACCESS].path, c == NULL ? "" :
+	    strcmp(c, "cdb") == 0 ? ".cdb" : strcmp(c, "dbm") == 0 ? ".pag" :
+	    ".db");
 }
 
 int

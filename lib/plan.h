@@ -83,6 +83,9 @@ struct plan {
 	char			*map_class;	/* the access map's (hash) */
 	int			 tls;		/* TLS options managed */
 	long			 cert_days;	/* tls.cert: days left */
+	int			 cert_known;	/* cert_days was read */
+	int			 access_db_made;	/* apply: makemap made
+						   a map that was not there */
 };
 
 #define PLAN_MAX_FILE	(64 * 1024 * 1024)
@@ -93,6 +96,11 @@ struct plan {
  */
 int	plan_build(const struct desired *ds, const struct plan_env *env,
 	    struct plan *p, char **why);
+/* plan_diff - the unified diff of every file that changes, onto out. */
+void	plan_diff(const struct plan *p, struct sbuf *out);
+/* plan_actions - what follows the files, as an admin would type it. */
+void	plan_actions(const struct plan *p, const struct desired *ds,
+	    struct strlist *out);
 /* plan_print - unified diffs, notes, then the follow-up actions. */
 void	plan_print(const struct plan *p, const struct desired *ds, FILE *out);
 /*
@@ -105,6 +113,8 @@ int	plan_needs_refresh(const struct plan *p);
 int	plan_needs_rebuild(const struct plan *p);
 /* plan_needs_restart - the program changes: refresh cannot swap it. */
 int	plan_needs_restart(const struct plan *p);
+/* plan_access_db - the map file makemap writes for the access source. */
+char	*plan_access_db(const struct plan *p);
 /* plan_pending - anything to do: files, recovery or service steps. */
 int	plan_pending(const struct plan *p);
 /* plan_changed_files - the labels of the files apply replaced. */

@@ -15,6 +15,7 @@
 #include "tlsfile.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,14 @@
 
 #define CERT_WARN_DAYS	30
 
-/* resolve_binary - the sendmail that runs: see plan.h (binary). */
+/*
+ * resolve_binary - the sendmail that runs: see plan.h (binary).  When
+ * SRC's program cannot be found, the link, then /usr/sbin/sendmail under
+ * the root, then the host's, with a warning saying so.
+ */
 static char *
-resolve_binary(const struct desired *ds, const struct plan_env *env)
+resolve_binary(const struct desired *ds, const struct plan_env *env,
+    struct plan *p)
 {
 	const char *sub = ds->service.subsystem.v ? ds->service.subsystem.v :
 	    DEF_SUBSYSTEM;
@@ -37,33 +43,51 @@ resolve_binary(const struct desired *ds, const struct plan_env *env)
 	if (ds->sendmail.program.v != NULL)
 		return xasprintf("%s%s", env->root, ds->sendmail.program.v);
 	bin = smcaps_resolve_program(env->root, env->src, sub, &why);
-	free(why);
-	if (bin == NULL || access(bin, X_OK) < 0) {
-		free(bin);
-		return xstrdup(DEF_SENDMAIL);
+	if (bin != NULL && access(bin, X_OK) == 0) {
+		free(why);
+		return bin;
 	}
+	free(bin);
+	bin = xasprintf("%s%s", env->root, DEF_SENDMAIL);
+	if (access(bin, X_OK) < 0) {
+		free(bin);
+		bin = xstrdup(DEF_SENDMAIL);
+	}
+	strlist_take(&p->warnings, xasprintf("the program SRC starts cannot "
+	    "be found (%s); checking with %s", why ? why : "not executable",
+	    bin));
+	free(why);
 	return bin;
 }
 
 /*
  * cure_without_tls - what to say when the binary lacks STARTTLS: name
- * AIX's sendmail_ssl only when it is there and has it.
+ * AIX's sendmail_ssl only when it is there and has it, and say so when
+ * it is there but cannot run.
  */
 static char *
 cure_without_tls(const struct plan_env *env, const char *bin)
 {
 	struct smcaps ssl;
-	char *path = xasprintf("%s%s", env->root, DEF_SENDMAIL_SSL), *why;
-	char *cure = NULL;
+	char *path = xasprintf("%s%s", env->root, DEF_SENDMAIL_SSL);
+	char *why = NULL, *cure;
 
 	memset(&ssl, 0, sizeof(ssl));
-	if (strcmp(path, bin) != 0 && access(path, X_OK) == 0 &&
-	    smcaps_probe(path, env->state_dir, env->timeout_ms, &ssl,
-	    &why) == 0 && ssl.starttls)
-		cure = xstrdup("set sendmail.program: " DEF_SENDMAIL_SSL);
-	else if (cure == NULL)
+	if (strcmp(path, bin) == 0 || access(path, X_OK) < 0)
 		cure = xstrdup("point sendmail.program at a sendmail built "
 		    "with STARTTLS (on AIX, " DEF_SENDMAIL_SSL ")");
+	else if (smcaps_probe(path, env->state_dir, env->timeout_ms, &ssl,
+	    &why) < 0)
+		cure = xasprintf("%s is there but cannot be run (%s): mend it "
+		    "(is its OpenSSL library installed?), then set "
+		    "sendmail.program: %s", DEF_SENDMAIL_SSL, why,
+		    DEF_SENDMAIL_SSL);
+	else if (ssl.starttls)
+		cure = xstrdup("set sendmail.program: " DEF_SENDMAIL_SSL);
+	else
+		cure = xstrdup(DEF_SENDMAIL_SSL " lacks STARTTLS too: install "
+		    "a sendmail built with it and point sendmail.program at it");
+	free(why);
 	smcaps_free(&ssl);
 	free(path);
 	return cure;
@@ -83,6 +107,8 @@ need_caps(const struct desired *ds, const struct plan_env *env,
 	    &p->caps, why) < 0)
 		return -1;
 	p->have_caps = 1;
+	free(p->caps.path);	/* said as the admin knows it */
+	p->caps.path = xstrdup(shown);
 	if (sm->tls.sect.set && !p->caps.starttls) {
 		p->errpos = sm->tls.sect.at;
 		cure = cure_without_tls(env, p->binary);
@@ -107,6 +133,30 @@ need_caps(const struct desired *ds, const struct plan_env *env,
 	    shown);
 }
 
+/*
+ * src_starts_other - SRC starts another path than the link (chssys -p
+ * was used, or another sendmail is registered): repointing the link
+ * would change nothing for the daemon.
+ */
+static int
+src_starts_other(const struct desired *ds, const struct plan_env *env,
+    char **why)
+{
+	const char *sub = ds->service.subsystem.v ? ds->service.subsystem.v :
+	    DEF_SUBSYSTEM;
+	struct src_def d;
+
+	memset(&d, 0, sizeof(d));
+	if (env->src == NULL || src_definition(env->src, sub, &d) < 0 ||
+	    !d.defined || d.path[0] == '\0' ||
+	    strcmp(d.path, DEF_SENDMAIL_LINK) == 0)
+		return 0;
+	return seterr(why, "sendmail.program: SRC starts %s directly (lssrc "
+	    "-S -s %s), not the %s link, so repointing the link changes "
+	    "nothing for the daemon; chssys -s %s -p %s first", d.path, sub,
+	    DEF_SENDMAIL_LINK, sub, DEF_SENDMAIL_LINK);
+}
+
 int
 plantls_prepare(const struct desired *ds, const struct plan_env *env,
     struct plan *p, char **why)
@@ -118,7 +168,11 @@ plantls_prepare(const struct desired *ds, const struct plan_env *env,
 	    &p->link, why) < 0)
 		return -1;
 	memset(&p->errpos, 0, sizeof(p->errpos));
-	p->binary = resolve_binary(ds, env);
+	if (sm->program.v != NULL && src_starts_other(ds, env, why) < 0) {
+		p->errpos = sm->program.at;
+		return -1;
+	}
+	p->binary = resolve_binary(ds, env, p);
 	if (sm->tls.sect.set || sm->auth.sect.set)
 		return need_caps(ds, env, p, why);
 	return 0;
@@ -128,21 +182,27 @@ plantls_prepare(const struct desired *ds, const struct plan_env *env,
 static void
 user_of(char *v, uid_t *uid, gid_t *gid)
 {
-	struct passwd *pw;
-	char *colon = strchr(v, ':');
+	struct passwd pw, *pwp = NULL;
+	struct group gr, *grp = NULL;
+	char buf[4096], *colon = strchr(v, ':');
 
 	if (colon != NULL)
-		*colon = '\0';
+		*colon++ = '\0';
 	if (v[0] != '\0' && strspn(v, "0123456789") == strlen(v))
 		*uid = (uid_t)strtoul(v, NULL, 10);
-	else if ((pw = getpwnam(v)) != NULL) {
-		*uid = pw->pw_uid;
+	else if (getpwnam_r(v, &pw, buf, sizeof(buf), &pwp) == 0 &&
+	    pwp != NULL) {
+		*uid = pw.pw_uid;
 		if (gid != NULL)
-			*gid = pw->pw_gid;
+			*gid = pw.pw_gid;
 	}
-	if (colon != NULL && gid != NULL && strspn(colon + 1, "0123456789") ==
-	    strlen(colon + 1) && colon[1] != '\0')
-		*gid = (gid_t)strtoul(colon + 1, NULL, 10);
+	if (colon == NULL || gid == NULL || *colon == '\0')
+		return;
+	if (strspn(colon, "0123456789") == strlen(colon))
+		*gid = (gid_t)strtoul(colon, NULL, 10);
+	else if (getgrnam_r(colon, &gr, buf, sizeof(buf), &grp) == 0 &&
+	    grp != NULL)
+		*gid = gr.gr_gid;
 }
 
 /* has_word - the comma- or blank-separated list v holds w (no case). */
@@ -223,6 +283,7 @@ check_files(const struct desired_tls *t, const char *root,
 	if (t->client_cert.v != NULL && tlsfile_check_pair(root,
 	    t->client_cert.v, t->client_key.v, NULL, why) < 0)
 		return -1;
+	p->cert_known = 1;
 	if (p->cert_days < CERT_WARN_DAYS)
 		strlist_take(&p->warnings, xasprintf("tls.cert %s expires in "
 		    "%ld day%s: renew it", t->cert.v, p->cert_days,
@@ -245,7 +306,19 @@ set_options(const struct desired_tls *t, struct cf *cf)
 	    t->client_key.v : t->key.v);
 }
 
-/* need_access_map - TLS_Srv: entries need Kaccess and tls_server. */
+/* makemap_class - a map class makemap builds from a source file. */
+static int
+makemap_class(const char *class)
+{
+	return class != NULL && (strcmp(class, "hash") == 0 ||
+	    strcmp(class, "btree") == 0 || strcmp(class, "dbm") == 0 ||
+	    strcmp(class, "cdb") == 0);
+}
+
+/*
+ * need_access_map - TLS_Srv: entries need a Kaccess map that makemap
+ * builds from a file, and the tls_server ruleset that reads it.
+ */
 static int
 need_access_map(const struct desired_sendmail *sm, struct cf *cf,
     struct plan *p, char **why)
@@ -254,23 +327,36 @@ need_access_map(const struct desired_sendmail *sm, struct cf *cf,
 	const char *label = p->f[PLAN_SENDMAIL_CF].label;
 	char *file = NULL, *class = NULL;
 	int has = cf_has_map(cf, "access", &file, &class);
+	int rules = cf_has_ruleset(cf, "tls_server");
+	int ok = has > 0 && rules && file != NULL && makemap_class(class);
 
-	if (has > 0 && cf_has_ruleset(cf, "tls_server")) {
+	if (ok) {
 		p->access_file = file;
 		p->map_class = class;
 		return 0;
 	}
+	if (req->v == TLS_REQUIRE_NONE || has <= 0 || !rules) {
+		free(file);
+		free(class);
+		if (req->v == TLS_REQUIRE_NONE)
+			return 0;	/* nothing of ours where nothing reads it */
+		p->errpos = req->at;
+		return seterr(why, "sendmail.tls.require_smart_host: %s needs "
+		    "the access map, and %s has %s; regenerate it with "
+		    "FEATURE(`access_db') or leave require_smart_host at none",
+		    req->v == TLS_REQUIRE_VERIFY ? "verify" : "encrypt", label,
+		    has > 0 ? "no tls_server ruleset to read a TLS_Srv: entry" :
+		    "no access map (no Kaccess line)");
+	}
+	p->errpos = req->at;
+	seterr(why, "sendmail.tls.require_smart_host: the access map of %s is "
+	    "of class %s%s%s, which mailprov cannot edit with makemap; add "
+	    "TLS_Srv: entries to it yourself and leave require_smart_host at "
+	    "none", label, class ? class : "(none)", file ? " from " : "",
+	    file ? file : "");
 	free(file);
 	free(class);
-	if (req->v == TLS_REQUIRE_NONE)
-		return 0;	/* nothing to remove where nothing reads it */
-	p->errpos = req->at;
-	return seterr(why, "sendmail.tls.require_smart_host: %s needs the "
-	    "access map, and %s has %s; regenerate it with "
-	    "FEATURE(`access_db') or leave require_smart_host at none",
-	    req->v == TLS_REQUIRE_VERIFY ? "verify" : "encrypt", label,
-	    has > 0 ? "no tls_server ruleset to read a TLS_Srv: entry" :
-	    "no access map (no Kaccess line)");
+	return -1;
 }
 
 int
@@ -299,6 +385,26 @@ plantls_edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
 	return 0;
 }
 
+/*
+ * ours - the entry for key holds what mailprov writes (ENCR:112,
+ * VERIFY), or none: removing it for "none" undoes only mailprov's
+ * choice.  Any other value is the admin's, kept with a note.
+ */
+static int
+ours(const struct plan_file *f, const char *key, struct plan *p)
+{
+	char *v = accessfile_get(f->old, f->oldlen, key);
+	int r = v == NULL || strcmp(v, "ENCR:112") == 0 ||
+	    strcmp(v, "VERIFY") == 0;
+
+	if (!r)
+		strlist_take(&p->warnings, xasprintf("%s %s in %s is not a "
+		    "value mailprov writes: kept as it is (require_smart_host "
+		    "is none)", key, v, f->label));
+	free(v);
+	return r;
+}
+
 int
 plantls_access(const struct desired *ds, const char *root,
     const struct cf *cf, struct plan *p, char **why)
@@ -321,7 +427,9 @@ plantls_access(const struct desired *ds, const char *root,
 	host = names_smart_host_name(sm->smart_host.v);
 	key = xasprintf("TLS_Srv:%s", host);
 	p->errpos = sm->smart_host.at;
-	if ((r = accessfile_check(key, value, why)) == 0) {
+	if (value == NULL && !ours(f, key, p))
+		sbuf_add(&f->new, f->old, f->oldlen);	/* the admin's: kept */
+	else if ((r = accessfile_check(key, value, why)) == 0) {
 		accessfile_edit(f->old, f->oldlen, key, value, &f->new,
 		    &changed);
 		memset(&p->errpos, 0, sizeof(p->errpos));

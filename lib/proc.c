@@ -263,6 +263,7 @@ watch(struct pollfd pf[3], int may_feed, long left, long *nap_us)
 	pf[0].events = pf[1].events = POLLIN;
 	/* A step waiting for its gate does not poll for writing. */
 	pf[2].events = may_feed ? POLLOUT : 0;
+	pf[0].revents = pf[1].revents = pf[2].revents = 0;
 	if (tick == 2 && pf[2].fd < 0) {
 		pf[0].revents = pf[1].revents = pf[2].revents = 0;
 		if (*nap_us > left * 1000)
@@ -313,6 +314,9 @@ pump(pid_t pid, struct pipes *p, struct feeder *fd_in, int timeout_ms,
 			return status;
 		}
 		left = deadline - proc_mono_ms();
+		/* Its output closed, a gate can never open: end its input. */
+		if (pf[2].fd >= 0 && pf[0].fd < 0 && !gate_open(fd_in, &r->out))
+			hang_up(&pf[2], own[2]);
 		if (left <= 0 || watch(pf, pf[2].fd >= 0 &&
 		    gate_open(fd_in, &r->out), left, &nap_us) < 0) {
 			/* Over its time, or it cannot be watched: end it. */

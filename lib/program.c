@@ -52,6 +52,12 @@ program_plan(const char *root, const char *link, const char *want,
 		    "installed?", want);
 	}
 	free(target);
+	/* It will run as root: only root may have written it. */
+	if (st.st_uid != 0 || (st.st_mode & 022) != 0)
+		return seterr(why, "sendmail.program %s is %s; it runs as "
+		    "root, so only root may write it (chown root %s; chmod "
+		    "go-w %s)", want, st.st_uid != 0 ? "not owned by root" :
+		    "writable by group or others", want, want);
 	if (lstat(l->path, &st) < 0) {
 		if (errno != ENOENT)
 			return seterr(why, "%s: %s", link, strerror(errno));
@@ -93,10 +99,13 @@ program_restore(struct program_link *l, char **why)
 	if (!l->replaced)
 		return 0;
 	r = l->old != NULL ? fileio_relink(l->path, l->old) : unlink(l->path);
-	if (r < 0 && r != FILEIO_UNSYNCED)
+	if (r < 0 && r != FILEIO_UNSYNCED && l->old != NULL)
 		return seterr(why, "ROLLBACK FAILED for %s: %s; make it point "
 		    "at %s again (ln -sf %s %s)", l->label, strerror(errno),
-		    l->old ? l->old : "nothing", l->old ? l->old : "?",
+		    l->old, l->old, l->label);
+	if (r < 0 && r != FILEIO_UNSYNCED)
+		return seterr(why, "ROLLBACK FAILED for %s: %s; there was no "
+		    "link before this run: rm %s", l->label, strerror(errno),
 		    l->label);
 	l->replaced = 0;
 	return 0;

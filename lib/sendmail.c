@@ -228,8 +228,9 @@ sendmail_starttls(const char *sendmail, const char *cf, int timeout_ms,
 	ok = !r.timed_out && (strstr(r.out.s, "\n250-STARTTLS") != NULL ||
 	    strstr(r.out.s, "\n250 STARTTLS") != NULL);
 	if (r.timed_out)
-		seterr(why, "sendmail -bs %s", proc_describe(&r, desc,
-		    sizeof(desc)));
+		seterr(why, "sendmail -bs %s%s%.120s", proc_describe(&r, desc,
+		    sizeof(desc)), r.out.len ? "; it said: " : "",
+		    r.out.len ? first_line(r.out.s) : "");
 	else if (!ok && strncmp(r.out.s, "220", 3) != 0)
 		seterr(why, "sendmail -bs did not greet: %.120s", r.out.len ?
 		    first_line(r.out.s) : first_line(r.err.s));

@@ -31,6 +31,7 @@ smcheck_seen_free(struct smcheck_seen *s)
 	free(s->local_host), free(s->relay_to), free(s->relay_other);
 	free(s->domain_mailer), free(s->domain_host);
 	strlist_clear(&s->class_w);
+	strlist_clear(&s->class_r);
 	strlist_clear(&s->warnings);
 	memset(s, 0, sizeof(*s));
 }
@@ -239,6 +240,8 @@ input(const struct smcheck_want *w, struct sbuf *in)
 
 	for (n = 0; commands[n] != NULL; n++)
 		sbuf_addf(in, "%s\n", commands[n]);
+	if (w->class_r)
+		sbuf_adds(in, "$=R\n"), n++;
 	if (w->local_addr != NULL)
 		sbuf_addf(in, "/parse %s\n", w->local_addr), n++;
 	if (w->domain_addr != NULL)
@@ -254,24 +257,34 @@ input(const struct smcheck_want *w, struct sbuf *in)
 	return n;
 }
 
+/* class_lines - the members of a class, one a line, into l. */
+static void
+class_lines(const char *seg, struct strlist *l)
+{
+	const char *p;
+
+	for (p = seg; p != NULL && *p != '\0'; p += strcspn(p, "\n"),
+	    p += *p == '\n') {
+		size_t n = strcspn(p, "\n");
+
+		if (n > 0)
+			strlist_take(l, xstrndup(p, n));
+	}
+}
+
 /* assign - the answers, segment by segment, into seen. */
 static void
 assign(const struct smcheck_want *w, char **segs, struct smcheck_seen *seen)
 {
 	size_t i = 6;
-	char *p;
 
 	seen->w = segs[0], seen->m = segs[1], seen->j = segs[2];
 	seen->S = segs[3];
 	segs[0] = segs[1] = segs[2] = segs[3] = NULL;
-	for (p = segs[4]; p != NULL && *p != '\0'; p += strcspn(p, "\n"),
-	    p += *p == '\n') {
-		size_t n = strcspn(p, "\n");
-
-		if (n > 0)
-			strlist_take(&seen->class_w, xstrndup(p, n));
-	}
+	class_lines(segs[4], &seen->class_w);
 	parse_mailer(segs[5], &seen->remote_mailer, &seen->remote_host);
+	if (w->class_r)
+		class_lines(segs[i++], &seen->class_r);
 	if (w->local_addr != NULL)
 		parse_mailer(segs[i++], &seen->local_mailer, &seen->local_host);
 	if (w->domain_addr != NULL)

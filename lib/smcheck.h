@@ -3,7 +3,7 @@
  *
  * Runs "sendmail -C CF -bt" through proc (fixed argv, clean environment,
  * time limit), feeds it address-test commands ($w, $m, $j, $S, $=w,
- * /parse), and compares the answers with what the desired state says.
+ * $=R when asked, /parse), and compares the answers with what the desired state says.
  * This is the check a text editor of sendmail.cf never makes.
  */
 #ifndef MAILPROV_SMCHECK_H
@@ -23,11 +23,13 @@ struct smcheck_want {
 	const char		*domain_addr;	/* with relay_all: to the relay */
 	int			 relay_check;	/* check_rcpt: no open relay */
 	const char		*relay_to;	/* in relay_domains: relayed */
+	int			 class_r;	/* also ask $=R (seen.class_r) */
 };
 
 struct smcheck_seen {
 	char	*w, *m, *j, *S;
 	struct strlist class_w;
+	struct strlist class_r;			/* $=R, when asked */
 	char	*remote_mailer, *remote_host;	/* /parse someone@remote.example */
 	char	*local_mailer, *local_host;	/* /parse local_addr */
 	char	*domain_mailer, *domain_host;

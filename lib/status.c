@@ -4,6 +4,7 @@
  * Contract: see status.h.
  */
 #include "status.h"
+#include "plan.h"
 #include "smcaps.h"
 #include "diag.h"
 #include "fileio.h"
@@ -41,8 +42,75 @@ status_run_free(struct status_run *last)
 {
 	strlist_clear(&last->files_changed);
 	strlist_clear(&last->src_actions);
+	strlist_clear(&last->notes);
+	strlist_clear(&last->backups);
 	free(last->error);
+	free(last->diff);
 	memset(last, 0, sizeof(*last));
+}
+
+void
+status_free(struct status *st)
+{
+	strlist_clear(&st->last_drift_files);
+}
+
+/* bounded_diff - p's diff, cut at a line before STATUS_DIFF_MAX. */
+static void
+bounded_diff(struct status_run *r, const struct plan *p)
+{
+	struct sbuf d = { 0 };
+	size_t cut;
+
+	plan_diff(p, &d);
+	if (d.len > STATUS_DIFF_MAX) {
+		cut = STATUS_DIFF_MAX;
+		while (cut > 0 && d.s[cut - 1] != '\n')
+			cut--;
+		d.len = cut;
+		d.s[cut] = '\0';
+		sbuf_addf(&d, "# diff truncated at %d KiB\n",
+		    STATUS_DIFF_MAX / 1024);
+		r->diff_truncated = 1;
+	}
+	free(r->diff);
+	r->diff = d.len > 0 ? d.s : NULL;
+	if (r->diff == NULL)
+		sbuf_free(&d);
+}
+
+void
+status_from_plan(struct status_run *r, const struct plan *p,
+    const struct desired *ds, int planned)
+{
+	size_t i;
+
+	strlist_clear(&r->files_changed);
+	strlist_clear(&r->src_actions);
+	strlist_clear(&r->notes);
+	strlist_clear(&r->backups);
+	if (planned) {
+		for (i = 0; i < PLAN_NFILES; i++)
+			if (p->f[i].changed)
+				strlist_push(&r->files_changed, p->f[i].label);
+		if (p->link.changed)
+			strlist_push(&r->files_changed, p->link.label);
+		if (ds != NULL)
+			plan_actions(p, ds, &r->src_actions);
+	} else {
+		plan_changed_files(p, &r->files_changed);
+		for (i = 0; i < p->src_done.n; i++)
+			strlist_push(&r->src_actions, p->src_done.v[i]);
+		for (i = 0; i < PLAN_NFILES; i++)
+			if (p->f[i].replaced && p->f[i].backup != NULL)
+				strlist_push(&r->backups, p->f[i].backup);
+	}
+	for (i = 0; i < p->warnings.n; i++)
+		strlist_take(&r->notes, xasprintf("warning: %s",
+		    p->warnings.v[i]));
+	for (i = 0; i < p->notes.n; i++)
+		strlist_take(&r->notes, xasprintf("note: %s", p->notes.v[i]));
+	bounded_diff(r, p);
 }
 
 /* field - ",\n  "name": "value"" at the given indent. */
@@ -72,6 +140,14 @@ last_run_json(const struct status_run *r, struct sbuf *b)
 	sbuf_adds(b, ",\n    \"src_actions\": ");
 	sbuf_json_list(b, &r->src_actions);
 	field(b, "    ", "error", r->error, 0);
+	sbuf_addf(b, ",\n    \"drift\": %s", r->drift ? "true" : "false");
+	field(b, "    ", "diff", r->diff, 0);
+	sbuf_addf(b, ",\n    \"diff_truncated\": %s", r->diff_truncated ?
+	    "true" : "false");
+	sbuf_adds(b, ",\n    \"notes\": ");
+	sbuf_json_list(b, &r->notes);
+	sbuf_adds(b, ",\n    \"backups\": ");
+	sbuf_json_list(b, &r->backups);
 	sbuf_adds(b, "\n  }");
 }
 
@@ -123,11 +199,19 @@ status_json(const struct status *st, struct sbuf *b)
 	field(b, "  ", "source", st->source, 0);
 	field(b, "  ", "desired_sha256", st->sha, 0);
 	last_run_json(&st->last, b);
+	field(b, "  ", "mode", st->mode ? st->mode : "enforce", 0);
 	sbuf_addf(b, ",\n  \"runs\": %ld,\n  \"drift_repairs\": %ld,\n"
-	    "  \"intent_changes\": %ld,\n  \"failures\": %ld,\n"
+	    "  \"intent_changes\": %ld,\n  \"drift_found\": %ld,\n"
+	    "  \"failures\": %ld,\n"
 	    "  \"incoming_accepted\": %ld,\n  \"incoming_rejected\": %ld",
-	    st->runs, st->drift, st->intent, st->failures, st->accepted,
-	    st->rejected);
+	    st->runs, st->drift, st->intent, st->drift_found, st->failures,
+	    st->accepted, st->rejected);
+	iso(st->last_drift, t, sizeof(t));
+	sbuf_adds(b, ",\n  \"last_drift\": {");
+	field(b, "    ", "time", t, 1);
+	sbuf_adds(b, ",\n    \"files\": ");
+	sbuf_json_list(b, &st->last_drift_files);
+	sbuf_adds(b, "\n  }");
 	field(b, "  ", "watch", st->watch, 0);
 	watched_json(st, b);
 	iso(st->next_run, t, sizeof(t));
@@ -215,6 +299,12 @@ status_lines(const struct status *st, struct strlist *l)
 	iso(st->next_run, t, sizeof(t));
 	push_fact(l, "Next-run:", t);
 	push_fact(l, "Last-error:", r->error ? r->error : "none");
+	push_fact(l, "Mode:", st->mode ? st->mode : "enforce");
+	iso(st->last_drift, t, sizeof(t));
+	snprintf(buf, sizeof(buf), "%s (found %ld in audit, repaired %ld)",
+	    t, st->drift_found, st->drift);
+	push_fact(l, "Last-drift:", buf);
+	push_list(l, "Drift-files:", &st->last_drift_files, ", ");
 	push_fact(l, "Sendmail:", *st->sendmail ? st->sendmail : "not asked");
 	if (st->have_cert)
 		snprintf(buf, sizeof(buf), "%ld days left%s", st->cert_days,
@@ -291,10 +381,17 @@ show(const struct ynode *j, FILE *out)
 	fprintf(out, "  last error:     %s\n", *err ? err : "none");
 	fprintf(out, "  sendmail:       %s\n", *J("sendmail") ? J("sendmail") :
 	    "not asked");
+	fprintf(out, "  mode:           %s\n", *J("mode") ? J("mode") :
+	    "enforce");
+	fprintf(out, "  last drift:     %s", J("last_drift.time"));
+	fprintf(out, " (%s)\n", J("last_drift.files"));
 	days = J("tls_cert_days");
 	known = *days != '\0' && strcmp(days, "null") != 0;
 	fprintf(out, "  TLS cert:       %s%s\n", known ? days : "not managed",
 	    known ? " days left" : "");
+	if (*J("last_run.diff") != '\0')
+		fprintf(out, "  last run's diff (current -> desired):\n%s",
+		    J("last_run.diff"));
 #undef J
 	sbuf_free(&l);
 }
@@ -327,7 +424,8 @@ status_show(const char *path, FILE *out)
 	}
 	show(j, out);
 	oc = jget(j, "last_run.outcome", &l);
-	r = strcmp(oc, "changed") == 0 || strcmp(oc, "converged") == 0 ? 0 : 1;
+	r = strcmp(oc, "changed") == 0 || strcmp(oc, "converged") == 0 ||
+	    strcmp(oc, "drift") == 0 ? 0 : 1;
 	ynode_free(j);
 	sbuf_free(&l);
 	return r;

@@ -13,7 +13,9 @@
  *   host, program, version, pid, root, started, desired (the file read),
  *   source (where it came from: that file or a URL), desired_sha256,
  *   last_run { reason, start, end, outcome, files_changed, src_actions,
- *   error }, runs, drift_repairs, intent_changes, failures,
+ *   error, drift, diff, diff_truncated, notes, backups }, mode, runs,
+ *   drift_repairs, intent_changes, drift_found, last_drift { time, files },
+ *   failures,
  *   incoming_accepted, incoming_rejected, watch, watched_files (the
  *   files whose changes start a run; mailprovd only), quick_checks
  *   (interval checks that found every watched file as the last run left
@@ -37,7 +39,15 @@ struct status_run {
 	struct strlist	 files_changed;	/* paths inside the root */
 	struct strlist	 src_actions;	/* as an admin would type them */
 	char		*error;		/* NULL: none */
+	char		*diff;		/* current -> desired; NULL: none */
+	int		 diff_truncated;	/* cut at STATUS_DIFF_MAX */
+	struct strlist	 notes;		/* the plan's warnings and notes */
+	struct strlist	 backups;	/* hold the bytes this run replaced */
+	int		 drift;		/* the files had left a desired state
+					   already in force */
 };
+
+#define STATUS_DIFF_MAX	(64 * 1024)
 
 struct status {
 	const char	*program;	/* "mailprov" or "mailprovd" */
@@ -50,6 +60,10 @@ struct status {
 	long		 runs, drift, intent, failures;
 	long		 accepted, rejected;	/* incoming drops */
 	const char	*watch;		/* how incoming is watched; "none" */
+	const char	*mode;		/* "enforce" or "audit" */
+	long		 drift_found;	/* audit runs that found drift */
+	time_t		 last_drift;	/* 0: never */
+	struct strlist	 last_drift_files;
 	const struct strlist *watched;	/* files watched; NULL: none */
 	long		 quick;		/* interval checks that skipped */
 	time_t		 next_run;	/* 0: none */
@@ -69,6 +83,17 @@ struct smcaps;
  */
 void	status_sendmail(struct status *st, const struct smcaps *c, int tls,
 	    long cert_days);
+struct plan;
+struct desired;
+/*
+ * status_from_plan - what a run did (planned 0: files replaced, SRC
+ * steps run, backups) or would do (planned 1: files that differ, steps
+ * it would take), with the diff (bounded) and the plan's notes.
+ */
+void	status_from_plan(struct status_run *r, const struct plan *p,
+	    const struct desired *ds, int planned);
+/* status_free - what st owns besides its last run. */
+void	status_free(struct status *st);
 /* status_run_reset - empty last for a new run of reason, starting now. */
 void	status_run_reset(struct status_run *last, const char *reason);
 void	status_run_free(struct status_run *last);

@@ -42,6 +42,10 @@ check_grep "start: long status header" "$S/st" "^ Subsystem +Group +PID +Status$
 check_grep "start: mailprovd active" "$S/st" "^ mailprovd +[0-9]+ +active$"
 check_grep "start: converged (changed)" "$S/st" "^Outcome: changed$"
 check_grep "start: SRC actions listed" "$S/st" "^SRC-actions: chssys -s sendmail -a \"-bd -q30m\"; startsrc -s sendmail"
+check_grep "start: the sendmail binary and its capabilities" "$S/st" \
+    "^Sendmail: sendmail 8\\.[0-9.]+ at /"
+check_grep "start: mode enforce" "$S/st" "^Mode: enforce$"
+check_grep "start: no TLS section, no certificate days" "$S/st" "^TLS-cert: not managed$"
 check_grep "start: sha256 of the desired state" "$S/st" "^sha256: $(sha256sum conf/desired.yaml | cut -c1-64)$"
 check_grep "start: journal of the SRC calls" "$R/var/mailprov/src/journal" "^startsrc -s sendmail$"
 check_grep "good drop: taken within the settle time" "$S/st1" "^Last-run: .*\(new desired state\)$"
@@ -150,5 +154,5 @@ check_grep "burst: the newer of two drops wins" "$R/etc/mail/sendmail.cf" '^DS\[
     fail "world-writable incoming: nothing taken"
 check_grep "world-writable incoming: says so" "$S/burst.log" "writable by others or not owned by root: not scanned"
 
-rm -rf "$S"
+[ "${KEEP:-}" ] || rm -rf "$S"
 exit $((fails > 0))

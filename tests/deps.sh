@@ -6,10 +6,18 @@
 # Does nothing (and prints nothing) when everything is present.
 # The one package list: make deps, make demo and .ci/run use it (clang is
 # for make fuzz and CI's clang build).
+#
+#   sh tests/deps.sh pkg   also the packaging tools: rpm (rpmbuild) and
+#                          rpmlint for make rpm and rpm_test, ansible for
+#                          ansible_test (.ci/run installs them; make demo
+#                          does not, so it stays light)
 set -u
 PKGS_DEBIAN="build-essential pkg-config libyaml-dev libcurl4-openssl-dev \
 libssl-dev libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl \
 cppcheck clang clang-tidy valgrind"
+PKGS_PKG="rpm rpmlint ansible"
+withpkg=0
+[ "${1:-}" = pkg ] && { withpkg=1; PKGS_DEBIAN="$PKGS_DEBIAN $PKGS_PKG"; }
 
 missing() {
 	command -v cc >/dev/null 2>&1 || return 0
@@ -29,6 +37,11 @@ missing() {
 	command -v clang-tidy >/dev/null 2>&1 || return 0
 	[ -x "${SENDMAIL:-/usr/sbin/sendmail}" ] || return 0
 	[ -f "${SENDMAIL_CF_DIR:-/usr/share/sendmail/cf}/m4/cf.m4" ] || return 0
+	if [ "$withpkg" = 1 ]; then
+		for t in rpmbuild rpmlint rpm2cpio cpio ansible-playbook; do
+			command -v "$t" >/dev/null 2>&1 || return 0
+		done
+	fi
 	return 1
 }
 

@@ -276,6 +276,11 @@ static const struct bad bad_docs[] = {
 	    "    ca_path: /e/p\n    require_smart_host: encrypt\n", 8, 25,
 	    "require_smart_host is encrypt but sendmail.smart_host is not "
 	    "set", 0 },
+	{ "tls require with an MX smart host", HEAD "sendmail:\n  smart_host: "
+	    "relay.example.net\n  tls:\n    cert: /e/c\n    key: /e/k\n"
+	    "    ca_file: /e/a\n    ca_path: /e/p\n"
+	    "    require_smart_host: encrypt\n", 9, 25, "needs the smart host "
+	    "written as [host]", 0 },
 	{ "port out of range", HEAD "sendmail:\n  smart_host: \"[r.example"
 	    ".net]\"\n  smart_host_port: 70000\n", 4, 20,
 	    "smart_host_port 70000 is out of range: 1 to 65535", 0 },

@@ -17,6 +17,8 @@
 #      reads nor plans (quick_checks in status.json; strace sees a stat of
 #      sendmail.cf and no open of it)
 #   7. with full_interval as short as the interval, the tick plans in full
+#   8. in audit mode a hand edit is reported, with its diff, within 5 s,
+#      and left as it is
 #
 # 6 and 7 wait for one 10 s interval (the shortest there is); they run
 # side by side.  Waits poll for a condition (wait_for); the only fixed
@@ -143,6 +145,27 @@ check_grep "stop: exit 0" "$S/enforce.out" "^exit 0$"
 expect "log: one run per sendmail.cf edit" \
     "$(grep -c 'run (changed: /etc/mail/sendmail.cf): changed$' "$S/enforce.log")" 2
 expect "log: no other run for sendmail.cf" "$(grep -c 'run (changed: /etc/mail/sendmail.cf)' "$S/enforce.log")" 2
+
+# ------------------------------------------------------- the audit world
+# Audit mode: a hand edit is reported with its diff within 5 s, and stays.
+A=$(mp_root audit)
+echo 'mode: audit' >>"$A/etc/mailprov/mailprovd.conf"
+start 3 audit "$A"
+wait_for 30 settled "$A" 1 || fail "audit: first run"
+expect "audit: the first run finds the host away" "$(jstr "$A" outcome)" drift
+sed 's/^DS.*/DSaudit.example.com/' "$A/etc/mail/sendmail.cf" >"$A/etc/mail/.sendmail.cf.swp"
+mv "$A/etc/mail/.sendmail.cf.swp" "$A/etc/mail/sendmail.cf"
+wait_for 5 settled "$A" 2 && pass "audit: a hand edit is looked at within 5 s" ||
+    fail "audit: a hand edit is looked at within 5 s" "$(jnum "$A" runs)"
+expect "audit: the run says why" "$(jstr "$A" reason)" "changed: /etc/mail/sendmail.cf"
+expect "audit: reported as drift, counted" "$(jstr "$A" outcome)/$(jnum "$A" drift_found)" drift/2
+expect "audit: the diff shows the hand edit" "$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print("-DSaudit.example.com" in d["last_run"]["diff"].splitlines())' "$A/var/mailprov/status.json")" True
+check_grep "audit: the edit stays" "$A/etc/mail/sendmail.cf" '^DSaudit\.example\.com$'
+sleep $((SETTLE + 2))	# longer than watch_settle
+expect "audit: one run for the edit" "$(jnum "$A" runs)" 2
+finish 3
 
 # ---------------------------------------------------------- worlds 2, 3
 Q=$(MP_INTERVAL=10 mp_root quick)

@@ -5,6 +5,12 @@
  * stdout, then answers each connection with "220 greeter ESMTP" and closes
  * it.  It exits after 30 s or after 20 connections, whichever comes first,
  * so a test that forgets it cannot leave it behind for long.
+ *
+ *	greeter [ehlo|starttls]
+ *
+ * With an argument it also answers one EHLO (waiting up to 2 s for it):
+ * "250-greeter" and "250 HELP", with "250-STARTTLS" between them for
+ * starttls, as a daemon whose TLS works (or was dropped) would.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,8 +21,29 @@
 #include <time.h>
 #include <unistd.h>
 
+/* answer_ehlo - read the client's EHLO, answer it, wait for QUIT. */
+static void
+answer_ehlo(int c, int tls)
+{
+	static const char plain[] = "250-greeter\r\n250 HELP\r\n";
+	static const char withtls[] = "250-greeter\r\n250-STARTTLS\r\n"
+	    "250 HELP\r\n";
+	struct pollfd pf;
+	char buf[512];
+
+	pf.fd = c;
+	pf.events = POLLIN;
+	if (poll(&pf, 1, 2000) != 1 || read(c, buf, sizeof(buf)) <= 0)
+		return;
+	if (write(c, tls ? withtls : plain, tls ? sizeof(withtls) - 1 :
+	    sizeof(plain) - 1) < 0)
+		return;
+	if (poll(&pf, 1, 2000) == 1)
+		(void)!read(c, buf, sizeof(buf));
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct sockaddr_in sa;
 	socklen_t len = sizeof(sa);
@@ -46,6 +73,8 @@ main(void)
 			continue;
 		if (write(c, hello, sizeof(hello) - 1) < 0)
 			perror("greeter");
+		else if (argc > 1)
+			answer_ehlo(c, strcmp(argv[1], "starttls") == 0);
 		close(c);
 		served++;
 	}

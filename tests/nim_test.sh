@@ -188,6 +188,102 @@ if command -v runuser >/dev/null 2>&1 && runuser -u nobody -- test -r "$PUSH"; t
 	expect "as a user: refresh not run" "$(refreshes)" ""
 fi
 
+# ------------------------------------------------ the master's rollout
+# conf/nim/mailprov-rollout.sh against fake nim and lsnim
+# (tests/fakeaix/mkfakenim.sh): the lpp_source, the install on a machine
+# group, the desired-state push, the lssrc -ls collection.
+ROLL=$PWD/conf/nim/mailprov-rollout.sh
+N=$T/nimstate
+sh tests/fakeaix/mkfakenim.sh "$T/nimbin" "$N" || fail "mkfakenim.sh"
+printf 'type=mac_group\nmember=lpar1\nmember=lpar2\n' >"$N/obj/mailhosts"
+export NIM=$T/nimbin/nim LSNIM=$T/nimbin/lsnim LPP_DIR=$T/export/lpp \
+    DESIRED_DIR=$T/export/desired NIM_SCRIPTS=$T/export/scripts
+BFF=$T/pkg/mailprov.rte.0.7.0.0.bff
+RPMF=$T/pkg/mailprov-0.7.0-1.ppc.rpm
+mkdir -p "$T/pkg"
+echo bff >"$BFF"
+echo rpm >"$RPMF"
+# nimcalls: the nim calls (not lsnim) since the last reset, joined by "; ".
+nimcalls() { grep '^nim ' "$N/calls" 2>/dev/null | awk 'NR > 1 { printf "; " } { printf "%s", $0 }'; }
+roll() { : >"$N/calls"; sh "$ROLL" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+VALID=$T/valid.yaml
+cp conf/desired.yaml "$VALID"
+MAILPROV=$PWD/daemon/mailprov
+export MAILPROV
+
+roll -g mailhosts -p "$BFF" -d "$VALID"
+expect "rollout (installp): exits 0" "$rc" 0
+expect "rollout (installp): the nim calls, in order" "$(nimcalls)" \
+"nim [-o] [define] [-t] [lpp_source] [-a] [server=master] [-a] [location=$LPP_DIR] [mailprov_lpp]; \
+nim [-o] [cust] [-a] [lpp_source=mailprov_lpp] [-a] [filesets=mailprov.rte] [-a] [installp_flags=acgX] [mailhosts]; \
+nim [-o] [define] [-t] [file_res] [-a] [server=master] [-a] [location=$DESIRED_DIR] [-a] [dest_dir=/var/mailprov/nim] [mailprov_desired]; \
+nim [-o] [define] [-t] [script] [-a] [server=master] [-a] [location=$NIM_SCRIPTS/mailprov-push.sh] [mailprov_push]; \
+nim [-o] [cust] [-a] [file_res=mailprov_desired] [-a] [script=mailprov_push] [mailhosts]; \
+nim [-o] [define] [-t] [script] [-a] [server=master] [-a] [location=$NIM_SCRIPTS/mailprov-status.sh] [mailprov_status]; \
+nim [-o] [cust] [-a] [script=mailprov_status] [mailhosts]; \
+nim [-o] [showlog] [-a] [log_type=script] [lpar1]; \
+nim [-o] [showlog] [-a] [log_type=script] [lpar2]"
+[ -f "$LPP_DIR/installp/ppc/mailprov.rte.0.7.0.0.bff" ] && pass "rollout: the fileset is in the lpp_source" ||
+    fail "rollout: the fileset is in the lpp_source"
+expect "rollout: lpar1 got the fileset" "$(cat "$N/client/lpar1/installed" 2>/dev/null)" mailprov.rte.0.7.0.0.bff
+expect "rollout: lpar2 got the fileset" "$(cat "$N/client/lpar2/installed" 2>/dev/null)" mailprov.rte.0.7.0.0.bff
+cmp -s "$DESIRED_DIR/desired.yaml" "$VALID" && pass "rollout: the desired state is in the file_res directory" ||
+    fail "rollout: the desired state is in the file_res directory"
+cmp -s "$NIM_SCRIPTS/mailprov-push.sh" conf/nim/mailprov-push.sh && pass "rollout: the push script resource is the kit's" ||
+    fail "rollout: the push script resource is the kit's"
+expect "rollout: script resources are executable" \
+    "$(stat -c %a "$NIM_SCRIPTS/mailprov-push.sh" "$NIM_SCRIPTS/mailprov-status.sh" | tr '\n' ' ')" "755 755 "
+check_grepF "rollout: says the desired state is valid" "$T/out" "is valid"
+check_grepF "rollout: one log per member" "$T/err" "no script log from lpar2"
+
+# Again with logs to collect: defined resources are reused, the
+# lpp_source is checked again, each member's log is printed.
+printf 'mailprov-status: lpar1\nSubsystem mailprovd active\n' >"$N/client/lpar1/log"
+printf 'mailprov-status: lpar2\n' >"$N/client/lpar2/log"
+roll -g mailhosts -p "$BFF" -d "$VALID"
+expect "second rollout exits 0" "$rc" 0
+check_nogrep "second rollout defines nothing again" "$N/calls" '^nim \[-o\] \[define\]'
+check_grepF "second rollout checks the lpp_source again" "$N/calls" "nim [-o] [check] [mailprov_lpp]"
+check_grepF "second rollout: lpar1's lssrc -ls" "$T/out" "Subsystem mailprovd active"
+check_grepF "second rollout: lpar2's log too" "$T/out" "mailprov-status: lpar2"
+
+# The RPM through the same lpp_source: R:mailprov.
+roll -g mailhosts -p "$RPMF" lpp install
+expect "rollout (RPM): exits 0" "$rc" 0
+expect "rollout (RPM): check, then cust with R:mailprov" "$(nimcalls)" \
+"nim [-o] [check] [mailprov_lpp]; nim [-o] [cust] [-a] [lpp_source=mailprov_lpp] [-a] [filesets=R:mailprov] [mailhosts]"
+[ -f "$LPP_DIR/RPMS/ppc/mailprov-0.7.0-1.ppc.rpm" ] && pass "rollout (RPM): the RPM under RPMS/ppc" ||
+    fail "rollout (RPM): the RPM under RPMS/ppc"
+check_grepF "rollout (RPM): lpar1 got the RPM" "$N/client/lpar1/installed" mailprov-0.7.0-1.ppc.rpm
+
+# Refusals: an invalid desired state pushes nothing; a failing cust
+# stops the run with its message; -n runs no nim operation.
+printf 'version: 1\nsendmail:\n  smart_hots: x\n' >"$T/bad.yaml"
+roll -g mailhosts -d "$T/bad.yaml" push
+expect "rollout: invalid desired state exits 1" "$rc" 1
+check_grepF "rollout: invalid desired state: mailprov's file:line:col" "$T/err" "bad.yaml:3:3: unknown key 'smart_hots'"
+expect "rollout: invalid desired state: no nim call" "$(nimcalls)" ""
+cmp -s "$DESIRED_DIR/desired.yaml" "$VALID" && pass "rollout: invalid desired state: the file_res copy unchanged" ||
+    fail "rollout: invalid desired state: the file_res copy unchanged"
+echo cust >"$N/fail"
+roll -g mailhosts -p "$BFF" install push
+expect "rollout: failing cust exits 1" "$rc" 1
+check_grepF "rollout: failing cust: nim's message" "$T/err" "0042-001"
+check_grepF "rollout: failing cust: names the command" "$T/err" "failed: $NIM -o cust"
+expect "rollout: failing cust: the push never ran" "$(nimcalls | grep -c file_res=)" 0
+rm -f "$N/fail"
+rm -rf "$N/client"
+roll -n -g mailhosts -p "$BFF" -d "$VALID"
+expect "rollout -n exits 0" "$rc" 0
+expect "rollout -n: no nim operation" "$(nimcalls)" ""
+check_grepF "rollout -n prints the install" "$T/out" "-o cust -a lpp_source=mailprov_lpp -a filesets=mailprov.rte -a installp_flags=acgX mailhosts"
+[ -e "$N/client/lpar1/installed" ] && fail "rollout -n installs nothing" || pass "rollout -n installs nothing"
+roll -p "$BFF"
+expect "rollout without -g: usage, exit 2" "$rc" 2
+roll -g mailhosts install
+expect "install without -p: usage, exit 2" "$rc" 2
+sh -n "$ROLL" && pass "mailprov-rollout.sh parses (sh -n)" || fail "mailprov-rollout.sh parses (sh -n)"
+
 sh -n "$PUSH" && pass "mailprov-push.sh parses (sh -n)" || fail "mailprov-push.sh parses (sh -n)"
 
 exit $((fails > 0))

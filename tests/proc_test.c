@@ -10,6 +10,8 @@
 
 #include "proc.h"
 
+#include <unistd.h>
+
 /* -Wwrite-strings: argv wants char *, so the words live in arrays. */
 static char sh[] = "/bin/sh", dash_c[] = "-c";
 
@@ -258,6 +260,47 @@ test_describe_a_real_timeout(void **state)
 	proc_result_free(&r);
 }
 
+/*
+ * proc_converse: nothing reaches the child before its greeting (a child
+ * that finds input waiting says "early"), each step after its gate, and
+ * a child whose output closed before a gate is not fed forever.
+ */
+static char python[] = "/usr/bin/python3", quiet_cmd[] =
+    "exec >&-; sleep 0.2";
+static char script[] =
+	    "import select,sys\n"
+	    "r,_,_=select.select([sys.stdin],[],[],0.3)\n"
+	    "print('early' if r else '220 go', flush=True)\n"
+	    "a=sys.stdin.readline().strip()\n"
+	    "print('250-' + a + '\\n250 done', flush=True)\n"
+	    "print('bye:' + sys.stdin.readline().strip(), flush=True)\n";
+
+static void
+test_converse(void **state)
+{
+	char *const py[] = { python, dash_c, script, NULL };
+	char *const quiet[] = { sh, dash_c, quiet_cmd, NULL };
+	const struct proc_step steps[] = {
+		{ "220 ", "EHLO x\n", 7 },
+		{ "\n250 ", "QUIT\n", 5 },
+	};
+	struct proc_result r;
+
+	(void)state;
+	if (access(py[0], X_OK) < 0)
+		skip();
+	assert_int_equal(proc_converse(py, steps, 2, 10000, &r), 0);
+	assert_null(strstr(r.out.s, "early"));
+	assert_non_null(strstr(r.out.s, "220 go\n250-EHLO x\n250 done\n"));
+	assert_non_null(strstr(r.out.s, "bye:QUIT"));
+	assert_int_equal(r.status, 0);
+	proc_result_free(&r);
+	/* No greeting ever: stdin is closed, the run ends with the child. */
+	assert_int_equal(proc_converse(quiet, steps, 2, 10000, &r), 0);
+	assert_false(r.timed_out);
+	proc_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -268,6 +311,7 @@ main(void)
 		cmocka_unit_test(test_output_limit),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_describe_a_real_timeout),
+		cmocka_unit_test(test_converse),
 	};
 
 	/* proc.h: the caller ignores SIGPIPE. */

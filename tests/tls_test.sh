@@ -257,6 +257,31 @@ $MP apply -f "$S/enc.yaml" --root "$r" --sendmail "$SBX" >"$S/noaccess.out" 2>&1
 expect "encrypt without an access map: apply exits 1" "$?" 1
 check_grepF "encrypt without an access map: says why" "$S/noaccess.out" "no access map (no Kaccess line)"
 
+# none keeps an entry that is not mailprov's (a stricter, hand-written one)
+r=$S/own-entry
+host "$r"
+printf 'TLS_Srv:%s\tVERIFY+CN:%s\n' "$TLS_SINK_NAME" "$TLS_SINK_NAME" >>"$r/etc/mail/access"
+$MP apply -f "$S/none.yaml" --root "$r" --sendmail "$SBX" >"$S/own.out" 2>&1
+expect "none with the admin's own TLS_Srv entry: apply exits 0" "$?" 0
+check_grepF "none: the admin's stricter entry stays" "$r/etc/mail/access" "VERIFY+CN:$TLS_SINK_NAME"
+check_grepF "none: says it is kept" "$S/own.out" "is not a value mailprov writes: kept"
+
+# A failed run removes the access map it made from a new source file.
+r=$S/newmap
+host "$r"
+rm -f "$r/etc/mail/access"
+printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
+    >"$r/var/mailprov/src/sendmail.rec"
+sh tests/fakeaix/mkfake.sh "$r/bin" "$r/var/mailprov/src"
+printf 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"\n' >"$r/etc/rc.tcpip"
+echo refresh >"$r/var/mailprov/src/fail"
+{ cat "$S/enc.yaml"; printf 'service:\n  state: running\n'; } >"$S/enc-svc.yaml"
+$MP apply -f "$S/enc-svc.yaml" --root "$r" --sendmail "$SBX" --src-backend exec \
+    --src-bindir "$r/bin" --verify-port none --verify-bv no >"$S/newmap.out" 2>&1
+expect "encrypt, new access file, failing refresh: apply exits 1" "$?" 1
+[ ! -e "$r/etc/mail/access" ] && [ ! -e "$r/etc/mail/access.db" ]
+expect "failed run: neither the new access file nor its map is left" "$?" 0
+
 # ---- 5. sendmail.program -------------------------------------------------
 progdesired() {
 	printf 'version: 1\nsendmail:\n  program: %s\nservice:\n  state: running\n' "$1" >"$2"
@@ -310,6 +335,30 @@ expect "program with a failing start: the old link is back" "$(readlink "$r/usr/
 check_grepF "program with a failing start: says so" "$S/progfail.out" "it points at /usr/sbin/sendmail again"
 ls -a "$r/usr/lib" | grep -c mailprov >"$S/tmpn"
 expect "program with a failing start: no temporary link left" "$(cat "$S/tmpn")" 0
+# Without --sendmail, the binary asked is the one that will run.
+r=$S/prog-ask
+host "$r"
+mkdir -p "$r/usr/sbin" "$r/usr/lib"
+stub "$r/usr/sbin" sendmail "MIME8TO7"
+stub "$r/usr/sbin" sendmail_ssl "STARTTLS SASLv2"
+ln -s /usr/sbin/sendmail "$r/usr/lib/sendmail"
+{ cat "$S/none.yaml"; printf '  program: /usr/sbin/sendmail_ssl\n'; } >"$S/prog-tls.yaml"
+$MP plan -f "$S/prog-tls.yaml" --root "$r" >"$S/prog-ask.out" 2>&1
+expect "program + tls, no --sendmail: plan exits 2" "$?" 2
+check_grepF "program + tls: the binary asked is sendmail_ssl" "$S/prog-ask.out" \
+    "note: sendmail 8.15.2 at /usr/sbin/sendmail_ssl: STARTTLS yes, SASL yes"
+$MP plan -f "$S/none.yaml" --root "$r" >"$S/prog-ask2.out" 2>&1
+expect "tls, no program, the link to a build without STARTTLS: refused" "$?" 1
+check_grepF "... naming the link's target and the cure" "$S/prog-ask2.out" \
+    "at /usr/sbin/sendmail was built without STARTTLS; set sendmail.program: /usr/sbin/sendmail_ssl"
+# SRC starting another path: repointing the link would change nothing.
+printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/opt/sendmail/sbin/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
+    >"$r/var/mailprov/src/sendmail.rec"
+$MP plan -f "$S/prog.yaml" --root "$r" --src-backend mock >"$S/prog-src.out" 2>&1
+expect "program, SRC starts another path: refused" "$?" 1
+check_grepF "... saying what SRC starts and the cure" "$S/prog-src.out" \
+    "SRC starts /opt/sendmail/sbin/sendmail directly"
+
 # The link is a binary: refused, never replaced.
 r=$S/prog-file
 host "$r"
@@ -320,6 +369,32 @@ printf 'version: 1\nsendmail:\n  program: /usr/sbin/sendmail_ssl\n' >"$S/prog-on
 $MP apply -f "$S/prog-only.yaml" --root "$r" --sendmail "$SBX" >"$S/progfile.out" 2>&1
 expect "program: a regular file at the link is refused" "$?" 1
 check_grepF "program: says it is not a link" "$S/progfile.out" "is not a symbolic link"
+
+# ---- 5b. the port check after a refresh wants STARTTLS --------------------
+r=$S/verify-tls
+host "$r"
+printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
+    >"$r/var/mailprov/src/sendmail.rec"
+sh tests/fakeaix/mkfake.sh "$r/bin" "$r/var/mailprov/src"
+printf 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"\n' >"$r/etc/rc.tcpip"
+{ cat "$S/none.yaml"; printf 'service:\n  state: running\n'; } >"$S/none-svc.yaml"
+cp "$r/etc/mail/sendmail.cf" "$S/vt.cf"
+for mode in ehlo starttls; do
+	rm -f "$S/port"
+	./tests/greeter "$mode" >"$S/port" &
+	g=$!
+	wait_for 2 test -s "$S/port"
+	$MP apply -f "$S/none-svc.yaml" --root "$r" --sendmail "$SBX" --src-backend exec \
+	    --src-bindir "$r/bin" --verify-port "127.0.0.1:$(cat "$S/port")" --verify-bv no \
+	    >"$S/vt-$mode.out" 2>&1
+	echo $? >"$S/vt-$mode.rc"
+	kill $g 2>/dev/null; wait $g 2>/dev/null
+done
+expect "verify: a daemon without STARTTLS after the refresh fails the run" "$(cat "$S/vt-ehlo.rc")" 1
+check_grepF "verify: ... saying STARTTLS is not offered" "$S/vt-ehlo.out" "does not offer STARTTLS after EHLO"
+check_grepF "verify: ... and the files are rolled back" "$S/vt-ehlo.out" "restored /etc/mail/sendmail.cf"
+expect "verify: with STARTTLS offered the run passes" "$(cat "$S/vt-starttls.rc")" 0
+check_grepF "verify: ... and says so" "$S/vt-starttls.out" "greets with 220 and offers STARTTLS"
 
 # ---- 6. the world ----------------------------------------------------------
 cp -a "$C" "$S/certs" 2>/dev/null
