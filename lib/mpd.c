@@ -14,8 +14,8 @@
  * watched and stamped (fstamp.h): a watched file whose stamp then
  * differs starts a run watch_settle seconds after the last such change,
  * and the interval timer reads and plans only when a stamp differs, the
- * last run failed, the state comes from a URL, or the last full plan is
- * full_interval old.  mailprov's own writes are in the stamps taken
+ * last run failed or found drift (audit), the state comes from a URL, or
+ * the last full plan is full_interval old.  mailprov's own writes are in the stamps taken
  * after its run, so they start nothing.
  */
 #include "mpd.h"
@@ -64,7 +64,8 @@ struct mpd {
 	struct fstamps		 stamps;	/* of watched, after the run */
 	long long		 changed_at;	/* ms: first change seen, 0 */
 	long long		 settle_due;	/* ms: the run it asks for, 0 */
-	int			 last_ok;	/* the last run succeeded */
+	int			 last_ok;	/* the last run left the host
+						   as the desired state says */
 	time_t			 full_due;	/* the next full plan, at most */
 	char			 why[320];	/* a watch run's reason */
 };
