@@ -75,7 +75,7 @@ ALL_LDFLAGS	= $(SANFLAGS) $(LDFLAGS)
 #   adapters  src src_mock src_exec srcsub sendmail smcheck smcaps fetch
 #             digest tlsfile
 #   run       service plan candidate apply runopts status incoming
-#   daemon    mpd (and the platform's watch_*)
+#   daemon    fstamp mpd (and the platform's watch_*)
 LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/closefrom_loop.c lib/names.c lib/cliopt.c \
 		  lib/yamltree.c lib/schema.c lib/desired.c lib/desired_rules.c \
@@ -90,7 +90,7 @@ LIB_SRCS	= lib/util.c lib/msg.c lib/diag.c lib/fileio.c lib/proc.c \
 		  lib/yamlout.c lib/import.c \
 		  lib/candidate.c lib/history.c lib/apply.c \
 		  lib/runopts.c lib/status.c lib/incoming.c lib/restore.c \
-		  lib/mpd.c $(PLATFORM_SRCS)
+		  lib/fstamp.c lib/mpd.c $(PLATFORM_SRCS)
 LIB_OBJS	= $(LIB_SRCS:.c=.o)
 LIB		= lib/libmailprov.a
 BINS		= daemon/mailprov daemon/mailprovd daemon/mailprov-fetch
@@ -317,7 +317,7 @@ FUZZ_NOT_NEEDED	= lib/diff.c lib/sendmail.c lib/smcheck.c lib/smcaps.c \
 		  lib/yamlout.c lib/import.c \
 		  lib/candidate.c lib/apply.c lib/runopts.c \
 		  lib/status.c lib/cliopt.c lib/dconf.c lib/incoming.c \
-		  lib/mpd.c lib/digest.c lib/fetch.c lib/tlsfile.c lib/srcsub.c \
+		  lib/fstamp.c lib/mpd.c lib/digest.c lib/fetch.c lib/tlsfile.c lib/srcsub.c \
 		  lib/srcsub_aixcheck.c lib/compat/srcapi.c \
 		  lib/watch_inotify.c lib/watch_ahafs.c lib/watch_poll.c
 FUZZ_LIBSRCS	= $(filter-out $(FUZZ_NOT_NEEDED),$(LIB_SRCS))

@@ -28,6 +28,10 @@ struct dconf {
 	struct dint	interval;	/* seconds between drift checks, 900 */
 	struct dint	settle;		/* seconds a dropped file rests, 1 */
 	struct dint	poll;		/* seconds between idle scans, 5 */
+	struct dint	watch_settle;	/* seconds after a watched file
+					   changed before the run, 2 */
+	struct dint	full_interval;	/* seconds between full plans at
+					   most, 86400 */
 	struct dint	history;	/* desired states kept, 20 */
 	struct dint	mode;		/* enum dconf_mode, enforce */
 	struct dint	backend;	/* enum dconf_backend */

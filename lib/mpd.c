@@ -1,6 +1,7 @@
 /*
  * mpd.c - mailprovd's loop: SRC requests, signals, the incoming
- * directory, the drift timer, and one reconcile at a time.
+ * directory, the managed files, the drift timer, and one reconcile at a
+ * time.
  *
  * Contract: see mpd.h.  Single-threaded: a request that arrives during a
  * reconcile is answered when the reconcile has finished, so a STOP never
@@ -8,6 +9,14 @@
  * then).  Signal handlers only write one byte to a self-pipe; the loop
  * does the work.  What the library says goes to syslog through msg, at
  * the priority of its tier (and to stderr with -d).
+ *
+ * After every run the files its plan managed and the desired state are
+ * watched and stamped (fstamp.h): a watched file whose stamp then
+ * differs starts a run watch_settle seconds after the last such change,
+ * and the interval timer reads and plans only when a stamp differs, the
+ * last run failed or found drift (audit), the state comes from a URL, or
+ * the last full plan is full_interval old.  mailprov's own writes are in the stamps taken
+ * after its run, so they start nothing.
  */
 #include "mpd.h"
 #include "apply.h"
@@ -16,6 +25,7 @@
 #include "digest.h"
 #include "fetch.h"
 #include "fileio.h"
+#include "fstamp.h"
 #include "incoming.h"
 #include "msg.h"
 #include "paths.h"
@@ -49,6 +59,15 @@ struct mpd {
 	struct status		 st;	/* what status.json and lssrc -l say */
 	char			*write_error;	/* status.json not written */
 	int			 settle_wait;	/* seconds, 0 none */
+	struct strlist		 planned;	/* files the last plan managed */
+	struct strlist		 watched;	/* those and the desired state */
+	struct fstamps		 stamps;	/* of watched, after the run */
+	long long		 changed_at;	/* ms: first change seen, 0 */
+	long long		 settle_due;	/* ms: the run it asks for, 0 */
+	int			 last_ok;	/* the last run left the host
+						   as the desired state says */
+	time_t			 full_due;	/* the next full plan, at most */
+	char			 why[320];	/* a watch run's reason */
 };
 
 static struct mpd *the_mpd;	/* for the signal handlers only */
@@ -177,6 +196,17 @@ write_status(struct mpd *m, int report)
 
 /* ---------------------------------------------------------- reconcile */
 
+/* now_ms - a monotonic clock in milliseconds, for the settle time. */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return (long long)time(NULL) * 1000;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static char *
 under_root(const struct mpd *m, const char *path)
 {
@@ -270,6 +300,53 @@ run_in(const struct mpd *m, const struct desired *ds, struct runopts_in *in)
 	in->validate = 1;
 	in->lock_wait = DEF_LOCK_WAIT_S;
 	in->keep = ds->backups.keep.v;
+}
+
+/*
+ * note_planned - the files p managed, to watch; a plan that failed
+ * before it named any keeps the previous list.
+ */
+static void
+note_planned(struct mpd *m, const struct plan *p)
+{
+	struct strlist l = { 0 };
+	size_t i;
+
+	for (i = 0; i < PLAN_NFILES; i++)
+		if (p->f[i].managed && p->f[i].path != NULL)
+			strlist_push(&l, p->f[i].path);
+	if (p->link.managed && p->link.path != NULL)
+		strlist_push(&l, p->link.path);
+	if (l.n == 0)
+		return;
+	strlist_clear(&m->planned);
+	m->planned = l;
+}
+
+/*
+ * rewatch - after a run: watch what it planned and the desired state,
+ * and stamp them as the run left them.
+ */
+static void
+rewatch(struct mpd *m)
+{
+	size_t i;
+
+	strlist_clear(&m->watched);
+	if (m->conf->source.v == NULL)
+		strlist_push(&m->watched, m->desired);
+	for (i = 0; i < m->planned.n; i++)
+		if (strlist_find(&m->watched, m->planned.v[i], 0) < 0)
+			strlist_push(&m->watched, m->planned.v[i]);
+	if (m->watch != NULL)
+		watch_files(m->watch, &m->watched);
+	fstamps_record(&m->stamps, &m->watched);
+	/* The host as the desired state says: a quick check may vouch. */
+	m->last_ok = m->st.last.error == NULL &&
+	    (strcmp(m->st.last.outcome, "converged") == 0 ||
+	    strcmp(m->st.last.outcome, "changed") == 0);
+	m->full_due = time(NULL) + m->conf->full_interval.v;
+	m->changed_at = m->settle_due = 0;
 }
 
 /*
@@ -387,6 +464,7 @@ apply_once(struct mpd *m, const struct desired *ds, const char *path)
 		snprintf(last->outcome, sizeof(last->outcome), "converged");
 	else if (last->error == NULL)
 		settle_outcome(m);
+	note_planned(m, &p);
 	plan_free(&p);
 	free(why);
 }
@@ -420,9 +498,19 @@ run_once(struct mpd *m, const char *reason)
 	if ((path = resolve_source(m, &fetched)) != NULL &&
 	    (ds = read_desired(m, path)) != NULL)
 		apply_once(m, ds, path);
+	rewatch(m);
 	record_run(m);
 	desired_free(ds);
 	free(fetched);
+}
+
+/* open_watch - (re)make the incoming directory, watch it and the files. */
+static void
+open_watch(struct mpd *m)
+{
+	fileio_mkdirs(m->incoming, 0700);
+	if ((m->watch = watch_open(m->incoming)) != NULL)
+		watch_files(m->watch, &m->watched);
 }
 
 /* take_incoming - process dropped files; reconcile if one was taken. */
@@ -440,9 +528,8 @@ take_incoming(struct mpd *m)
 	c.settle = m->conf->settle.v;
 	if (incoming_take(&c, &r) < 0) {
 		/* Gone: make it again (as root, 0700) and watch it anew. */
-		fileio_mkdirs(m->incoming, 0700);
 		watch_close(m->watch);
-		m->watch = watch_open(m->incoming);
+		open_watch(m);
 		return;
 	}
 	/* A file kept back (the last message then) is an error of the host. */
@@ -576,13 +663,15 @@ handle_request(struct mpd *m)
 static int
 wait_ms(const struct mpd *m)
 {
-	long ms = (long)(m->st.next_run - time(NULL)) * 1000;
+	long long ms = (long long)(m->st.next_run - time(NULL)) * 1000;
 
-	if (m->settle_wait > 0 && m->settle_wait * 1000L < ms)
-		ms = m->settle_wait * 1000L;
-	if ((m->watch == NULL || watch_fd(m->watch) < 0) &&
-	    (long)m->conf->poll.v * 1000 < ms)
-		ms = (long)m->conf->poll.v * 1000;
+	if (m->settle_wait > 0 && m->settle_wait * 1000LL < ms)
+		ms = m->settle_wait * 1000LL;
+	if (m->settle_due != 0 && m->settle_due - now_ms() < ms)
+		ms = m->settle_due - now_ms();
+	if ((m->watch == NULL || watch_scans(m->watch)) &&
+	    (long long)m->conf->poll.v * 1000 < ms)
+		ms = (long long)m->conf->poll.v * 1000;
 	if (ms < 0)
 		ms = 0;
 	return (int)(ms > 3600000 ? 3600000 : ms);
@@ -605,38 +694,114 @@ on_signals(struct mpd *m)
 	}
 }
 
-/* on_incoming - the watch fired, or there is none, or a file rests. */
+/*
+ * files_changed - a watched file may have changed: if its stamp says so,
+ * a run is due watch_settle seconds after the last change an event
+ * told of (a burst waits at most four times that in all); a scan (no
+ * event) only starts the wait.
+ */
 static void
-on_incoming(struct mpd *m, int fired)
+files_changed(struct mpd *m, int event)
 {
-	int watching = m->watch != NULL && watch_fd(m->watch) >= 0;
+	long long now = now_ms(), settle = m->conf->watch_settle.v * 1000LL;
+	long i = fstamps_changed(&m->stamps);
 
-	if (watching && !fired && m->settle_wait <= 0)
+	if (i < 0)
+		return;		/* as the last run left it: ours, or nothing */
+	if (m->changed_at == 0) {
+		m->changed_at = now;
+		msg_debug("%s changed: a run in %d s", fileio_inside(m->o->root,
+		    m->stamps.paths.v[i]), m->conf->watch_settle.v);
+	} else if (!event)
 		return;
-	if (watching && fired && watch_read(m->watch) < 0) {
+	m->settle_due = now + settle;
+	if (m->settle_due > m->changed_at + 4 * settle)
+		m->settle_due = m->changed_at + 4 * settle;
+	if (m->settle_due == 0)
+		m->settle_due = 1;
+}
+
+/* on_watch - what the watch says, or the scan when it cannot say. */
+static void
+on_watch(struct mpd *m, const struct pollfd *pf, size_t n)
+{
+	size_t i;
+	int ev = 0, scan = 0;
+
+	for (i = 0; i < n && m->watch != NULL; i++)
+		if (pf[i].revents != 0) {
+			ev = watch_read(m->watch, pf, n);
+			break;
+		}
+	if (ev < 0) {
 		watch_close(m->watch);
 		m->watch = NULL;
 	}
 	if (m->watch == NULL) {
-		fileio_mkdirs(m->incoming, 0700);
-		m->watch = watch_open(m->incoming);
+		open_watch(m);
+		ev = 0;		/* what it missed: look, as a scan does */
+		scan = WATCH_INCOMING | WATCH_FILES;
 	}
-	take_incoming(m);
+	if (m->watch == NULL || watch_scans(m->watch))
+		scan = WATCH_INCOMING | WATCH_FILES;
+	if (((ev | scan) & WATCH_INCOMING) || m->settle_wait > 0)
+		take_incoming(m);
+	if ((ev | scan) & WATCH_FILES)
+		files_changed(m, ev & WATCH_FILES);
+}
+
+/* on_settled - the settle time after a change is over: run if it stays. */
+static void
+on_settled(struct mpd *m)
+{
+	long i = fstamps_changed(&m->stamps);
+
+	m->changed_at = m->settle_due = 0;
+	if (i < 0)
+		return;		/* put back as it was */
+	snprintf(m->why, sizeof(m->why), "changed: %s",
+	    fileio_inside(m->o->root, m->stamps.paths.v[i]));
+	run_once(m, m->why);
+}
+
+/*
+ * on_interval - the interval is over: a full run, unless every watched
+ * file is as the last good run left it and the last full plan is
+ * recent, when a stat of each is all it costs (a quick check).
+ */
+static void
+on_interval(struct mpd *m)
+{
+	time_t now = time(NULL);
+
+	if (m->last_ok && m->conf->source.v == NULL && now < m->full_due &&
+	    m->settle_due == 0 && m->stamps.paths.n > 0 &&
+	    fstamps_changed(&m->stamps) < 0) {
+		m->st.quick++;
+		m->st.next_run = now + m->conf->interval.v;
+		msg_debug("interval: nothing changed (%zu files): not read, "
+		    "not planned", m->stamps.paths.n);
+		write_status(m, 0);	/* no run: nothing to report */
+		return;
+	}
+	run_once(m, "interval");
+	take_incoming(m);	/* what a watch missed */
 }
 
 /* loop - sleep in poll until something is due; -1 on a poll error. */
 static int
 loop(struct mpd *m)
 {
-	struct pollfd pf[3];
+	struct pollfd pf[2 + WATCH_MAXFDS];
+	size_t nw;
 
 	while (!m->stop) {
 		pf[0].fd = m->sigpipe[0], pf[0].events = POLLIN;
 		pf[1].fd = m->sub ? srcsub_fd(m->sub) : -1;
 		pf[1].events = POLLIN;
-		pf[2].fd = m->watch ? watch_fd(m->watch) : -1;
-		pf[2].events = POLLIN;
-		if (poll(pf, 3, wait_ms(m)) < 0) {
+		pf[0].revents = pf[1].revents = 0;
+		nw = m->watch ? watch_fds(m->watch, pf + 2, WATCH_MAXFDS) : 0;
+		if (poll(pf, 2 + nw, wait_ms(m)) < 0) {
 			if (errno != EINTR)
 				return -1;
 			/* No revents were set; the signal pipe says why. */
@@ -648,11 +813,11 @@ loop(struct mpd *m)
 			handle_request(m);
 		if (m->stop)
 			break;
-		on_incoming(m, pf[2].fd >= 0 && (pf[2].revents & POLLIN));
-		if (time(NULL) >= m->st.next_run) {
-			run_once(m, "interval");
-			take_incoming(m);	/* what a watch missed */
-		}
+		on_watch(m, pf + 2, nw);
+		if (m->settle_due != 0 && now_ms() >= m->settle_due)
+			on_settled(m);
+		if (time(NULL) >= m->st.next_run)
+			on_interval(m);
 	}
 	return 0;
 }
@@ -673,6 +838,9 @@ teardown(struct mpd *m)
 	free(m->write_error);
 	free(m->desired), free(m->incoming), free(m->state), free(m->history);
 	free(m->status_json);
+	strlist_clear(&m->planned);
+	strlist_clear(&m->watched);
+	fstamps_free(&m->stamps);
 	dconf_free(m->conf);
 	closelog();
 }
@@ -687,6 +855,7 @@ mpd_main(const struct mpd_opts *o)
 	m.sigpipe[0] = m.sigpipe[1] = -1;
 	m.st.program = "mailprovd";
 	m.st.root = o->root;
+	m.st.watched = &m.watched;
 	snprintf(m.st.last.outcome, sizeof(m.st.last.outcome), "not run yet");
 	openlog("mailprovd", LOG_PID, LOG_DAEMON);
 	msg_set_sink(log_sink, &m);

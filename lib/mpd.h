@@ -2,12 +2,15 @@
  * mpd.h - mailprovd, the SRC subsystem: its loop and its state.
  *
  * mpd_main() runs in the foreground until SRC (or SIGTERM) stops it:
- * it reconciles at start, every `interval` seconds to repair drift, at
- * once on REFRESH (SRC request, or SIGHUP when not under SRC), and when a
- * desired-state file is dropped into the incoming directory.  Between
- * runs it sleeps in poll() on the SRC socket, a self-pipe for signals and
- * the incoming watcher.  Every run writes status.json and syslog lines;
- * the long status (lssrc -ls mailprovd) shows the same facts.
+ * it reconciles at start, every `interval` seconds to repair drift (when
+ * a stat shows a change, or full_interval has passed), at once on
+ * REFRESH (SRC request, or SIGHUP when not under SRC), when a
+ * desired-state file is dropped into the incoming directory, and when a
+ * file the last run managed or the desired state is changed by anyone
+ * else.  Between runs it sleeps in poll() on the SRC socket, a self-pipe
+ * for signals and the watcher of the incoming directory and those
+ * files.  Every run writes status.json and syslog lines; the long status
+ * (lssrc -ls mailprovd) shows the same facts.
  */
 #ifndef MAILPROV_MPD_H
 #define MAILPROV_MPD_H

@@ -70,6 +70,8 @@
 #define DEF_INTERVAL_S		900
 #define DEF_SETTLE_S		1
 #define DEF_POLL_S		5
+#define DEF_WATCH_SETTLE_S	2
+#define DEF_FULL_INTERVAL_S	86400
 #define DEF_HISTORY_KEEP	20
 #define DEF_FACILITY		"daemon"
 

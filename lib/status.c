@@ -167,6 +167,17 @@ status_sendmail(struct status *st, const struct smcaps *c, int tls,
 	st->cert_days = cert_days;
 }
 
+/* watched_json - the watched files and the quick checks. */
+static void
+watched_json(const struct status *st, struct sbuf *b)
+{
+	static const struct strlist none;
+
+	sbuf_adds(b, ",\n  \"watched_files\": ");
+	sbuf_json_list(b, st->watched ? st->watched : &none);
+	sbuf_addf(b, ",\n  \"quick_checks\": %ld", st->quick);
+}
+
 void
 status_json(const struct status *st, struct sbuf *b)
 {
@@ -202,6 +213,7 @@ status_json(const struct status *st, struct sbuf *b)
 	sbuf_json_list(b, &st->last_drift_files);
 	sbuf_adds(b, "\n  }");
 	field(b, "  ", "watch", st->watch, 0);
+	watched_json(st, b);
 	iso(st->next_run, t, sizeof(t));
 	field(b, "  ", "next_run", t, 0);
 	field(b, "  ", "sendmail", st->sendmail, 0);
@@ -279,6 +291,11 @@ status_lines(const struct status *st, struct strlist *l)
 	    st->accepted, st->rejected, st->watch);
 	push_fact(l, "Incoming:", buf);
 	push_fact(l, "Incoming-dir:", st->incoming ? st->incoming : "none");
+	if (st->watched != NULL)
+		push_list(l, "Watched:", st->watched, ", ");
+	snprintf(buf, sizeof(buf), "%ld (nothing changed: not read, not "
+	    "planned)", st->quick);
+	push_fact(l, "Quick-checks:", buf);
 	iso(st->next_run, t, sizeof(t));
 	push_fact(l, "Next-run:", t);
 	push_fact(l, "Last-error:", r->error ? r->error : "none");
@@ -355,6 +372,10 @@ show(const struct ynode *j, FILE *out)
 	fprintf(out, "  incoming:       accepted %s", J("incoming_accepted"));
 	fprintf(out, ", rejected %s", J("incoming_rejected"));
 	fprintf(out, " (watch: %s)\n", J("watch"));
+	fprintf(out, "  watched files:  %s\n", *J("watched_files") ?
+	    J("watched_files") : "none");
+	fprintf(out, "  quick checks:   %s\n", *J("quick_checks") ?
+	    J("quick_checks") : "0");
 	fprintf(out, "  next run:       %s\n", J("next_run"));
 	err = J("last_run.error");
 	fprintf(out, "  last error:     %s\n", *err ? err : "none");

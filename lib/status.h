@@ -16,7 +16,10 @@
  *   error, drift, diff, diff_truncated, notes, backups }, mode, runs,
  *   drift_repairs, intent_changes, drift_found, last_drift { time, files },
  *   failures,
- *   incoming_accepted, incoming_rejected, watch, next_run, sendmail (the
+ *   incoming_accepted, incoming_rejected, watch, watched_files (the
+ *   files whose changes start a run; mailprovd only), quick_checks
+ *   (interval checks that found every watched file as the last run left
+ *   it and so neither read nor planned), next_run, sendmail (the
  *   binary that runs and its capabilities, "" unknown), tls_cert_days
  *   (days until tls.cert expires; null when TLS is not managed).
  * Times are local ISO 8601 ("2026-11-29T22:19:43+0000") or "never".
@@ -61,6 +64,8 @@ struct status {
 	long		 drift_found;	/* audit runs that found drift */
 	time_t		 last_drift;	/* 0: never */
 	struct strlist	 last_drift_files;
+	const struct strlist *watched;	/* files watched; NULL: none */
+	long		 quick;		/* interval checks that skipped */
 	time_t		 next_run;	/* 0: none */
 	char		 sendmail[256];	/* smcaps_describe; "" unknown */
 	int		 have_cert;	/* cert_days is known */

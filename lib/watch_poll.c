@@ -1,6 +1,7 @@
 /*
  * watch_poll.c - no notification: the daemon rescans the incoming
- * directory every `poll` seconds (a readdir and a stat per file).
+ * directory (a readdir and a stat per file) and stats the watched files
+ * every `poll` seconds.
  *
  * Contract: see watch.h.  Portable; used where inotify is not there.
  */
@@ -29,18 +30,37 @@ watch_open(const char *dir)
 	return xcalloc(1, sizeof(struct watch));
 }
 
-int
-watch_fd(const struct watch *w)
+/* The daemon keeps the list and its stamps: nothing to note here. */
+void
+watch_files(struct watch *w, const struct strlist *paths)
 {
 	(void)w;
-	return -1;
+	(void)paths;
+}
+
+size_t
+watch_fds(const struct watch *w, struct pollfd *pf, size_t max)
+{
+	(void)w;
+	(void)pf;
+	(void)max;
+	return 0;
 }
 
 int
-watch_read(struct watch *w)
+watch_scans(const struct watch *w)
 {
 	(void)w;
 	return 1;
+}
+
+int
+watch_read(struct watch *w, const struct pollfd *pf, size_t n)
+{
+	(void)w;
+	(void)pf;
+	(void)n;
+	return WATCH_INCOMING | WATCH_FILES;
 }
 
 void

@@ -1,0 +1,43 @@
+/*
+ * fstamp.h - what lstat says of a list of files, to tell cheaply whether
+ * any of them changed since it was recorded.
+ *
+ * A stamp is the device, inode, type and mode, size, modification and
+ * change times with nanoseconds, or "absent".  mailprovd records the
+ * stamps of the files the last run managed (and of the desired state)
+ * right after the run, so that its own replacements are part of the
+ * record; an editor's rename over a file (a new inode), an append (size,
+ * mtime), a chmod or chown (ctime), a removal all show.  What stat cannot
+ * see (the same size written within one timestamp tick, or a change with
+ * its times set back and the inode kept) is left to the full plan that
+ * mailprovd makes at least every full_interval.
+ */
+#ifndef MAILPROV_FSTAMP_H
+#define MAILPROV_FSTAMP_H
+
+#include <sys/types.h>
+
+#include "util.h"
+
+struct fstamp {
+	int		 exists;
+	dev_t		 dev;
+	ino_t		 ino;
+	mode_t		 mode;
+	off_t		 size;
+	long long	 msec, csec;
+	long		 mnsec, cnsec;
+};
+
+struct fstamps {
+	struct strlist	 paths;
+	struct fstamp	*st;		/* one per path */
+};
+
+/* fstamps_record - stamp every file of paths now (a copy is kept). */
+void	fstamps_record(struct fstamps *s, const struct strlist *paths);
+/* fstamps_changed - the index of the first file whose stamp differs, -1. */
+long	fstamps_changed(const struct fstamps *s);
+void	fstamps_free(struct fstamps *s);
+
+#endif
