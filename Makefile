@@ -314,10 +314,11 @@ FUZZ_CFLAGS	= -std=c99 -D_XOPEN_SOURCE=700 -g -O1 -Ilib $(YAML_CFLAGS) \
 # library.  closefrom stays: proc uses it.
 FUZZ_NOT_NEEDED	= lib/diff.c lib/sendmail.c lib/smcheck.c lib/smcaps.c \
 		  lib/service.c lib/program.c lib/plantls.c lib/plan.c \
-		  lib/yamlout.c lib/import.c \
+		  lib/yamlout.c lib/import.c lib/history.c lib/restore.c \
 		  lib/candidate.c lib/apply.c lib/runopts.c \
 		  lib/status.c lib/cliopt.c lib/dconf.c lib/incoming.c \
-		  lib/fstamp.c lib/mpd.c lib/digest.c lib/fetch.c lib/tlsfile.c lib/srcsub.c \
+		  lib/fstamp.c lib/mpd.c lib/digest.c lib/fetch.c lib/tlsfile.c \
+		  lib/srcsub.c \
 		  lib/srcsub_aixcheck.c lib/compat/srcapi.c \
 		  lib/watch_inotify.c lib/watch_ahafs.c lib/watch_poll.c
 FUZZ_LIBSRCS	= $(filter-out $(FUZZ_NOT_NEEDED),$(LIB_SRCS))
