@@ -104,7 +104,7 @@ next_id(const struct strlist *ids, time_t now, char *id)
 	gmtime_r(&now, &tm);
 	if (strftime(stamp, sizeof(stamp), FILEIO_STAMP_FMT, &tm) == 0)
 		stamp[0] = '\0';
-	snprintf(id, HISTORY_ID_SIZE, "%s-001", stamp);
+	snprintf(id, HISTORY_ID_SIZE, "%.15s-001", stamp);
 	if (strcmp(id, last) <= 0)	/* same second, or the clock went back */
 		snprintf(id, HISTORY_ID_SIZE, "%.15s-%03d", last,
 		    atoi(last + 16) + 1);
