@@ -85,6 +85,11 @@ digest_sha256_hexv(size_t n, const void *const *bufs, const size_t *lens,
 		snprintf(outs[i], 65, "unavailable");
 	if (pipe(p) < 0)
 		return -1;
+	/*
+	 * What stdio holds goes out once, here: the child must not write it
+	 * again (libcrypto's loading can flush the copy it inherits).
+	 */
+	(void)fflush(NULL);
 	if ((pid = fork()) < 0) {
 		close(p[0]);
 		close(p[1]);

@@ -162,6 +162,7 @@ spawn_child(char *const argv[], struct pipes *p, pid_t *pid)
 	    pipe(p->report) < 0)
 		return pipes_fail(p);
 	fcntl(p->report[1], F_SETFD, FD_CLOEXEC);
+	(void)fflush(NULL);	/* the child must not write our buffers again */
 	if ((*pid = fork()) < 0)
 		return pipes_fail(p);
 	if (*pid == 0)
