@@ -223,6 +223,13 @@ exec "$SBX" "\$@"
 EOF
 	chmod 0755 "$1/$2"
 }
+# exec_src ROOT: sendmail active in SRC, driven by the fake AIX commands.
+exec_src() {
+	printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
+	    >"$1/var/mailprov/src/sendmail.rec"
+	sh tests/fakeaix/mkfake.sh "$1/bin" "$1/var/mailprov/src"
+	printf 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"\n' >"$1/etc/rc.tcpip"
+}
 r=$S/notls
 host "$r"
 stub "$S/bin" sendmail-notls "MIME7TO8 MIME8TO7"
@@ -270,10 +277,7 @@ check_grepF "none: says it is kept" "$S/own.out" "is not a value mailprov writes
 r=$S/newmap
 host "$r"
 rm -f "$r/etc/mail/access"
-printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
-    >"$r/var/mailprov/src/sendmail.rec"
-sh tests/fakeaix/mkfake.sh "$r/bin" "$r/var/mailprov/src"
-printf 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"\n' >"$r/etc/rc.tcpip"
+exec_src "$r"
 echo refresh >"$r/var/mailprov/src/fail"
 { cat "$S/enc.yaml"; printf 'service:\n  state: running\n'; } >"$S/enc-svc.yaml"
 $MP apply -f "$S/enc-svc.yaml" --root "$r" --sendmail "$SBX" --src-backend exec \
@@ -323,10 +327,7 @@ mkdir -p "$r/usr/sbin" "$r/usr/lib"
 stub "$r/usr/sbin" sendmail "STARTTLS"
 stub "$r/usr/sbin" sendmail_ssl "STARTTLS"
 ln -s /usr/sbin/sendmail "$r/usr/lib/sendmail"
-printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
-    >"$r/var/mailprov/src/sendmail.rec"
-sh tests/fakeaix/mkfake.sh "$r/bin" "$r/var/mailprov/src"
-printf 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"\n' >"$r/etc/rc.tcpip"
+exec_src "$r"
 echo startsrc >"$r/var/mailprov/src/fail"
 $MP apply -f "$S/prog.yaml" --root "$r" --sendmail "$SBX" --src-backend exec \
     --src-bindir "$r/bin" --verify-port none --verify-bv no >"$S/progfail.out" 2>&1
@@ -373,10 +374,7 @@ check_grepF "program: says it is not a link" "$S/progfile.out" "is not a symboli
 # ---- 5b. the port check after a refresh wants STARTTLS --------------------
 r=$S/verify-tls
 host "$r"
-printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
-    >"$r/var/mailprov/src/sendmail.rec"
-sh tests/fakeaix/mkfake.sh "$r/bin" "$r/var/mailprov/src"
-printf 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"\n' >"$r/etc/rc.tcpip"
+exec_src "$r"
 { cat "$S/none.yaml"; printf 'service:\n  state: running\n'; } >"$S/none-svc.yaml"
 cp "$r/etc/mail/sendmail.cf" "$S/vt.cf"
 for mode in ehlo starttls; do

@@ -179,16 +179,10 @@ _tls_newkey() {
 	esac
 }
 
-# _tls_wait SECONDS CMD...: as testenv.sh's wait_for (this file does not
-# need testenv.sh)
+# _tls_wait SECONDS CMD...: testenv.sh's wait_for (the tests that source
+# this file source testenv.sh first).
 _tls_wait() {
-	local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
-	shift
-	until "$@"; do
-		[ $(( $(date +%s%N) / 1000000 )) -ge "$end" ] && return 1
-		sleep 0.1
-	done
-	return 0
+	wait_for "$@"
 }
 
 # ---- certificates -------------------------------------------------------
