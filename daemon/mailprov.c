@@ -383,11 +383,7 @@ cmd_plan(struct cli *c)
 		desired_free(ds);
 		return 1;
 	}
-	env.root = c->root;
-	env.state_dir = c->state_dir;
-	env.src = ro.apply.src;
-	env.sendmail = ro.apply.sendmail;
-	env.timeout_ms = ro.apply.timeout_ms;
+	apply_plan_env(&ro.apply, &env);
 	if (plan_build(ds, &env, &p, &why) < 0)
 		report(c, &p, why);
 	else if (!plan_pending(&p)) {
@@ -500,11 +496,7 @@ restore_dry(struct cli *c, const struct restore *rs, struct runopts *ro)
 	char *why = NULL;
 	int r = 1;
 
-	env.root = c->root;
-	env.state_dir = c->state_dir;
-	env.src = ro->apply.src;
-	env.sendmail = ro->apply.sendmail;
-	env.timeout_ms = ro->apply.timeout_ms;
+	apply_plan_env(&ro->apply, &env);
 	if (plan_build_target(rs->ds, &env, &rs->target, &p, &why) < 0)
 		report(c, &p, why);
 	else {

@@ -509,6 +509,16 @@ undo(struct apply *a, const char *reason)
 
 /* ------------------------------------------------------------- apply */
 
+void
+apply_plan_env(const struct apply_opts *o, struct plan_env *env)
+{
+	env->root = o->root;
+	env->state_dir = o->state_dir;
+	env->src = o->src;
+	env->sendmail = o->sendmail;
+	env->timeout_ms = o->timeout_ms;
+}
+
 int
 apply_run(const struct desired *ds, const struct apply_opts *o,
     struct plan *p, char **why)
@@ -524,11 +534,7 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	*why = NULL;
 	if (lock_state(&a, why) < 0)
 		return -1;
-	env.root = o->root;
-	env.state_dir = o->state_dir;
-	env.src = o->src;
-	env.sendmail = o->sendmail;
-	env.timeout_ms = o->timeout_ms;
+	apply_plan_env(o, &env);
 	if ((o->target ? plan_build_target(ds, &env, o->target, p, why) :
 	    plan_build(ds, &env, p, why)) < 0)
 		goto out;
@@ -539,7 +545,7 @@ apply_run(const struct desired *ds, const struct apply_opts *o,
 	remove_stale(p, o->state_dir);
 	for (i = 0; i < p->warnings.n; i++)
 		msg_warn("warning: %s", p->warnings.v[i]);
-	for (i = 0; i < p->notes.n && !o->audit; i++)
+	for (i = 0; i < p->notes.n; i++)
 		msg_info("note: %s", p->notes.v[i]);
 	if (p->have_caps) {
 		struct sbuf d = { 0 };

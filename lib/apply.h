@@ -62,6 +62,8 @@ struct apply_opts {
  * what changed, which SRC steps ran, where an error is in the desired
  * state (p->errpos).
  */
+/* apply_plan_env - where and with what a plan of these options looks. */
+void	apply_plan_env(const struct apply_opts *o, struct plan_env *env);
 int	apply_run(const struct desired *ds, const struct apply_opts *o,
 	    struct plan *p, char **why);
 
