@@ -227,16 +227,26 @@ status_json(const struct status *st, struct sbuf *b)
 /*
  * push_fact - "Name value" for the long status.  lssrc -l shows a word of
  * at most 29 characters and a text of at most 64 per line (one statcode
- * entry): longer values go on in lines that start with a blank.
+ * entry): longer values go on in lines that start with a blank.  A line
+ * ends before a blank where one is in reach (the blank begins the next
+ * line, after the marker), so words stay whole; dropping the one marker
+ * blank of each continuation line and joining gives the value back.
  */
 static void
 push_fact(struct strlist *l, const char *name, const char *value)
 {
-	size_t n = strlen(value), at = 0, k;
+	size_t n = strlen(value), at = 0, k, lim, p;
 	int first = 1;
 
 	do {
-		k = n - at > (first ? 64 : 63) ? (first ? 64 : 63) : n - at;
+		lim = first ? 64 : 63;
+		k = n - at > lim ? lim : n - at;
+		if (at + k < n && value[at + k] != ' ') {
+			for (p = at + k; p > at + 1 && value[p - 1] != ' '; p--)
+				;
+			if (p > at + 1)
+				k = p - 1 - at;
+		}
 		if (first)
 			strlist_take(l, xasprintf("%s %.*s", name, (int)k,
 			    value + at));

@@ -139,7 +139,7 @@ wait_for 5 settled "$R" 6 && [ "$(jstr "$R" outcome)" = converged ] &&
 sleep $((SETTLE + 2))	# longer than watch_settle
 expect "own repairs: no second run" "$(jnum "$R" runs)" 6
 finish 3
-check_grep "lssrc -l: the watched files" "$S/enforce.out" "^Watched: .*/etc/mailprov/desired\.yaml"
+check_fact "lssrc -l: the watched files" "$S/enforce.out" "^Watched: .*/etc/mailprov/desired\.yaml"
 check_grep "lssrc -l: the quick checks" "$S/enforce.out" "^Quick-checks: 0 "
 check_grep "stop: exit 0" "$S/enforce.out" "^exit 0$"
 expect "log: one run per sendmail.cf edit" \

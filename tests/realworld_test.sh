@@ -173,7 +173,7 @@ rm -rf "$D" && mp_daemon_root "$D"
     inhost "$S/hosts-short" timeout 60 ./tests/srcmstr "$PWD/daemon/mailprovd" --root "$D" >"$S/shortd.out" 2>&1
 check_grep "unqualified host name: mailprovd's last error says it" "$D/var/mailprov/status.json" \
     '"error": ".*this host.s name .vm. cannot be qualified'
-check_grep "unqualified host name: lssrc -l says it" "$S/shortd.out" "^Last-error: .*this host's name 'vm' cannot be"
+check_fact "unqualified host name: lssrc -l says it" "$S/shortd.out" "^Last-error: .*this host's name 'vm' cannot be"
 
 # 2. An aliases file in another MTA's syntax ("@example.com user@..." has
 #    no colon): plan says which line sendmail cannot read; apply asks

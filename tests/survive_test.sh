@@ -257,7 +257,7 @@ for c in 1:gone:"No such file or directory" 2:dir:"Is a directory" \
 	block "$O" "$n" >"$S/blk"
 	check_grep "desired $w: status says no usable desired state" "$S/blk" \
 	    "^Outcome: (no desired state|invalid desired state)$"
-	check_grep "desired $w: status names the file${why:+ and the cause}" "$S/blk" \
+	check_fact "desired $w: status names the file${why:+ and the cause}" "$S/blk" \
 	    "^Last-error: .*desired.yaml.*${why}"
 	json_ok "desired $w: status.json is JSON" "$S/d-$w.json"
 	jexpect "desired $w: status.json has the outcome" "$S/d-$w.json" \
@@ -375,7 +375,7 @@ check_grep "full: the kept-back drop is logged" "$S/full.log" \
     "incoming: kept good.yaml for the next scan: cannot keep the previous desired state in the history: No space left on device"
 alive "full: daemon alive after a refresh while full" "$O" 2
 block "$O" 2 >"$S/blk"
-check_grep "full: status: status.json could not be written" "$S/blk" \
+check_fact "full: status: status.json could not be written" "$S/blk" \
     "^Status-file: cannot write .*status.json: No space left on device$"
 check_grep "full: status.json failure is logged" "$S/full.log" "cannot write .*status.json: No space left on device"
 json_ok "full: status.json stays whole while full" "$T/during.json"
@@ -452,7 +452,7 @@ check_nogrep "hang: no request went unanswered" "$O" "^timeout$"
 for n in 2 3; do alive "hang: daemon alive, answers status ($n)" "$O" $n; done
 block "$O" 3 >"$S/blk"
 check_grep "hang: status: the run failed" "$S/blk" "^Outcome: failed$"
-check_grep "hang: status: did not finish within 2 s" "$S/blk" "^Last-error: .*did not finish within 2 s"
+check_fact "hang: status: did not finish within 2 s" "$S/blk" "^Last-error: .*did not finish within 2 s"
 json_ok "hang: status.json is JSON" "$S/h-after.json"
 jexpect "hang: status.json: failed, with the reason" "$S/h-after.json" \
     'd["last_run"]["outcome"] + ": " + d["last_run"]["error"]' "^failed: .*did not finish within 2 s"

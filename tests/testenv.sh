@@ -83,6 +83,20 @@ check_grep() {
 	if grep -qE -- "$3" "$2"; then pass "$1"
 	else fail "$1" "${4:-no /$3/ in: $(tail -c 400 "$2" 2>&1)}"; fi
 }
+# lssrc_join FILE: FILE with each lssrc -l fact on one line: a line that
+# starts with a blank and follows a "Name: value" line continues that
+# value (lib/status.c's push_fact); its one marker blank is dropped.
+lssrc_join() {
+	awk '/^ / && fact { cur = cur substr($0, 2); next }
+	    { if (have) print cur; cur = $0; have = 1
+	      fact = ($0 ~ /^[A-Z][A-Za-z-]*: /) }
+	    END { if (have) print cur }' "$1"
+}
+# check_fact DESC FILE ERE: check_grep on FILE's facts joined.
+check_fact() {
+	lssrc_join "$2" >"$2.joined"
+	check_grep "$1" "$2.joined" "$3"
+}
 check_grepF() {
 	if grep -qF -- "$3" "$2"; then pass "$1"
 	else fail "$1" "${4:-no '$3' in: $(tail -c 400 "$2" 2>&1)}"; fi
