@@ -262,14 +262,15 @@ check_starttls(const struct plan *p, const struct candidate_opts *o,
     const char *cpath, char **why)
 {
 	char *reason = NULL;
-	int r = 0;
+	int r = 0, rc;
 
-	if (p->tls && sendmail_starttls(o->sendmail, cpath, o->timeout_ms,
-	    &reason) < 0) {
+	if (p->tls && (rc = sendmail_starttls(o->sendmail, cpath,
+	    o->timeout_ms, &reason)) < 0) {
 		char *m = unmask(p->f[PLAN_SENDMAIL_CF].label, cpath, reason);
 
-		r = seterr(why, "%s (sendmail drops STARTTLS when it cannot "
-		    "use a certificate file; its syslog says which)", m);
+		r = seterr(why, "%s%s", m, rc == SENDMAIL_NO_STARTTLS ?
+		    " (sendmail drops STARTTLS when it cannot use a "
+		    "certificate file; its syslog says which)" : "");
 		free(m);
 	}
 	free(reason);

@@ -200,20 +200,28 @@ struct feeder {
 	size_t			 n, k;	/* steps, the one being sent */
 	size_t			 off;	/* bytes of step k already sent */
 	size_t			 seen;	/* stdout before this is matched */
+	int			 open;	/* step k's gate has been passed */
 };
 
-/* gate_open - may step k be sent now?  (Moves past its gate.) */
+/*
+ * gate - may step k be sent now (1; moves past its gate), not yet (0), or
+ * never (-1: the child's output since the last gate is a refusal).
+ */
 static int
-gate_open(struct feeder *f, const struct sbuf *out)
+gate(struct feeder *f, const struct sbuf *out)
 {
+	const struct proc_step *s = &f->step[f->k];
 	const char *at;
 
-	if (f->off > 0 || f->step[f->k].after == NULL)
+	if (f->open || s->after == NULL)
 		return 1;
-	if (out->s == NULL || (at = strstr(out->s + f->seen,
-	    f->step[f->k].after)) == NULL)
+	if (out->s == NULL)
 		return 0;
-	f->seen = (size_t)(at - out->s) + strlen(f->step[f->k].after);
+	if ((at = strstr(out->s + f->seen, s->after)) == NULL)
+		return s->refused != NULL && s->refused(out->s + f->seen) ?
+		    -1 : 0;
+	f->seen = (size_t)(at - out->s) + strlen(s->after);
+	f->open = 1;
 	return 1;
 }
 
@@ -228,7 +236,7 @@ feed(struct pollfd *pf, int *fd, struct feeder *f)
 	if (n > 0)
 		f->off += (size_t)n;
 	if (f->off == s->len)
-		f->k++, f->off = 0;
+		f->k++, f->off = 0, f->open = 0;
 	if ((n < 0 && errno != EAGAIN && errno != EINTR) || f->k == f->n)
 		hang_up(pf, fd);
 }
@@ -294,7 +302,7 @@ pump(pid_t pid, struct pipes *p, struct feeder *fd_in, int timeout_ms,
 	struct pollfd pf[3];
 	size_t i;
 	long deadline, left, nap_us = 50;
-	int status = 0;
+	int status = 0, g;
 
 	for (i = 0; i < 3; i++) {
 		pf[i].fd = *own[i];
@@ -315,11 +323,14 @@ pump(pid_t pid, struct pipes *p, struct feeder *fd_in, int timeout_ms,
 			return status;
 		}
 		left = deadline - proc_mono_ms();
-		/* Its output closed, a gate can never open: end its input. */
-		if (pf[2].fd >= 0 && pf[0].fd < 0 && !gate_open(fd_in, &r->out))
+		g = pf[2].fd >= 0 ? gate(fd_in, &r->out) : 0;
+		/* It refused, or its output closed before a gate: a gate can
+		 * never open, end its input. */
+		if (pf[2].fd >= 0 && (g < 0 || (g == 0 && pf[0].fd < 0))) {
 			hang_up(&pf[2], own[2]);
-		if (left <= 0 || watch(pf, pf[2].fd >= 0 &&
-		    gate_open(fd_in, &r->out), left, &nap_us) < 0) {
+			g = 0;
+		}
+		if (left <= 0 || watch(pf, g > 0, left, &nap_us) < 0) {
 			/* Over its time, or it cannot be watched: end it. */
 			r->timed_out = 1;
 			return kill_and_reap(pid);
@@ -343,6 +354,7 @@ proc_run(char *const argv[], const char *input, size_t inlen, int timeout_ms,
 	all.after = NULL;
 	all.send = input;
 	all.len = inlen;
+	all.refused = NULL;
 	return proc_converse(argv, &all, 1, timeout_ms, r);
 }
 

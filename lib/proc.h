@@ -36,13 +36,17 @@ int	proc_run(char *const argv[], const char *input, size_t inlen,
  * proc_converse - proc_run for a dialogue: each step's bytes go to the
  * child's stdin only once its after text has appeared on the child's
  * stdout (past the previous step's; after NULL: at once).  stdin closes
- * after the last step.  For `sendmail -bs', which refuses a client that
- * speaks before its greeting.
+ * after the last step, and at once when the step's refused (if any)
+ * says yes to the output that came while it waited: a child that will
+ * never say the after text then ends at its input's end, not at the
+ * timeout.  For `sendmail -bs', which refuses a client that speaks
+ * before its greeting, and may greet with 421 or 554.
  */
 struct proc_step {
 	const char	*after;
 	const char	*send;
 	size_t		 len;
+	int		(*refused)(const char *out);
 };
 int	proc_converse(char *const argv[], const struct proc_step *steps,
 	    size_t n, int timeout_ms, struct proc_result *r);

@@ -8,6 +8,7 @@
 #include "fileio.h"
 #include "paths.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdint.h>
@@ -204,6 +205,24 @@ sendmail_verify(const char *sendmail, const char *cf, int timeout_ms,
 	return ok ? 0 : -1;
 }
 
+/*
+ * smtp_refused - does out hold the last line of an SMTP reply that is
+ * not a success (a 4xx or 5xx code and a blank)?  sendmail greets with
+ * 421 when it will not serve, 554 when it refuses this client.
+ */
+static int
+smtp_refused(const char *out)
+{
+	const char *l;
+
+	for (l = out; l != NULL && *l != '\0'; l = strchr(l, '\n'),
+	    l = l != NULL ? l + 1 : NULL)
+		if ((l[0] == '4' || l[0] == '5') && isdigit((unsigned char)l[1]) &&
+		    isdigit((unsigned char)l[2]) && l[3] == ' ')
+			return 1;
+	return 0;
+}
+
 int
 sendmail_starttls(const char *sendmail, const char *cf, int timeout_ms,
     char **why)
@@ -211,8 +230,8 @@ sendmail_starttls(const char *sendmail, const char *cf, int timeout_ms,
 	static const char ehlo[] = "EHLO " SENDMAIL_PROBE_NAME "\r\n";
 	static const char quit[] = "QUIT\r\n";
 	const struct proc_step steps[] = {
-		{ "220 ", ehlo, sizeof(ehlo) - 1 },
-		{ "\n250 ", quit, sizeof(quit) - 1 },
+		{ "220 ", ehlo, sizeof(ehlo) - 1, smtp_refused },
+		{ "\n250 ", quit, sizeof(quit) - 1, smtp_refused },
 	};
 	const char *argv[] = { sendmail, "-C", cf, "-bs", "-Am", NULL };
 	struct proc_result r;
@@ -234,9 +253,12 @@ sendmail_starttls(const char *sendmail, const char *cf, int timeout_ms,
 	else if (!ok && strncmp(r.out.s, "220", 3) != 0)
 		seterr(why, "sendmail -bs did not greet: %.120s", r.out.len ?
 		    first_line(r.out.s) : first_line(r.err.s));
-	else if (!ok)
+	else if (!ok) {
 		seterr(why, "sendmail -bs does not offer STARTTLS after EHLO "
 		    "with the new configuration");
+		proc_result_free(&r);
+		return SENDMAIL_NO_STARTTLS;
+	}
 	proc_result_free(&r);
 	return ok ? 0 : -1;
 }

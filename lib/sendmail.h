@@ -48,7 +48,11 @@ int	sendmail_newaliases(const char *sendmail, const char *cf,
  * sendmail_starttls - `sendmail -C cf -bs': wait for its 220, EHLO, and
  * require STARTTLS in the reply (server TLS initialised exactly as the
  * daemon will: the certificate files passed sendmail's own checks).
+ * -1: it could not be asked (no greeting: a 4xx or 5xx one ends the
+ * dialogue at once); SENDMAIL_NO_STARTTLS: it greeted and answered
+ * EHLO without STARTTLS.
  */
+#define SENDMAIL_NO_STARTTLS	(-3)
 #define SENDMAIL_PROBE_NAME	"mailprov-check.invalid"
 int	sendmail_starttls(const char *sendmail, const char *cf,
 	    int timeout_ms, char **why);

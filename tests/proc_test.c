@@ -266,7 +266,15 @@ test_describe_a_real_timeout(void **state)
  * a child whose output closed before a gate is not fed forever.
  */
 static char python[] = "/usr/bin/python3", quiet_cmd[] =
-    "exec >&-; sleep 0.2";
+    "exec >&-; sleep 0.2", refuse_cmd[] =
+    "printf '554 5.0.0 go away\\r\\n'; cat >/dev/null; echo eof";
+
+/* a refusal: a line "4xx " or "5xx " */
+static int
+refusal(const char *out)
+{
+	return strncmp(out, "554 ", 4) == 0 || strstr(out, "\n554 ") != NULL;
+}
 static char script[] =
 	    "import select,sys\n"
 	    "r,_,_=select.select([sys.stdin],[],[],0.3)\n"
@@ -281,9 +289,10 @@ test_converse(void **state)
 	char *const py[] = { python, dash_c, script, NULL };
 	char *const quiet[] = { sh, dash_c, quiet_cmd, NULL };
 	const struct proc_step steps[] = {
-		{ "220 ", "EHLO x\n", 7 },
-		{ "\n250 ", "QUIT\n", 5 },
+		{ "220 ", "EHLO x\n", 7, refusal },
+		{ "\n250 ", "QUIT\n", 5, NULL },
 	};
+	char *const refuser[] = { sh, dash_c, refuse_cmd, NULL };
 	struct proc_result r;
 
 	(void)state;
@@ -298,6 +307,14 @@ test_converse(void **state)
 	/* No greeting ever: stdin is closed, the run ends with the child. */
 	assert_int_equal(proc_converse(quiet, steps, 2, 10000, &r), 0);
 	assert_false(r.timed_out);
+	proc_result_free(&r);
+	/* A refusal instead of the greeting: stdin is closed at once (the
+	 * child reads to its end and says so), nothing of the dialogue was
+	 * sent, and the child was not killed at the timeout. */
+	assert_int_equal(proc_converse(refuser, steps, 2, 30000, &r), 0);
+	assert_false(r.timed_out);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out.s, "554 5.0.0 go away\r\neof\n");
 	proc_result_free(&r);
 }
 

@@ -257,6 +257,46 @@ expect "auth with SASLv2: still refused (not written yet)" "$?" 1
 check_grepF "auth with SASLv2: says so" "$S/auth3.out" "does not write AUTH settings yet"
 check_nogrep "auth: the secret is never read nor shown" "$S/auth3.out" "s3cr3t-never-shown"
 
+# A binary that greets -bs with 421 (it will not serve) and then waits
+# for its input's end: the probe ends at the refusal, not at the timeout.
+r=$S/greet421
+host "$r"
+mkdir -p "$S/bin"
+cat >"$S/bin/sendmail-421" <<EOF
+#!/bin/sh
+case " \$* " in
+*" -bs "*) printf '421 4.3.2 b.example.net Too many open connections\r\n'; cat >/dev/null; exit 0 ;;
+esac
+exec "$SBX" "\$@"
+EOF
+chmod 0755 "$S/bin/sendmail-421"
+cp -p "$r/etc/mail/sendmail.cf" "$S/greet421.cf"
+$MP apply -f "$S/none.yaml" --root "$r" --sendmail "$S/bin/sendmail-421" >"$S/greet421.out" 2>&1
+expect "-bs greets 421: apply exits 1" "$?" 1
+check_grepF "-bs greets 421: the refusal is the reason" "$S/greet421.out" \
+    "sendmail -bs did not greet: 421 4.3.2"
+check_nogrep "-bs greets 421: not killed at the timeout" "$S/greet421.out" "did not finish within"
+check_nogrep "-bs greets 421: no certificate hint for a refusal" "$S/greet421.out" "syslog says which"
+cmp -s "$S/greet421.cf" "$r/etc/mail/sendmail.cf" && pass "-bs greets 421: sendmail.cf unchanged" ||
+    fail "-bs greets 421: sendmail.cf unchanged"
+
+# A binary that greets and answers EHLO without STARTTLS (what sendmail
+# does when it dropped a certificate file): the hint says where to look.
+cat >"$S/bin/sendmail-nostarttls" <<EOF
+#!/bin/sh
+case " \$* " in
+*" -bs "*) printf '220 b.example.net ESMTP\r\n'; read l; printf '250-b.example.net Hello\r\n250-PIPELINING\r\n250 HELP\r\n'; read l; printf '221 bye\r\n'; exit 0 ;;
+esac
+exec "$SBX" "\$@"
+EOF
+chmod 0755 "$S/bin/sendmail-nostarttls"
+$MP apply -f "$S/none.yaml" --root "$r" --sendmail "$S/bin/sendmail-nostarttls" >"$S/nostarttls.out" 2>&1
+expect "-bs without STARTTLS: apply exits 1" "$?" 1
+check_grepF "-bs without STARTTLS: said, with where to look" "$S/nostarttls.out" \
+    "does not offer STARTTLS after EHLO with the new configuration (sendmail drops STARTTLS when it cannot use a certificate file; its syslog says which)"
+cmp -s "$S/greet421.cf" "$r/etc/mail/sendmail.cf" && pass "-bs without STARTTLS: sendmail.cf unchanged" ||
+    fail "-bs without STARTTLS: sendmail.cf unchanged"
+
 # ---- 4. require_smart_host without an access map -------------------------
 r=$S/noaccess
 host "$r" tests/fixtures/m4-aix.mc
