@@ -159,19 +159,46 @@ stays_here(const struct cf *cf, const struct smcheck_seen *s,
 }
 
 /*
+ * names_path - the length of the start of s that names path as sendmail
+ * prints a file name: whole, or cut in its middle to "HEAD...TAIL" when
+ * it is long (sendmail's shortenstring; the copy under a deep --root is);
+ * 0 when s does not start with path.
+ */
+static size_t
+names_path(const char *s, const char *path)
+{
+	size_t pl = strlen(path), head, tail;
+	const char *dots, *end;
+
+	if (strncmp(s, path, pl) == 0)
+		return pl;
+	if ((end = strstr(s, ": line ")) == NULL ||
+	    (dots = strstr(s, "...")) == NULL || dots > end)
+		return 0;
+	head = (size_t)(dots - s);
+	tail = (size_t)(end - dots - 3);
+	if (head == 0 || tail == 0 || head + tail >= pl ||
+	    strncmp(s, path, head) != 0 ||
+	    strncmp(dots + 3, path + pl - tail, tail) != 0)
+		return 0;
+	return (size_t)(end - s);
+}
+
+/*
  * load_error - sendmail's "CF: line N: MESSAGE" about cf among lines; N
  * and a pointer to MESSAGE, or NULL.
  */
 static const char *
 load_error(const struct strlist *lines, const char *cf, unsigned *n)
 {
-	size_t i, cl = strlen(cf);
+	size_t i, cl;
 	const char *s;
 	char *end;
 
 	for (i = 0; i < lines->n; i++) {
 		s = lines->v[i];
-		if (strncmp(s, cf, cl) != 0 || strncmp(s + cl, ": line ", 7) != 0)
+		if ((cl = names_path(s, cf)) == 0 ||
+		    strncmp(s + cl, ": line ", 7) != 0)
 			continue;
 		*n = (unsigned)strtoul(s + cl + 7, &end, 10);
 		if (end[0] == ':' && end[1] == ' ')
@@ -216,11 +243,17 @@ unmask(const char *label, const char *cpath, const char *reason)
 	struct sbuf b = { 0 };
 	const char *s = reason, *hit;
 
+	size_t n;
+
 	sbuf_addf(&b, "%s: ", label);
-	while ((hit = strstr(s, cpath)) != NULL) {
+	/* The copy's name, whole or as sendmail shortens it ("/a...b"). */
+	for (hit = s; *hit != '\0'; hit++) {
+		if (*hit != '/' || (n = names_path(hit, cpath)) == 0)
+			continue;
 		sbuf_add(&b, s, (size_t)(hit - s));
 		sbuf_addf(&b, "(the check copy of %s)", label);
-		s = hit + strlen(cpath);
+		s = hit + n;
+		hit = s - 1;
 	}
 	sbuf_adds(&b, s);
 	return b.s;
