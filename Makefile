@@ -253,10 +253,11 @@ bench: all tests/bench/procrun
 # The one install list is conf/pkg/manifest (files, modes, config files);
 # conf/pkg/pkgtool.sh installs from it here, and writes the RPM's %files
 # and the installp template from it too (conf/pkg/README).
-PKG_ENV		= SBINDIR=$(SBINDIR) MANDIR=$(MANDIR) SYSCONFDIR=$(SYSCONFDIR) \
-		  DATADIR=$(DATADIR) STATEDIR=$(STATEDIR)
+PKG_ENV		= SBINDIR='$(SBINDIR)' MANDIR='$(MANDIR)' \
+		  SYSCONFDIR='$(SYSCONFDIR)' DATADIR='$(DATADIR)' \
+		  STATEDIR='$(STATEDIR)'
 install: all
-	@$(PKG_ENV) DESTDIR=$(DESTDIR) sh conf/pkg/pkgtool.sh install
+	@$(PKG_ENV) DESTDIR='$(DESTDIR)' sh conf/pkg/pkgtool.sh install
 
 # Packages (conf/pkg/README).  Both are built from the source tarball in
 # a tree of their own, with the packages' paths (/usr/sbin), so that a

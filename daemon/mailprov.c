@@ -440,7 +440,6 @@ cmd_apply(struct cli *c)
 		char *w = who(c->cmd);
 
 		ro.apply.who = w;
-		ro.apply.desired_path = c->desired.s;
 		if (apply_run(ds, &ro.apply, &p, &why) < 0)
 			report(c, &p, why);
 		else
@@ -501,11 +500,11 @@ restore_dry(struct cli *c, const struct restore *rs, struct runopts *ro)
 		report(c, &p, why);
 	else {
 		plan_print(&p, rs->ds, stdout);
-		if (rs->note != NULL)
-			printf("note: %s\n", rs->note);
-		else
+		if (rs->reinstate)
 			printf("action: reinstate the desired state of %s in "
 			    "%s\n", rs->restored, rs->desired_path);
+		if (rs->note != NULL)
+			printf("note: %s\n", rs->note);
 		r = plan_pending(&p) ? 2 : 0;
 	}
 	plan_free(&p);
@@ -538,7 +537,9 @@ cmd_restore(struct cli *c)
 		    "them)");
 	else if (restore_open(&o, &rs, &why) == 0 &&
 	    open_run(c, rs.ds->backups.keep.v, &ro) == 0) {
-		if (c->o.dry_run)
+		if (restore_holds(&rs, &ro.apply, &why) < 0)
+			r = 1;
+		else if (c->o.dry_run)
 			r = restore_dry(c, &rs, &ro);
 		else {
 			ro.apply.who = w = who(c->cmd);

@@ -306,22 +306,35 @@ run_service(struct apply *a, char **why)
 /*
  * record - the generation of a run that changed files, written while the
  * marker exists (history.h); a run whose change cannot be recorded is
- * undone as any failed step.
+ * undone as any failed step.  A run that only finishes an interrupted
+ * one (the killed run wrote files and left no generation) records the
+ * files as they are now, unless the newest generation already holds
+ * them (the run was killed after its record).
  */
 static int
 record(struct apply *a, char **why)
 {
 	struct history_note n;
+	char *who = NULL;
+	int r;
 
-	if (a->o->who == NULL || a->p->nchanged == 0)
+	if (a->o->who == NULL || (a->p->nchanged == 0 && !a->p->interrupted))
 		return 0;
+	memset(&n, 0, sizeof(n));
 	n.who = a->o->who;
-	n.desired_path = a->o->desired_path;
+	if (a->p->nchanged == 0)
+		n.who = who = xasprintf("%s, finishing an interrupted run",
+		    a->o->who);
+	n.unless_same = a->p->nchanged == 0;
+	n.desired = a->ds->text;
+	n.desired_len = a->ds->text_len;
 	n.restored = a->o->restored;
-	if (history_record(a->o->state_dir, a->p, &n, a->o->keep, a->gen,
-	    why) < 0)
+	r = history_record(a->o->state_dir, a->p, &n, a->gen, why);
+	free(who);
+	if (r < 0)
 		return -1;
-	msg_info("recorded generation %s", a->gen);
+	if (a->gen[0] != '\0')
+		msg_info("recorded generation %s", a->gen);
 	return 0;
 }
 
@@ -336,13 +349,18 @@ commit(struct apply *a, char **why)
 	return -1;
 }
 
-/* settle - all agree: the marker goes, old backups are pruned. */
+/*
+ * settle - all agree: the marker goes, old backups and generations are
+ * pruned (only now: a run undone keeps every generation it found).
+ */
 static void
 settle(struct apply *a)
 {
 	int i;
 
 	marker_clear(a);
+	if (a->gen[0] != '\0')
+		history_prune(a->o->state_dir, a->o->keep);
 	for (i = 0; i < PLAN_NFILES; i++)
 		if (a->p->f[i].changed && a->p->f[i].exists)
 			fileio_prune_backups(a->p->f[i].path,
@@ -512,6 +530,7 @@ undo(struct apply *a, const char *reason)
 void
 apply_plan_env(const struct apply_opts *o, struct plan_env *env)
 {
+	memset(env, 0, sizeof(*env));
 	env->root = o->root;
 	env->state_dir = o->state_dir;
 	env->src = o->src;

@@ -50,7 +50,6 @@ struct apply_opts {
 	const char	*who;		/* a generation is recorded for a run
 					   that changes files: who ran it;
 					   NULL: none */
-	const char	*desired_path;	/* kept with the generation */
 	const char	*restored;	/* a restore: of what ("ID") */
 	const struct plan_target *target;	/* restore: these bytes */
 	int		(*commit)(void *ctx, char **why);

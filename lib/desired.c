@@ -289,6 +289,10 @@ desired_load_buffer(const char *buf, size_t len, struct diags *d)
 		return NULL;
 	}
 	schema_defaults(&L, top_keys);
+	ds->text = xmalloc(len + 1);
+	memcpy(ds->text, buf, len);
+	ds->text[len] = '\0';
+	ds->text_len = len;
 	return ds;
 }
 
@@ -326,6 +330,7 @@ desired_free(struct desired *ds)
 
 	if (ds == NULL)
 		return;
+	free(ds->text);
 	dstr_free(&ds->sendmail.config);
 	dstr_free(&ds->sendmail.hostname);
 	dstr_free(&ds->sendmail.domain);

@@ -119,6 +119,8 @@ struct desired {
 	struct desired_sendmail	sendmail;
 	struct desired_service	service;
 	struct desired_backups	backups;
+	char			*text;		/* the bytes it was loaded */
+	size_t			 text_len;	/* from (kept with a run) */
 };
 
 /*

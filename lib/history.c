@@ -93,21 +93,59 @@ list_ids(const char *state_dir, struct strlist *ids)
 	return 0;
 }
 
-/* next_id - now's stamp (UTC) and a counter, above every id there is. */
+/*
+ * stamp_time - the UTC time of an id's stamp (YYYYMMDD-HHMMSS), counted
+ * as timegm would (which POSIX lacks): days from the civil date.
+ */
+static time_t
+stamp_time(const char *id)
+{
+	int y, mo, d, h, mi, s;
+	long yy, era, yoe, doy, doe, days;
+
+	if (sscanf(id, "%4d%2d%2d-%2d%2d%2d", &y, &mo, &d, &h, &mi, &s) != 6)
+		return 0;
+	yy = mo <= 2 ? y - 1 : y;
+	era = (yy >= 0 ? yy : yy - 399) / 400;
+	yoe = yy - era * 400;
+	doy = (153L * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	days = era * 146097 + doe - 719468;
+	return (time_t)days * 86400 + h * 3600 + mi * 60 + s;
+}
+
+/* id_at - the id of stamp t and counter n. */
 static void
-next_id(const struct strlist *ids, time_t now, char *id)
+id_at(time_t t, int n, char *id)
 {
 	char stamp[FILEIO_STAMP_SIZE];
 	struct tm tm;
-	const char *last = ids->n ? ids->v[ids->n - 1] : "";
 
-	gmtime_r(&now, &tm);
-	if (strftime(stamp, sizeof(stamp), FILEIO_STAMP_FMT, &tm) == 0)
-		stamp[0] = '\0';
-	snprintf(id, HISTORY_ID_SIZE, "%.15s-001", stamp);
-	if (strcmp(id, last) <= 0)	/* same second, or the clock went back */
-		snprintf(id, HISTORY_ID_SIZE, "%.15s-%03d", last,
-		    atoi(last + 16) + 1);
+	if (gmtime_r(&t, &tm) == NULL || strftime(stamp, sizeof(stamp),
+	    FILEIO_STAMP_FMT, &tm) != FILEIO_STAMP_LEN)
+		snprintf(stamp, sizeof(stamp), "00000000-000000");
+	snprintf(id, HISTORY_ID_SIZE, "%.15s-%03d", stamp, n);
+}
+
+/*
+ * next_id - now's stamp (UTC) and a counter, above every id there is:
+ * in the newest id's second (the same second, or the clock went back)
+ * with the next count, or in the second after it once 999 is used.
+ */
+static void
+next_id(const struct strlist *ids, time_t now, char *id)
+{
+	const char *last = ids->n ? ids->v[ids->n - 1] : "";
+	int n;
+
+	id_at(now, 1, id);
+	if (strcmp(id, last) > 0)
+		return;
+	n = atoi(last + FILEIO_STAMP_LEN + 1);
+	if (n < 999)
+		snprintf(id, HISTORY_ID_SIZE, "%.15s-%03d", last, n + 1);
+	else
+		id_at(stamp_time(last) + 1, 1, id);
 }
 
 /* ---------------------------------------------------------- records */
@@ -287,14 +325,17 @@ store(const char *state_dir, const char *sha, const char *buf, size_t len,
     char **why)
 {
 	char *path = history_object(state_dir, sha);
-	struct stat like;
+	struct stat like, st;
 	int r = 0;
 
 	memset(&like, 0, sizeof(like));
 	like.st_uid = geteuid();
 	like.st_gid = getegid();
 	like.st_mode = 0600;
-	if (access(path, F_OK) < 0 && fileio_replace(path, buf, len,
+	/* Kept already (a damaged one of another size is written again;
+	 * history_bytes checks every object read). */
+	if ((stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size != len) && fileio_replace(path, buf, len,
 	    &like) != 0)
 		r = seterr(why, "cannot write %s: %s", path, strerror(errno));
 	free(path);
@@ -506,8 +547,8 @@ gather_file(const struct plan_file *f, int k, struct slots *s, char **why)
 
 /* gather - every slot, hashed in one child. */
 static int
-gather(const struct plan *p, const char *desired_path, struct slots *s,
-    char **why)
+gather(const struct plan *p, const struct history_note *note,
+    struct slots *s, char **why)
 {
 	const void *bufs[SLOTS];
 	size_t lens[SLOTS], n = 0, i;
@@ -517,10 +558,9 @@ gather(const struct plan *p, const char *desired_path, struct slots *s,
 	for (i = 0; i < PLAN_NFILES && r == 0; i++)
 		if (p->f[i].managed)
 			r = gather_file(&p->f[i], (int)i, s, why);
-	if (r == 0 && desired_path != NULL && fileio_read(desired_path,
-	    DESIRED_MAX_BYTES, FILEIO_NOFOLLOW, &s->owned[SLOT_DESIRED],
-	    &s->len[SLOT_DESIRED]) == 0) {
-		s->buf[SLOT_DESIRED] = s->owned[SLOT_DESIRED];
+	if (note->desired != NULL) {
+		s->buf[SLOT_DESIRED] = note->desired;
+		s->len[SLOT_DESIRED] = note->desired_len;
 		s->used[SLOT_DESIRED] = 1;
 	}
 	for (i = 0; i < SLOTS; i++)
@@ -591,48 +631,84 @@ write_gen(const char *state_dir, struct history_gen *g, char **why)
 }
 
 /*
- * make_room - the oldest records go so that keep remain with the new
- * one; the objects no remaining record and not this run (s) names go.
- * Every record is read first: one that cannot be read fails the run.
+ * same_as_newest - every file of s is as the newest record g left it
+ * (so a run that only finished an interrupted one adds nothing).
  */
 static int
-make_room(const char *state_dir, int keep, const struct slots *s,
-    char *newest, char **why)
+same_as_newest(const struct plan *p, const struct slots *s,
+    const struct history_gen *g)
 {
-	struct strlist refs = { 0 };
 	size_t i;
-	int r;
 
-	drop_old(state_dir, keep < 1 ? 0 : keep - 1);
-	if ((r = read_refs(state_dir, &refs, newest, why)) == 0) {
-		for (i = 0; i < SLOTS; i++)
-			strlist_push(&refs, s->sha[i]);
-		sweep(state_dir, &refs);
+	for (i = 0; i < PLAN_NFILES; i++) {
+		if (!p->f[i].managed)
+			continue;
+		if (g->f[i].label == NULL || strcmp(g->f[i].label,
+		    p->f[i].label) != 0 || strcmp(g->f[i].after,
+		    s->sha[2 * i + 1]) != 0)
+			return 0;
 	}
-	strlist_clear(&refs);
-	return r < 0 ? -1 : 0;
+	return 1;
+}
+
+/*
+ * newest_gen - the newest record into g: 1; 0: there is none (or it is
+ * damaged); -1: it cannot be read (said in why).
+ */
+static int
+newest_gen(const char *state_dir, struct history_gen *g, char **why)
+{
+	struct strlist ids = { 0 };
+	int r = 0;
+
+	memset(g, 0, sizeof(*g));
+	if (list_ids(state_dir, &ids) < 0)
+		r = seterr(why, "cannot read %s/%s: %s", state_dir,
+		    STATE_GENERATIONS, strerror(errno));
+	else if (ids.n > 0) {
+		r = read_gen(state_dir, ids.v[ids.n - 1], g, why);
+		if (r == -2) {		/* damaged: as if there were none */
+			free(*why);
+			*why = NULL;
+			r = 0;
+		} else
+			r = r < 0 ? -1 : 1;
+	}
+	strlist_clear(&ids);
+	return r;
 }
 
 int
 history_record(const char *state_dir, const struct plan *p,
-    const struct history_note *n, int keep, char *id, char **why)
+    const struct history_note *n, char *id, char **why)
 {
 	struct slots s;
-	struct history_gen g;
+	struct history_gen g, last;
+	struct strlist refs = { 0 };
 	char *objs = xasprintf("%s/%s/%s", state_dir, STATE_GENERATIONS,
 	    STATE_OBJECTS), newest[65];
 	size_t i;
-	int r;
+	int r, k;
 
 	memset(&s, 0, sizeof(s));
 	memset(&g, 0, sizeof(g));
+	memset(&last, 0, sizeof(last));
 	*why = NULL;
+	id[0] = '\0';
 	if ((r = fileio_mkdirs(objs, 0700)) < 0)
 		seterr(why, "cannot write %s: %s", objs, strerror(errno));
 	if (r == 0)
-		r = gather(p, n->desired_path, &s, why);
-	if (r == 0)
-		r = make_room(state_dir, keep, &s, newest, why);
+		r = gather(p, n, &s, why);
+	/* Every record is read first: one that cannot be read fails the
+	 * run; a damaged one is said (read_refs) and left. */
+	if (r == 0 && (r = read_refs(state_dir, &refs, newest, why)) > 0)
+		r = 0;
+	if (r == 0 && n->unless_same) {
+		if ((k = newest_gen(state_dir, &last, why)) < 0)
+			r = -1;
+		else if (k > 0 && same_as_newest(p, &s, &last))
+			goto out;
+	}
 	for (i = 0; i < SLOTS && r == 0; i++)
 		if (s.used[i])
 			r = store(state_dir, s.sha[i], s.buf[i], s.len[i], why);
@@ -640,13 +716,32 @@ history_record(const char *state_dir, const struct plan *p,
 		gen_of(p, n, &s, &g);
 		memcpy(g.desired_before, newest, 65);
 		r = write_gen(state_dir, &g, why);
-		snprintf(id, HISTORY_ID_SIZE, "%s", g.id);
+		if (r == 0)
+			snprintf(id, HISTORY_ID_SIZE, "%s", g.id);
 	}
+out:
 	for (i = 0; i < SLOTS; i++)
 		free(s.owned[i]);
+	strlist_clear(&refs);
 	history_gen_free(&g);
+	history_gen_free(&last);
 	free(objs);
 	return r;
+}
+
+void
+history_prune(const char *state_dir, int keep)
+{
+	struct strlist refs = { 0 };
+	char *why = NULL, newest[65];
+
+	drop_old(state_dir, keep < 1 ? 1 : keep);
+	if (read_refs(state_dir, &refs, newest, &why) == 0)
+		sweep(state_dir, &refs);
+	else if (why != NULL)
+		msg_warn("%s; no kept bytes are deleted", why);
+	strlist_clear(&refs);
+	free(why);
 }
 
 /* ------------------------------------------------------------- read */
@@ -665,10 +760,18 @@ history_list(const char *state_dir, struct history_gen **v, size_t *n,
 		return seterr(why, "cannot read %s/%s: %s", state_dir,
 		    STATE_GENERATIONS, strerror(errno));
 	*v = xcalloc(ids.n + 1, sizeof(**v));
-	for (i = ids.n; i > 0 && r == 0; i--)
+	for (i = ids.n; i > 0 && r == 0; i--) {
 		if ((r = read_gen(state_dir, ids.v[i - 1], &(*v)[*n],
 		    why)) == 0)
 			(*n)++;
+		else if (r == -2) {	/* damaged: said, the others listed */
+			msg_warn("%s", *why);
+			free(*why);
+			*why = NULL;
+			history_gen_free(&(*v)[*n]);
+			r = 0;
+		}
+	}
 	strlist_clear(&ids);
 	if (r < 0) {
 		for (i = 0; i < *n; i++)
@@ -733,8 +836,8 @@ print_json(const struct history_gen *g, struct sbuf *b)
 	struct tm tm;
 	size_t i, n = 0;
 
-	gmtime_r(&g->time, &tm);
-	if (strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (gmtime_r(&g->time, &tm) == NULL || strftime(t, sizeof(t),
+	    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		t[0] = '\0';
 	sbuf_addf(b, "{\"id\":\"%s\",\"time\":\"%s\",\"who\":", g->id, t);
 	sbuf_json_str(b, g->who);
@@ -781,8 +884,8 @@ history_print(const struct history_gen *v, size_t n, int json, FILE *out)
 			print_json(g, &b);
 			continue;
 		}
-		localtime_r(&g->time, &tm);
-		if (strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		if (localtime_r(&g->time, &tm) == NULL || strftime(t,
+		    sizeof(t), "%Y-%m-%d %H:%M:%S", &tm) == 0)
 			t[0] = '\0';
 		sbuf_addf(&b, "%s  %s  %s%s%s  ", g->id, t, g->who,
 		    g->restored ? ", restore of " : "", g->restored ?

@@ -64,22 +64,32 @@ struct history_gen {
 /* What a run says about itself for its generation. */
 struct history_note {
 	const char	*who;
-	const char	*desired_path;	/* its bytes are kept; NULL: none */
+	const char	*desired;	/* the bytes applied; NULL: none */
+	size_t		 desired_len;
 	const char	*restored;	/* a restore: what it restored */
+	int		 unless_same;	/* no record when every file is as
+					   the newest generation left it */
 };
 
 /*
  * history_record - the generation of a run that changed files (p after
- * apply wrote them): first the retention (the oldest records go so that
- * keep remain with the new one, then the objects none of them names),
- * then its objects, then its record, last.  The id it got goes into id
- * (HISTORY_ID_SIZE bytes).  -1 when a record cannot be read or the new
- * one cannot be kept whole: then no record of this run exists, and apply
- * undoes the run (a change is never left unrecorded).  A damaged record
- * is said and left, and stops the deletion of objects.
+ * apply wrote them): its objects, then its record, last.  The id it got
+ * goes into id (HISTORY_ID_SIZE bytes; "" when n->unless_same and
+ * nothing differs from the newest generation: no record).  -1 when a
+ * record cannot be read or the new one cannot be kept whole: then no
+ * record of this run exists, and apply undoes the run (a change is never
+ * left unrecorded).  A damaged record is said and left.  Nothing is
+ * deleted here: a run that fails after its record is written keeps every
+ * older generation (history_prune, once the run has settled).
  */
 int	history_record(const char *state_dir, const struct plan *p,
-	    const struct history_note *n, int keep, char *id, char **why);
+	    const struct history_note *n, char *id, char **why);
+/*
+ * history_prune - the retention, after a run settled: the oldest records
+ * go so that keep remain (at least 1), then the objects none of them
+ * names.  A damaged record stops the deletion of objects.
+ */
+void	history_prune(const char *state_dir, int keep);
 /* history_forget - the record id goes (its run is being undone). */
 void	history_forget(const char *state_dir, const char *id);
 /*

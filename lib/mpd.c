@@ -420,7 +420,7 @@ who_of(const struct mpd *m)
 
 /* apply_once - apply ds (audit: plan only); the outcome into the status. */
 static void
-apply_once(struct mpd *m, const struct desired *ds, const char *path)
+apply_once(struct mpd *m, const struct desired *ds)
 {
 	struct status_run *last = &m->st.last;
 	int audit = m->conf->mode.v == DCONF_AUDIT;
@@ -438,7 +438,6 @@ apply_once(struct mpd *m, const struct desired *ds, const char *path)
 
 		ro.apply.audit = audit;
 		ro.apply.who = who;
-		ro.apply.desired_path = path;
 		rc = apply_run(ds, &ro.apply, &p, &why);
 		free(who);
 	}
@@ -497,7 +496,7 @@ run_once(struct mpd *m, const char *reason)
 	m->st.runs++;
 	if ((path = resolve_source(m, &fetched)) != NULL &&
 	    (ds = read_desired(m, path)) != NULL)
-		apply_once(m, ds, path);
+		apply_once(m, ds);
 	rewatch(m);
 	record_run(m);
 	desired_free(ds);

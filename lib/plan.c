@@ -37,10 +37,40 @@ resolve(struct plan_file *f, const char *root, const char *inner, char **why)
 	return 0;
 }
 
+/*
+ * as_if - f's bytes from f->as_if when it names f (absent: a missing
+ * file): 1; 0: it does not name f.
+ */
+static int
+as_if(struct plan_file *f)
+{
+	size_t i;
+
+	for (i = 0; f->as_if != NULL && i < PLAN_NFILES; i++) {
+		const char *l = f->as_if->f[i].label;
+
+		if (l == NULL || strcmp(l, f->label) != 0)
+			continue;
+		f->exists = !f->as_if->f[i].absent;
+		f->oldlen = f->exists ? f->as_if->f[i].len : 0;
+		f->old = xmalloc(f->oldlen + 1);
+		memcpy(f->old, f->exists ? f->as_if->f[i].bytes : "",
+		    f->oldlen);
+		f->old[f->oldlen] = '\0';
+		/* Its identity (same_file) is the real file's, if any. */
+		if (stat(f->path, &f->st) < 0)
+			memset(&f->st, 0, sizeof(f->st));
+		return 1;
+	}
+	return 0;
+}
+
 /* read_file - f's bytes; a missing file is empty and not "exists". */
 static int
 read_file(struct plan_file *f, char **why)
 {
+	if (as_if(f))
+		return 0;
 	if (fileio_read(f->path, PLAN_MAX_FILE, FILEIO_NOFOLLOW, &f->old,
 	    &f->oldlen) < 0) {
 		if (errno != ENOENT)
@@ -80,9 +110,12 @@ static int
 skim_aliases(struct plan_file *f, const struct desired_aliases *want,
     char **why)
 {
-	int r = aliases_unchanged_file(f->path, PLAN_MAX_FILE, FILEIO_NOFOLLOW,
-	    want, &f->st);
+	int r;
 
+	if (f->as_if != NULL)
+		return 0;
+	r = aliases_unchanged_file(f->path, PLAN_MAX_FILE, FILEIO_NOFOLLOW,
+	    want, &f->st);
 	if (r < 0 && errno != ENOENT)
 		return seterr(why, "%s: cannot read: %s", f->label,
 		    strerror(errno));
@@ -129,7 +162,8 @@ same_file(const struct plan *p, char **why)
 			if (!a->managed || !b->managed)
 				continue;
 			if (strcmp(a->path, b->path) == 0 || (a->exists &&
-			    b->exists && a->st.st_dev == b->st.st_dev &&
+			    b->exists && a->st.st_ino != 0 &&
+			    a->st.st_dev == b->st.st_dev &&
 			    a->st.st_ino == b->st.st_ino))
 				return seterr(why, "%s and %s are the same "
 				    "file, %s; give each its own file",
@@ -332,10 +366,14 @@ int
 plan_build(const struct desired *ds, const struct plan_env *env,
     struct plan *p, char **why)
 {
+	size_t i;
+
 	memset(p, 0, sizeof(*p));
 	*why = NULL;
 	p->root = env->root;
 	p->marker = xasprintf("%s/%s", env->state_dir, STATE_MARKER);
+	for (i = 0; i < PLAN_NFILES; i++)
+		p->f[i].as_if = env->as_if;
 	if (ds->sendmail.sect.set) {
 		p->interrupted = access(p->marker, F_OK) == 0;
 		if (plantls_prepare(ds, env, p, why) < 0 ||

@@ -33,6 +33,8 @@ enum plan_kind {
 };
 
 /* Where a plan looks, and with what. */
+struct plan_target;
+
 struct plan_env {
 	const char	*root;		/* "" for none */
 	const char	*state_dir;	/* the marker, the capability cache */
@@ -41,6 +43,9 @@ struct plan_env {
 	const char	*sendmail;	/* the binary to ask and check with;
 					   NULL: the program SRC starts */
 	int		 timeout_ms;	/* 0: the default */
+	/* plan_build only: plan as if the files held these bytes (a
+	 * restore asks whether its desired state would keep them). */
+	const struct plan_target *as_if;
 };
 
 struct plan_file {
@@ -58,6 +63,8 @@ struct plan_file {
 	char		*backup;	/* set by apply */
 	int		 replaced;	/* set by apply */
 	int		 unsynced;	/* restored, directory not synced */
+	const struct plan_target *as_if;	/* read these bytes, if it
+					   names the file, not the file */
 };
 
 struct plan {

@@ -10,6 +10,8 @@
 #include "msg.h"
 #include "paths.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,22 @@ refuse(const struct restore *r, const struct dconf *c,
 	    "after", r->g.id, o->conf);
 }
 
+/* same_path - a and root + b name one file (or both do not exist). */
+static int
+same_path(const char *a, const char *root, const char *b)
+{
+	char *full = xasprintf("%s%s", root, b);
+	struct stat sa, sb;
+	int same;
+
+	if (stat(a, &sa) == 0 && stat(full, &sb) == 0)
+		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	else
+		same = strcmp(a, full) == 0;
+	free(full);
+	return same;
+}
+
 /* choose_desired - what the restore puts in force (see restore.h). */
 static int
 choose_desired(const struct restore_opts *o, struct restore *r, char **why)
@@ -96,10 +114,17 @@ choose_desired(const struct restore_opts *o, struct restore *r, char **why)
 	r->inst.history = r->history_path;
 	r->inst.keep = c->history.v;
 	r->reinstate = known && c->source.v == NULL;
+	r->audit = audit;
 	if (!r->reinstate)
 		r->note = xasprintf("mailprovd is in audit mode: %s is left "
 		    "as it is, and mailprovd will report the restored files "
 		    "as drift", c->source.v ? c->source.v : r->desired_path);
+	else if (o->desired != NULL && !same_path(o->desired, o->root,
+	    c->desired.v))
+		r->note = xasprintf("%s is not the desired state %s names "
+		    "(%s): where mailprovd runs, its next run puts that one "
+		    "back; the restore holds only for runs with -f %s",
+		    o->desired, o->conf, c->desired.v, o->desired);
 	dconf_free(c);
 	if (known)
 		return load_kept(o->state_dir, sha, r, why);
@@ -118,6 +143,7 @@ restore_open(const struct restore_opts *o, struct restore *r, char **why)
 		return -1;
 	r->restored = xasprintf("%s%s", r->g.id, o->before ? " --before" :
 	    "");
+	r->before = o->before;
 	if (choose_desired(o, r, why) < 0)
 		return -1;
 	return history_target(o->state_dir, &r->g, o->before, &r->target,
@@ -149,6 +175,47 @@ reinstate(void *ctx, char **why)
 }
 
 int
+restore_holds(const struct restore *r, const struct apply_opts *ao,
+    char **why)
+{
+	struct plan_env env;
+	struct plan p;
+	struct strlist files = { 0 };
+	struct sbuf list = { 0 };
+	char *e = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (!r->reinstate || r->audit)
+		return 0;
+	apply_plan_env(ao, &env);
+	env.as_if = &r->target;
+	if (plan_build(r->ds, &env, &p, &e) < 0)
+		rc = seterr(why, "cannot tell whether the desired state of %s "
+		    "keeps the restored files: %s; nothing was changed",
+		    r->restored, e);
+	else if (p.nchanged > 0) {
+		for (i = 0; i < PLAN_NFILES; i++)
+			if (p.f[i].changed)
+				strlist_push(&files, p.f[i].label);
+		for (i = 0; i < files.n; i++)
+			sbuf_addf(&list, "%s%s", i ? ", " : "", files.v[i]);
+		rc = seterr(why, "the desired state of %s would change %s "
+		    "again (%s), so mailprovd's next run would undo this "
+		    "restore; set mode: audit in mailprovd.conf first, or "
+		    "restore another generation; nothing was changed",
+		    r->restored, list.s, r->before ? "the bytes before that "
+		    "run are not what it makes: a hand edit, which that run "
+		    "repaired" : "this mailprov makes other bytes from it");
+	}
+	free(e);
+	sbuf_free(&list);
+	strlist_clear(&files);
+	plan_free(&p);
+	return rc;
+}
+
+int
 restore_run(struct restore *r, struct apply_opts *ao, struct plan *p,
     char **why)
 {
@@ -156,8 +223,7 @@ restore_run(struct restore *r, struct apply_opts *ao, struct plan *p,
 		msg_warn("%s", r->note);
 	ao->target = &r->target;
 	ao->restored = r->restored;
-	/* The record reads the kept bytes: the file is written after it. */
-	ao->desired_path = r->ds_kept;
+	/* The record keeps r->ds's bytes: the kept ones. */
 	ao->commit = r->reinstate ? reinstate : NULL;
 	ao->commit_ctx = r;
 	ao->keep = r->ds->backups.keep.v;

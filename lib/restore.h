@@ -49,10 +49,22 @@ struct restore {
 	struct incoming_cfg	 inst;
 	char			*desired_path, *history_path;
 	char			*restored;	/* "ID" or "ID --before" */
+	int			 before;	/* --before */
+	int			 audit;		/* mailprovd undoes nothing */
 	char			*note;		/* for the admin, or NULL */
 };
 
 int	restore_open(const struct restore_opts *o, struct restore *r,
+	    char **why);
+/*
+ * restore_holds - when the restore puts its desired state in force and
+ * mailprovd enforces, that state must leave the restored bytes as they
+ * are (planned as if the files held them), or mailprovd's next run would
+ * undo the restore: -1, naming the files, when it would not.  That happens with --before of a
+ * drift repair (the bytes before it were a hand edit its desired state
+ * repairs).  Read only; ao gives the root, sendmail and SRC to plan with.
+ */
+int	restore_holds(const struct restore *r, const struct apply_opts *ao,
 	    char **why);
 /* restore_run - apply_run(r->ds, ao) with r's bytes; ao is amended. */
 int	restore_run(struct restore *r, struct apply_opts *ao, struct plan *p,

@@ -148,6 +148,129 @@ expect "a restore under a URL source exits 1" "$?" 1
 check_grepF "a restore under a URL source says how to proceed" "$S/url.out" "its next run would undo this restore; change the source, or set mode: audit"
 expect "a restore under a URL source changes nothing" "$(sums "$R")" "$before"
 
+# ---------------------------------------------------------------- review fixes
+# missing ROOT: objects a record names that are not in the store.
+missing() {
+	local g=$1/var/mailprov/generations
+	awk '$1 == "file" { print $3; print $4 } $1 ~ /^desired/ { print $2 }' "$g"/[0-9]* |
+	    grep -v '^-$' | sort -u >"$S/refs"
+	ls "$g/objects" | sort >"$S/objs"
+	comm -23 "$S/refs" "$S/objs"
+}
+# ops_desired ROOT N KEEP: the example desired state, ops: [userN], keep KEEP.
+ops_desired() {
+	sed -e "s/ops: \[alice, bob\]/ops: [user$2]/" -e "s/keep: 10/keep: $3/" conf/desired.yaml \
+	    >"$1/etc/mailprov/desired.yaml"
+}
+# A restore that fails at its last step keeps every generation: the one
+# it restores too, though it is the oldest of keep.
+R4=$(mp_root lose)
+for i in 1 2 3; do
+	ops_desired "$R4" "$i" 3
+	run "$R4" apply >/dev/null 2>&1 || fail "failed restore: apply $i exits 0"
+done
+before=$(ids "$R4" | tr '\n' ' ')
+rm -rf "$R4/var/mailprov/history" && echo x >"$R4/var/mailprov/history"
+run "$R4" restore "$(ids "$R4" | head -1)" >"$S/lose.out" 2>&1
+expect "failed restore: exits 1" "$?" 1
+check_grepF "failed restore: says the desired state could not be reinstated" "$S/lose.out" "rolling back"
+expect "failed restore: all three generations are kept (keep 3)" "$(ids "$R4" | tr '\n' ' ')" "$before"
+expect "failed restore: no object a generation names is missing" "$(missing "$R4")" ""
+rm -f "$R4/var/mailprov/history"
+run "$R4" restore "$(ids "$R4" | head -1)" >"$S/lose2.out" 2>&1
+expect "failed restore: once mended, the oldest restores" "$?" 0
+expect "failed restore: then the oldest has gone (keep 3)" "$(ids "$R4" | head -1)" "$(echo "$before" | cut -d' ' -f2)"
+[ "$(alias_of "$R4" ops)" = user1 ] && pass "failed restore: once mended, ops is user1 again" ||
+    fail "failed restore: once mended, ops is user1 again" "$(alias_of "$R4" ops)"
+
+# keep 1: the one generation still knows the desired state before it.
+R5=$(mp_root keep1)
+for i in 1 2 3; do
+	ops_desired "$R5" "$i" 1
+	run "$R5" apply >/dev/null 2>&1 || fail "keep 1: apply $i exits 0"
+done
+expect "keep 1: one generation" "$(ids "$R5" | wc -l)" 1
+G5=$R5/var/mailprov/generations/$(ids "$R5")
+db=$(awk '$1 == "desired-before" { print $2 }' "$G5")
+[ -n "$db" ] && [ "$db" != - ] && [ -f "$R5/var/mailprov/generations/objects/$db" ] &&
+    pass "keep 1: desired-before is recorded and kept" || fail "keep 1: desired-before is recorded and kept" "'$db'"
+run "$R5" restore "$(ids "$R5")" --before >"$S/keep1.out" 2>&1
+expect "keep 1: restore --before exits 0" "$?" 0
+[ "$(alias_of "$R5" ops)" = user2 ] && pass "keep 1: restore --before gives ops: user2" ||
+    fail "keep 1: restore --before gives ops: user2" "$(alias_of "$R5" ops) $(tail -1 "$S/keep1.out")"
+
+# A run killed after it wrote its files left no generation: the run that
+# finishes it records the files as they are; a second marker over files
+# the newest generation holds records nothing.
+R6=$(mp_root interrupted)
+ops_desired "$R6" 1 10
+run "$R6" apply >/dev/null 2>&1 || fail "interrupted: apply 1 exits 0"
+rm -rf "$S/int-copy" && cp -a "$R6" "$S/int-copy"
+ops_desired "$S/int-copy" 2 10
+run "$S/int-copy" apply >/dev/null 2>&1 || fail "interrupted: the copy's apply exits 0"
+cp -p "$S/int-copy/etc/mail/aliases" "$R6/etc/mail/aliases"
+cp -p "$S/int-copy/etc/mailprov/desired.yaml" "$R6/etc/mailprov/desired.yaml"
+: >"$R6/var/mailprov/applying"
+run "$R6" apply >"$S/int.out" 2>&1
+expect "interrupted: the finishing apply exits 0" "$?" 0
+check_grepF "interrupted: it says so" "$S/int.out" "an earlier apply was interrupted"
+expect "interrupted: the finished run is a generation" "$(ids "$R6" | wc -l)" 2
+G6=$R6/var/mailprov/generations/$(ids "$R6" | tail -1)
+check_grepF "interrupted: its who says it finished an interrupted run" "$G6" "finishing an interrupted run"
+expect "interrupted: its aliases after are the bytes on disk" \
+    "$(awk '$1 == "file" && $2 == "aliases" { print $4 }' "$G6")" "$(sha256sum <"$R6/etc/mail/aliases" | cut -c1-64)"
+: >"$R6/var/mailprov/applying"
+run "$R6" apply >"$S/int2.out" 2>&1
+expect "interrupted again, files as the newest generation left them: exits 0" "$?" 0
+expect "interrupted again: no second record of the same bytes" "$(ids "$R6" | wc -l)" 2
+run "$R6" restore "$(ids "$R6" | head -1)" >/dev/null 2>&1 && [ "$(alias_of "$R6" ops)" = user1 ] &&
+    pass "interrupted: the first generation restores" || fail "interrupted: the first generation restores"
+run "$R6" restore "$(ids "$R6" | sed -n 2p)" >/dev/null 2>&1 && [ "$(alias_of "$R6" ops)" = user2 ] &&
+    pass "interrupted: the finished run's generation restores" || fail "interrupted: the finished run's generation restores"
+
+# restore --before of a drift repair: the bytes before it were a hand
+# edit its desired state repairs; refused, nothing changed.
+R7=$(mp_root drift)
+ops_desired "$R7" 1 10
+run "$R7" apply >/dev/null 2>&1 || fail "drift: apply exits 0"
+sed -i 's/^ops:.*/ops: eve/' "$R7/etc/mail/aliases"
+run "$R7" apply >/dev/null 2>&1 || fail "drift: the repair exits 0"
+before=$(sums "$R7") n=$(ids "$R7" | wc -l)
+run "$R7" restore "$(ids "$R7" | tail -1)" --before >"$S/drift.out" 2>&1
+expect "drift: restore --before of a repair exits 1" "$?" 1
+check_grepF "drift: says the next run would undo it, and why" "$S/drift.out" \
+    "would change /etc/mail/aliases again (the bytes before that run are not what it makes: a hand edit, which that run repaired)"
+expect "drift: nothing changed" "$(sums "$R7")" "$before"
+expect "drift: no generation" "$(ids "$R7" | wc -l)" "$n"
+run "$R7" restore "$(ids "$R7" | tail -1)" --before --dry-run >"$S/drift-dry.out" 2>&1
+expect "drift: --dry-run says the same, exit 1" "$?" 1
+check_grepF "drift: --dry-run names the cause" "$S/drift-dry.out" "mailprovd's next run would undo this restore"
+sed -i 's/^interval: .*/&\nmode: audit/' "$R7/etc/mailprov/mailprovd.conf"
+run "$R7" restore "$(ids "$R7" | tail -1)" --before >"$S/drift-audit.out" 2>&1
+expect "drift: in audit mode the restore goes ahead" "$?" 0
+grep -q '^ops: eve' "$R7/etc/mail/aliases" && pass "drift: audit: the hand edit is back" ||
+    fail "drift: audit: the hand edit is back"
+
+# Ids: after -999 in one second, the next second's -001.
+R8=$(mp_root ids)
+ops_desired "$R8" 1 10
+run "$R8" apply >/dev/null 2>&1
+G8=$R8/var/mailprov/generations
+sed 's/^id .*/id 20991231-235959-999/' "$G8/$(ids "$R8")" >"$G8/20991231-235959-999"
+chmod 0600 "$G8/20991231-235959-999"
+ops_desired "$R8" 2 10
+run "$R8" apply >"$S/ids.out" 2>&1
+check_grepF "ids: after 20991231-235959-999 comes the next second's first" "$S/ids.out" \
+    "recorded generation 21000101-000000-001"
+run "$R8" history >"$S/ids-list.out" 2>&1
+check_grep "ids: history lists it first" "$S/ids-list.out" "^21000101-000000-001 "
+# A damaged record is said; the others are still listed.
+echo 'garbage line' >>"$G8/20991231-235959-999"
+run "$R8" history >"$S/ids-dmg.out" 2>&1
+expect "damaged record: history exits 0" "$?" 0
+check_grepF "damaged record: it is named" "$S/ids-dmg.out" "generation 20991231-235959-999"
+expect "damaged record: the two others are listed" "$(grep -cE '^[0-9]{8}-[0-9]{6}-[0-9]{3} ' "$S/ids-dmg.out")" 2
+
 # ---------------------------------------------------------------- retention
 R2=$(mp_root keep)
 sed -i 's/^interval: .*/interval: 60/' "$R2/etc/mailprov/mailprovd.conf"

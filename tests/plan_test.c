@@ -160,6 +160,7 @@ run_row(void **state)
 	if (ds == NULL)
 		dump_diags(&d);
 	assert_non_null(ds);
+	memset(&env, 0, sizeof(env));
 	env.root = root;
 	env.state_dir = dir;
 	env.src = NULL;

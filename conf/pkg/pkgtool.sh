@@ -60,7 +60,9 @@ list() {
 
 # configs: "MODE:PATH" of every config entry, space-separated.
 configs() {
-	list | awk '$1 == "config" { printf "%s%s:%s", sep, $2, $3; sep = " " }'
+	l=$(list) || exit 1
+	printf '%s\n' "$l" |
+	    awk '$1 == "config" { printf "%s%s:%s", sep, $2, $3; sep = " " }'
 }
 
 subst() {
@@ -93,7 +95,9 @@ install_all() {
 	D=${DESTDIR:-}
 	root=0
 	[ "$(id -u)" = 0 ] && root=1
-	list >"${TMPDIR:-/tmp}/mailprov-manifest.$$" || exit 1
+	# The list in a variable, not a file: no name in a shared /tmp
+	# that root would write through.
+	manifest=$(list) || exit 1
 	while read -r kind mode path src; do
 		case $kind in
 		dir)
@@ -110,8 +114,9 @@ install_all() {
 			fi
 			;;
 		esac
-	done <"${TMPDIR:-/tmp}/mailprov-manifest.$$"
-	rm -f "${TMPDIR:-/tmp}/mailprov-manifest.$$"
+	done <<EOM
+$manifest
+EOM
 }
 
 # rpmfiles: %attr on every line; man pages with a * for the compression
@@ -177,8 +182,7 @@ EOT
 dist() {
 	out=$1
 	pfx=$2
-	tmp=${TMPDIR:-/tmp}/mailprov-dist.$$
-	rm -rf "$tmp"
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailprov-dist.XXXXXX") || exit 1
 	mkdir -p "$tmp/$pfx" || exit 1
 	cd "$top" || exit 1
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
@@ -190,11 +194,11 @@ dist() {
 		    ! -name '*.a' | sed 's|^\./||'
 	fi | while read -r f; do
 		[ -f "$f" ] && printf '%s\n' "$f"
-	done >"$tmp.list"
-	tar cf - $(cat "$tmp.list") | (cd "$tmp/$pfx" && tar xf -) || exit 1
+	done >"$tmp/list"
+	tar cf - $(cat "$tmp/list") | (cd "$tmp/$pfx" && tar xf -) || exit 1
 	mkdir -p "$(dirname "$out")"
 	(cd "$tmp" && tar cf - "$pfx") | gzip -9 >"$out" || exit 1
-	rm -rf "$tmp" "$tmp.list"
+	rm -rf "$tmp"
 }
 
 cmd=${1:-}
