@@ -7,6 +7,7 @@
  * written.
  */
 #include "plan.h"
+#include "accessfile.h"
 #include "aliases.h"
 #include "plantls.h"
 #include "diff.h"
@@ -275,6 +276,10 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 	for (i = 0; i < PLAN_NFILES; i++)
 		if (p->f[i].managed)
 			finish(p, &p->f[i], i == PLAN_ALIASES && same);
+	if (p->access_tighten && !p->f[PLAN_ACCESS].changed) {
+		p->f[PLAN_ACCESS].changed = 1;	/* the mode alone */
+		p->nchanged++;
+	}
 	return 0;
 }
 
@@ -405,7 +410,6 @@ plan_diff(const struct plan *p, struct sbuf *out)
 {
 	static const int order[] = { PLAN_SENDMAIL_CF, PLAN_LOCAL_HOST_NAMES,
 	    PLAN_RELAY_DOMAINS, PLAN_ALIASES, PLAN_ACCESS };
-	struct sbuf a = { 0 }, b = { 0 };
 	size_t i;
 
 	for (i = 0; i < PLAN_NFILES; i++) {
@@ -413,19 +417,35 @@ plan_diff(const struct plan *p, struct sbuf *out)
 
 		if (!f->changed)
 			continue;
-		a.len = b.len = 0;
-		sbuf_addf(&a, "a%s", f->label);
-		sbuf_addf(&b, "b%s", f->label);
 		if (!f->exists)
 			sbuf_addf(out, "# new file %s\n", f->label);
 		else if (f->remove)
 			sbuf_addf(out, "# removed file %s\n", f->label);
-		diff_unified(out, a.s, b.s, f->old, f->oldlen, f->new.s,
-		    f->new.len, 3);
+		plan_diff_file(order[i], f->label, f->old, f->oldlen, f->new.s,
+		    f->new.len, out);
 	}
+	if (p->access_tighten)
+		sbuf_addf(out, "# mode of %s: 0600 (it holds a secret)\n",
+		    p->f[PLAN_ACCESS].label);
 	sbuf_add(out, "", 0);
-	sbuf_free(&a);
-	sbuf_free(&b);
+}
+
+void
+plan_diff_file(int kind, const char *label, const char *a, size_t alen,
+    const char *b, size_t blen, struct sbuf *out)
+{
+	struct sbuf d = { 0 };
+	char *la = xasprintf("a%s", label), *lb = xasprintf("b%s", label);
+
+	sbuf_add(&d, "", 0);
+	diff_unified(&d, la, lb, a, alen, b, blen, 3);
+	if (kind == PLAN_ACCESS)
+		accessfile_mask(d.s, d.len, out);
+	else
+		sbuf_add(out, d.s, d.len);
+	free(la);
+	free(lb);
+	sbuf_free(&d);
 }
 
 void

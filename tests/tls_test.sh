@@ -10,7 +10,7 @@
 #   2. every file rule sendmail applies before it offers STARTTLS is
 #      refused with its own message, and nothing is written
 #   3. a binary built without STARTTLS is refused with the cure; AUTH by
-#      capability
+#      capability (the rest of AUTH: tests/auth_test.sh)
 #   4. require_smart_host without an access map is refused
 #   5. sendmail.program: the /usr/lib/sendmail link replaced atomically,
 #      stop + start in the SRC journal (mock and exec), a failed run puts
@@ -253,9 +253,10 @@ $MP apply -f "$S/auth.yaml" --root "$r" --sendmail "$S/bin/sendmail-nosasl" >"$S
 check_grepF "auth: a binary without SASL is named with the cure" "$S/auth2.out" \
     "was built without SASL, so it cannot authenticate"
 $MP apply -f "$S/auth.yaml" --root "$r" --sendmail "$SBX" >"$S/auth3.out" 2>&1
-expect "auth with SASLv2: still refused (not written yet)" "$?" 1
-check_grepF "auth with SASLv2: says so" "$S/auth3.out" "does not write AUTH settings yet"
-check_nogrep "auth: the secret is never read nor shown" "$S/auth3.out" "s3cr3t-never-shown"
+expect "auth with SASLv2 but no TLS required to the smart host: refused" "$?" 1
+check_grepF "auth with SASLv2, no TLS required: says the password would go in clear" \
+    "$S/auth3.out" "sends the password in clear, and nothing makes sendmail use TLS"
+check_nogrep "auth: the secret is never shown" "$S/auth3.out" "s3cr3t-never-shown"
 
 # A binary that greets -bs with 421 (it will not serve) and then waits
 # for its input's end: the probe ends at the refusal, not at the timeout.

@@ -1,0 +1,252 @@
+#!/bin/bash
+# auth_test.sh - sendmail.auth (client AUTH to the smart host) through
+# mailprov, with real parts: m4-built cfs, certificates made by openssl,
+# the real sendmail and makemap checking every candidate.
+#   1. apply writes AuthInfo:HOST "U:" "I:" "P:" "M:" into the access
+#      file, rebuilds the map; both are 0600; a second apply changes
+#      nothing; a new secret alone is a change
+#   2. the secret is in no output: plan, apply, --json, status.json,
+#      mailprov status, history, history ID, restore --dry-run; every
+#      diff shows P:********; the history store is root's alone
+#   3. each refusal with its message, nothing written: secret file rules,
+#      PLAIN/LOGIN without TLS, no access map, FEATURE(authinfo)
+#   4. auth left out: mailprov's entry goes, the admin's stays
+#   5. a failed run leaves the old access file and its map
+# The AUTH exchange itself with a real SASL sink: tests/auth_world_test.sh.
+# Needs root, openssl, m4 and sendmail-cf, makemap.
+set -u
+. "$(dirname "$0")/testenv.sh"
+mp_setup auth
+. tests/tlslib.sh
+C=$S/certs
+SECRET='s3cr3t-Auth-Pa55'
+SECRET2='n3w-s3cr3t-Pa55'
+tls_make_ca "$C" && tls_make_cert "$C" host "$TLS_CLIENT_NAME" &&
+    tls_ca_path "$C" >/dev/null
+expect "openssl makes the test certificates" "$?" 0
+
+# mc NAME FEATURES...: $S/NAME.mc, AIX-like, with the m4 lines given.
+mc() {
+	local n=$1
+	shift
+	{
+		sed '/^MAILER(`local/d; /^MAILER(`smtp/d' tests/fixtures/m4-aix.mc
+		printf '%s\n' "$@"
+		echo 'MAILER(`local'"')dnl"
+		echo 'MAILER(`smtp'"')dnl"
+	} >"$S/$n.mc"
+}
+mc access "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl"
+mc authinfo "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl" \
+    "FEATURE(\`authinfo', \`hash -o /etc/mail/authinfo')dnl"
+
+# host DIR [MC]: a root with an m4-built cf, TLS files, the secret file.
+host() {
+	local r=$1 m=${2:-$S/access.mc}
+	rm -rf "$r"
+	mkdir -p "$r/etc/mail/tls/ca" "$r/var/mailprov/src"
+	sh tests/mkcf.sh "$m" "$r/etc/mail/sendmail.cf" || return 1
+	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$r/etc/mail/aliases"
+	printf '# access map\nlocalhost\tRELAY\n' >"$r/etc/mail/access"
+	chmod 0644 "$r/etc/mail/access"
+	install -m 0644 "$C/host.crt" "$r/etc/mail/tls/host.crt"
+	install -m 0600 "$C/host.key" "$r/etc/mail/tls/host.key"
+	install -m 0644 "$C/ca.crt" "$r/etc/mail/tls/ca.pem"
+	cp -a "$C/capath/." "$r/etc/mail/tls/ca/"
+	(umask 077 && printf '%s\n' "$SECRET" >"$r/etc/mail/relay.secret")
+}
+
+# desired FILE REQUIRE [AUTH-LINES...]: tls with REQUIRE, then the lines.
+desired() {
+	local f=$1 req=$2
+	shift 2
+	{
+		printf 'version: 1\nsendmail:\n  smart_host: "[%s]"\n' "$TLS_SINK_NAME"
+		printf '  tls:\n    cert: /etc/mail/tls/host.crt\n'
+		printf '    key: /etc/mail/tls/host.key\n'
+		printf '    ca_file: /etc/mail/tls/ca.pem\n    ca_path: /etc/mail/tls/ca\n'
+		printf '    require_smart_host: %s\n' "$req"
+		for l in "$@"; do printf '%s\n' "$l"; done
+	} >"$f"
+}
+AUTH=("  auth:" "    user: relayuser" "    secret_file: /etc/mail/relay.secret"
+    "    mechanisms: [PLAIN, LOGIN]")
+desired "$S/auth.yaml" encrypt "${AUTH[@]}"
+desired "$S/noauth.yaml" encrypt
+
+# no_secret NAME FILE...: the secrets appear in none of the files.
+no_secret() {
+	local n=$1
+	shift
+	if grep -lF -e "$SECRET" -e "$SECRET2" -- "$@" >"$S/leak" 2>/dev/null; then
+		fail "$n: the secret appears nowhere" "in $(tr '\n' ' ' <"$S/leak")"
+	else
+		pass "$n: the secret appears nowhere"
+	fi
+}
+
+# ---- 1. apply, modes, idempotency ----------------------------------------
+R=$S/host
+host "$R"
+expect "the test host is made" "$?" 0
+$MP plan -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan1" 2>&1
+expect "plan with auth exits 2" "$?" 2
+check_grep "plan: the AuthInfo line, password masked" "$S/plan1" \
+    "^\+AuthInfo:$TLS_SINK_NAME	\"U:relayuser\" \"I:relayuser\" \"P:\*{8}\" \"M:PLAIN LOGIN\"\$"
+check_grepF "plan: the access file will be 0600" "$S/plan1" "# mode of /etc/mail/access: 0600"
+check_grepF "plan: the access map is rebuilt" "$S/plan1" "rebuild the access map (makemap hash /etc/mail/access)"
+$MP apply -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply1" 2>&1
+expect "apply with auth exits 0" "$?" 0
+check_grep "apply: the access file holds the entry with the secret" "$R/etc/mail/access" \
+    "^AuthInfo:$TLS_SINK_NAME	\"U:relayuser\" \"I:relayuser\" \"P:$SECRET\" \"M:PLAIN LOGIN\"\$"
+check_grepF "apply: the admin's entry stays" "$R/etc/mail/access" "localhost	RELAY"
+check_grep "apply: and the TLS_Srv entry" "$R/etc/mail/access" "^TLS_Srv:$TLS_SINK_NAME	ENCR:112\$"
+expect "apply: the access file is 0600 root" "$(stat -c '%a %u' "$R/etc/mail/access")" "600 0"
+expect "apply: the access map is 0600" "$(stat -c '%a' "$R/etc/mail/access.db")" 600
+makemap -u -C "$R/etc/mail/sendmail.cf" hash "$R/etc/mail/access" >"$S/map" 2>&1
+check_grepF "apply: the map holds the entry (makemap -u)" "$S/map" "authinfo:$TLS_SINK_NAME"
+$MP apply -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply2" 2>&1
+expect "second apply exits 0" "$?" 0
+check_grepF "second apply: no changes" "$S/apply2" "no changes"
+# A new secret alone is a change, shown masked on both sides.
+(umask 077 && printf '%s\n' "$SECRET2" >"$R/etc/mail/relay.secret")
+$MP plan -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan-new" 2>&1
+expect "a new secret: plan exits 2" "$?" 2
+check_grep "a new secret: the old line, masked" "$S/plan-new" '^-AuthInfo:.*"P:\*{8}"'
+check_grep "a new secret: the new line, masked" "$S/plan-new" '^\+AuthInfo:.*"P:\*{8}"'
+$MP apply --json -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply-new.json" 2>"$S/apply-new.err"
+expect "a new secret: apply exits 0" "$?" 0
+check_grepF "a new secret: written" "$R/etc/mail/access" "\"P:$SECRET2\""
+check_grepF "apply --json: the diff, masked" "$S/apply-new.json" 'P:********'
+$MP apply -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply3" 2>&1
+check_grepF "after the new secret: no changes" "$S/apply3" "no changes"
+
+# ---- 2. the secret in no output; the history store ----------------------
+mkdir -p "$R/etc/mailprov"
+install -m 0600 "$S/auth.yaml" "$R/etc/mailprov/desired.yaml"
+printf 'interval: 60\nsettle: 1\nsrc_backend: mock\nsendmail: %s\n' "$SBX" \
+    >"$R/etc/mailprov/mailprovd.conf"
+chmod 0600 "$R/etc/mailprov/mailprovd.conf"
+(umask 077 && printf '%s\n' "$SECRET" >"$R/etc/mail/relay.secret")
+rm -f "$R/var/mailprov/status.json"
+timeout 30 "$MPD" --root "$R" -d >"$S/mpd.out" 2>&1 &
+mpd=$!
+wait_for 20 test -s "$R/var/mailprov/status.json"
+kill -TERM "$mpd" 2>/dev/null; wait "$mpd" 2>/dev/null
+check_grepF "status.json: the daemon's diff, masked" "$R/var/mailprov/status.json" 'P:********'
+$MP status --root "$R" >"$S/status" 2>&1
+$MP plan --json -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan.json" 2>&1
+$MP history --root "$R" >"$S/history" 2>&1
+expect "history lists the generations" "$?" 0
+: >"$S/history-ids"
+for id in $(awk '{print $1}' "$S/history"); do
+	$MP history "$id" --root "$R" >>"$S/history-ids" 2>&1
+	$MP restore "$id" --dry-run --root "$R" --sendmail "$SBX" >>"$S/restore-dry" 2>&1
+	$MP restore "$id" --before --dry-run --root "$R" --sendmail "$SBX" >>"$S/restore-dry" 2>&1
+done
+check_grepF "history ID: the AuthInfo line, masked" "$S/history-ids" '+AuthInfo:relay.example.test	"U:relayuser" "I:relayuser" "P:********"'
+check_grepF "restore --dry-run: the AuthInfo line, masked" "$S/restore-dry" '"P:********"'
+no_secret "every output" "$S"/plan1 "$S"/apply* "$S"/plan-new "$S"/mpd.out \
+    "$S"/status "$S"/plan.json "$S"/history "$S"/history-ids "$S"/restore-dry \
+    "$R"/var/mailprov/status.json
+# The files that hold it are root's alone (the access file, its map and
+# backups, the history's objects).
+grep -rlF -e "$SECRET" -e "$SECRET2" "$R" >"$S/holders" 2>/dev/null
+grep -v '/relay.secret$' "$S/holders" | while read -r f; do
+	stat -c '%a %u %n' "$f"
+done >"$S/holder-modes"
+check_grep "the history store holds the access file" "$S/holder-modes" "/var/mailprov/"
+if awk '$1 !~ /^[46]00$/ || $2 != 0' "$S/holder-modes" | grep -q .; then
+	fail "every file holding the secret is 0600 or 0400, root's" "$(awk '$1 !~ /^[46]00$/ || $2 != 0' "$S/holder-modes" | head -3)"
+else
+	pass "every file holding the secret is 0600 or 0400, root's"
+fi
+find "$R/var/mailprov" -type d -perm /0077 >"$S/open-dirs"
+check_nogrep "the history's directories are root's alone" "$S/open-dirs" "history|objects"
+
+# ---- 3. refusals: nothing written, nothing shown --------------------------
+# refused NAME SETUP MESSAGE [YAML [MC]]
+refused() {
+	local r=$S/rule
+	host "$r" "${5-$S/access.mc}"
+	cp -p "$r/etc/mail/access" "$S/rule.access"
+	( cd "$r" && eval "$2" )
+	$MP apply -f "${4-$S/auth.yaml}" --root "$r" --sendmail "$SBX" >"$S/rule.out" 2>&1
+	expect "$1: apply exits 1" "$?" 1
+	check_grepF "$1: says why" "$S/rule.out" "$3"
+	cmp -s "$S/rule.access" "$r/etc/mail/access"
+	expect "$1: the access file untouched" "$?" 0
+	no_secret "$1" "$S/rule.out"
+}
+refused "secret 0640" "chmod 0640 etc/mail/relay.secret" \
+    "auth.secret_file /etc/mail/relay.secret is group-readable"
+refused "secret 0644" "chmod 0644 etc/mail/relay.secret" "/etc/mail/relay.secret is"
+refused "secret owned by nobody" "chown 65534 etc/mail/relay.secret" "owned by"
+desired "$S/auth-dir.yaml" encrypt "${AUTH[@]:0:2}" "    secret_file: /etc/mail/auth/relay.secret"
+refused "secret in a world-writable directory" "mkdir -m 0777 etc/mail/auth; mv etc/mail/relay.secret etc/mail/auth/" \
+    "auth.secret_file /etc/mail/auth/relay.secret" "$S/auth-dir.yaml"
+check_grepF "... naming the directory's rule" "$S/rule.out" "writable"
+refused "secret missing" "rm etc/mail/relay.secret" "/etc/mail/relay.secret"
+refused "secret a directory" "rm etc/mail/relay.secret; mkdir -m 0700 etc/mail/relay.secret" "/etc/mail/relay.secret"
+refused "secret empty" ": >etc/mail/relay.secret" "auth.secret_file /etc/mail/relay.secret is empty"
+refused "secret of two lines" "printf '%s\nsecond\n' '$SECRET' >etc/mail/relay.secret" \
+    "auth.secret_file /etc/mail/relay.secret has more than one line"
+refused "secret with a quote" "printf 'a\"%s\n' '$SECRET' >etc/mail/relay.secret" \
+    "auth.secret_file /etc/mail/relay.secret holds a '\"'"
+refused "secret with a NUL" "printf 'a\\0%s\n' '$SECRET' >etc/mail/relay.secret" \
+    "auth.secret_file /etc/mail/relay.secret holds a NUL byte"
+desired "$S/auth-none.yaml" none "${AUTH[@]}"
+refused "PLAIN without TLS to the smart host" : \
+    "sendmail.auth: PLAIN or LOGIN sends the password in clear, and nothing makes sendmail use TLS to the smart host" \
+    "$S/auth-none.yaml"
+desired "$S/auth-nomech.yaml" none "${AUTH[@]:0:3}"
+refused "no mechanisms without TLS" : "sendmail may choose PLAIN or LOGIN" "$S/auth-nomech.yaml"
+desired "$S/auth-cram.yaml" none "${AUTH[@]:0:3}" "    mechanisms: [CRAM-MD5]"
+refused "no access map" : "sendmail.auth needs the access map, and /etc/mail/sendmail.cf has no access map (no Kaccess line)" \
+    "$S/auth-cram.yaml" tests/fixtures/m4-aix.mc
+refused "FEATURE(authinfo)" : "has an authinfo map (Kauthinfo" "$S/auth-cram.yaml" "$S/authinfo.mc"
+# CRAM-MD5 alone needs no TLS requirement.
+r=$S/cram
+host "$r"
+$MP apply -f "$S/auth-cram.yaml" --root "$r" --sendmail "$SBX" >"$S/cram.out" 2>&1
+expect "CRAM-MD5 without require_smart_host: apply exits 0" "$?" 0
+check_grepF "CRAM-MD5: the entry has M:CRAM-MD5" "$r/etc/mail/access" '"M:CRAM-MD5"'
+
+# ---- 4. auth left out: mailprov's entry goes, the admin's stays ----------
+$MP plan -f "$S/noauth.yaml" --root "$R" --sendmail "$SBX" >"$S/remove.plan" 2>&1
+check_grep "auth left out: the plan shows the removal, masked" "$S/remove.plan" '^-AuthInfo:.*"P:\*{8}"'
+$MP apply -f "$S/noauth.yaml" --root "$R" --sendmail "$SBX" >"$S/remove.out" 2>&1
+expect "auth left out: apply exits 0" "$?" 0
+check_nogrep "auth left out: mailprov's AuthInfo entry goes" "$R/etc/mail/access" "^AuthInfo:"
+no_secret "auth left out" "$S/remove.plan" "$S/remove.out"
+r=$S/admin
+host "$r"
+printf 'AuthInfo:%s\t"U:admin" "P:%s" "M:PLAIN"\n' "$TLS_SINK_NAME" "$SECRET" >>"$r/etc/mail/access"
+chmod 0600 "$r/etc/mail/access"
+$MP apply -f "$S/noauth.yaml" --root "$r" --sendmail "$SBX" >"$S/admin.out" 2>&1
+expect "the admin's AuthInfo entry, auth left out: apply exits 0" "$?" 0
+check_grepF "the admin's AuthInfo entry stays" "$r/etc/mail/access" '"U:admin"'
+check_grepF "... with a warning" "$S/admin.out" "AuthInfo:$TLS_SINK_NAME in /etc/mail/access is not a value mailprov writes: kept"
+no_secret "the admin's entry" "$S/admin.out"
+
+# ---- 5. a failed run leaves the old access file and its map --------------
+r=$S/fail
+host "$r"
+makemap -C "$r/etc/mail/sendmail.cf" hash "$r/etc/mail/access" <"$r/etc/mail/access"
+cp -p "$r/etc/mail/access" "$S/fail.access"
+printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
+    >"$r/var/mailprov/src/sendmail.rec"
+sh tests/fakeaix/mkfake.sh "$r/bin" "$r/var/mailprov/src"
+printf 'start /usr/lib/sendmail "$src_running" "-bd -q${qpi}"\n' >"$r/etc/rc.tcpip"
+echo refresh >"$r/var/mailprov/src/fail"
+{ cat "$S/auth.yaml"; printf 'service:\n  state: running\n'; } >"$S/auth-svc.yaml"
+$MP apply -f "$S/auth-svc.yaml" --root "$r" --sendmail "$SBX" --src-backend exec \
+    --src-bindir "$r/bin" --verify-port none --verify-bv no >"$S/fail.out" 2>&1
+expect "failing refresh: apply exits 1" "$?" 1
+cmp -s "$S/fail.access" "$r/etc/mail/access"
+expect "failing refresh: the old access file is back" "$?" 0
+makemap -u -C "$r/etc/mail/sendmail.cf" hash "$r/etc/mail/access" >"$S/fail.map" 2>&1
+check_nogrep "failing refresh: the map was rebuilt from the old file" "$S/fail.map" "authinfo:"
+no_secret "failing refresh" "$S/fail.out"
+
+[ "$fails" -eq 0 ]
