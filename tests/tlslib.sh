@@ -100,6 +100,20 @@
 #	and a certificate for $TLS_SINK_NAME made in ROOT/certs (then the
 #	client's certificate is not trusted: verify=FAIL in Received:).
 #	MODE plain: no certificate options, no STARTTLS offered.
+#	MODE auth: as tls, and AUTH is required (Cyrus SASL, PLAIN and
+#	LOGIN offered only after STARTTLS: AuthOptions p): relaying only
+#	for an authenticated client (no RELAY_DOMAIN); MAIL without AUTH
+#	is deferred with "450 4.7.1 Authentication required" (a
+#	Local_check_mail rule on ${auth_type}), so a client whose AUTH
+#	failed keeps the message queued (DaemonPortOptions M=a would say
+#	530, and the client would bounce it); the one user $TLS_SINK_USER
+#	(default relayuser) with the password $TLS_SINK_SECRET (default
+#	sink-secret) in ROOT/sasl/sasldb2 (saslpasswd2, realm
+#	$TLS_SINK_NAME).  Cyrus SASL reads Sendmail.conf from its plugin
+#	directory (/etc/sasl2 is not there): the first auth sink of a world
+#	bind-mounts a copy of that directory holding ROOT/sasl's
+#	Sendmail.conf over it (pwcheck_method auxprop, sasldb).  Needs
+#	sasl2-bin and libsasl2-modules.
 #   tls_daemon_start ROOT CF ADDR [PORT]
 #	The client under test: CF (used in place) as a daemon on ADDR:PORT
 #	(default 25).  These command-line options win over the cf's (an -O
@@ -159,7 +173,8 @@
 # /etc/mail/sendmail.cf, which the world does not have, and exits 66.
 #
 # Environment: TLS_CLIENT_NAME, TLS_SINK_NAME, TLS_HOSTS, TLS_SYSLOG,
-# TLS_LOG, TLS_KEYALG, TLS_QUEUE_INTERVAL, TLS_DAEMON_ARGS (above);
+# TLS_LOG, TLS_KEYALG, TLS_QUEUE_INTERVAL, TLS_DAEMON_ARGS, TLS_SINK_USER,
+# TLS_SINK_SECRET (above);
 # SENDMAIL (default /usr/sbin/sendmail); SENDMAIL_CF_DIR (as tests/mkcf.sh).
 
 : "${SENDMAIL:=/usr/sbin/sendmail}"
@@ -450,11 +465,19 @@ tls_daemon_stop() {
 tls_sink_start() {
 	_tls_inworld tls_sink_start || return 2
 	local root=$1 addr=$2 port=$3 mode=$4 cert=${5-} key=${6-} cafile=${7-} capath=${8-}
-	[ $# -ge 4 ] || { _tls_err "usage: tls_sink_start ROOT ADDR PORT tls|plain [CERT KEY CAFILE CAPATH]"; return 2; }
+	[ $# -ge 4 ] || { _tls_err "usage: tls_sink_start ROOT ADDR PORT tls|auth|plain [CERT KEY CAFILE CAPATH]"; return 2; }
 	mkdir -p "$root" && chmod 0755 "$root" || return 1
-	local tlsdefs=
+	local tlsdefs= authdefs= authrules= relay="RELAY_DOMAIN(\`127')dnl"
 	case $mode in
-	tls)
+	auth)
+		_tls_sasl "$root" || return 1
+		authdefs="define(\`confAUTH_MECHANISMS', \`PLAIN LOGIN')dnl
+TRUST_AUTH_MECH(\`PLAIN LOGIN')dnl
+define(\`confAUTH_OPTIONS', \`p')dnl"
+		authrules=$(printf 'LOCAL_RULESETS\nSLocal_check_mail\nR$*\t$: $&{auth_type}\nR$@\t$#error $@ 4.7.1 $: "450 Authentication required"')
+		relay=
+		;;&
+	tls|auth)
 		if [ -z "$cert" ]; then
 			tls_make_ca "$root/certs" &&
 			    tls_make_cert "$root/certs" sink "$TLS_SINK_NAME" &&
@@ -468,7 +491,7 @@ define(\`confCACERT', \`$cafile')dnl
 define(\`confCACERT_PATH', \`$capath')dnl"
 		;;
 	plain) ;;
-	*) _tls_err "tls_sink_start: MODE is tls or plain, not $mode"; return 2 ;;
+	*) _tls_err "tls_sink_start: MODE is tls, auth or plain, not $mode"; return 2 ;;
 	esac
 	printf 'postmaster: root\n' >"$root/aliases"
 	cat >"$root/sink.mc" <<EOF
@@ -485,15 +508,39 @@ define(\`confDELIVERY_MODE', \`queue')dnl
 define(\`confLOG_LEVEL', \`14')dnl
 define(\`confDONT_PROBE_INTERFACES', \`True')dnl
 $tlsdefs
+$authdefs
 FEATURE(\`no_default_msa')dnl
-RELAY_DOMAIN(\`127')dnl
+$relay
 FEATURE(\`accept_unresolvable_domains')dnl
 FEATURE(\`accept_unqualified_senders')dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
+$authrules
 EOF
 	sh "$(dirname "$TLS_LIB")/mkcf.sh" "$root/sink.mc" "$root/sink.cf" || return 1
 	_tls_run "$root" "$root/sink.cf" "$addr" "$port"
+}
+
+# _tls_sasl ROOT: ROOT/sasl/sasldb2 with the sink's user, Sendmail.conf
+# naming it, and (once per world) the plugin directory with that file.
+_tls_sasl() {
+	local root=$1 plug
+	plug=$(dirname "$(ls /usr/lib/*/sasl2/libplain.so /usr/lib/sasl2/libplain.so 2>/dev/null | head -1)")
+	[ -d "$plug" ] || { _tls_err "no Cyrus SASL plugins (libsasl2-modules)"; return 1; }
+	command -v saslpasswd2 >/dev/null || { _tls_err "no saslpasswd2 (sasl2-bin)"; return 1; }
+	mkdir -p "$root/sasl" && chmod 0755 "$root/sasl" || return 1
+	rm -f "$root/sasl/sasldb2"
+	printf '%s' "${TLS_SINK_SECRET:-sink-secret}" | saslpasswd2 -p -c \
+	    -f "$root/sasl/sasldb2" -u "$TLS_SINK_NAME" "${TLS_SINK_USER:-relayuser}" ||
+		{ _tls_err "saslpasswd2 failed"; return 1; }
+	chmod 0600 "$root/sasl/sasldb2"
+	if [ ! -e /etc/mail/.tlsworld/sasl2 ]; then
+		cp -a "$plug" /etc/mail/.tlsworld/sasl2 &&
+		    mount --bind /etc/mail/.tlsworld/sasl2 "$plug" ||
+			{ _tls_err "cannot bind-mount a SASL directory over $plug"; return 1; }
+	fi
+	printf 'pwcheck_method: auxprop\nauxprop_plugin: sasldb\nsasldb_path: %s\nmech_list: PLAIN LOGIN\n' \
+	    "$root/sasl/sasldb2" >"$plug/Sendmail.conf"
 }
 
 tls_sink_count() { tls_queue_count "$@"; }
