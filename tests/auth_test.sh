@@ -121,6 +121,16 @@ check_grepF "apply --json: the diff, masked" "$S/apply-new.json" 'P:********'
 $MP apply -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply3" 2>&1
 check_grepF "after the new secret: no changes" "$S/apply3" "no changes"
 
+# import: the password is not written; tls is left out with the reason,
+# and the imported state changes nothing (mailprov's entry stays).
+$MP import --root "$R" --sendmail "$SBX" >"$S/import.yaml" 2>"$S/import.err"
+expect "import of the host with AuthInfo: exits 0" "$?" 0
+check_grepF "import: tls left out, saying it is for the AuthInfo: entry" "$S/import.yaml" \
+    "the access map holds mailprov's AuthInfo:$TLS_SINK_NAME"
+no_secret "import" "$S/import.yaml" "$S/import.err"
+$MP plan -f "$S/import.yaml" --root "$R" --sendmail "$SBX" >"$S/import.plan" 2>&1
+expect "import: plan with the imported state finds nothing to change" "$?" 0
+
 # ---- 2. the secret in no output; the history store ----------------------
 mkdir -p "$R/etc/mailprov"
 install -m 0600 "$S/auth.yaml" "$R/etc/mailprov/desired.yaml"
