@@ -27,7 +27,8 @@ enum plan_kind {
 	PLAN_LOCAL_HOST_NAMES,	/* the Fw file */
 	PLAN_RELAY_DOMAINS,	/* the FR file */
 	PLAN_ALIASES,
-	PLAN_ACCESS,		/* the access map's source (TLS_Srv:) */
+	PLAN_ACCESS,		/* the access map's source (TLS_Srv:,
+				   AuthInfo:) */
 	PLAN_SENDMAIL_CF,	/* written last */
 	PLAN_NFILES
 };

@@ -5,7 +5,9 @@
  * itself (smcaps: its "Compiled with:" list), never guessed from the OS
  * level; the certificate files are checked by the rules sendmail uses
  * before it offers STARTTLS (tlsfile), because sendmail says nothing but
- * a syslog line when it drops STARTTLS.
+ * a syslog line when it drops STARTTLS.  AUTH to the smart host is an
+ * AuthInfo: entry of the access map; its secret is read from a file
+ * checked as a key file, and is shown nowhere (accessfile_mask).
  */
 #include "plantls.h"
 #include "accessfile.h"

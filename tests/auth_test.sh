@@ -25,34 +25,15 @@ tls_make_ca "$C" && tls_make_cert "$C" host "$TLS_CLIENT_NAME" &&
     tls_ca_path "$C" >/dev/null
 expect "openssl makes the test certificates" "$?" 0
 
-# mc NAME FEATURES...: $S/NAME.mc, AIX-like, with the m4 lines given.
-mc() {
-	local n=$1
-	shift
-	{
-		sed '/^MAILER(`local/d; /^MAILER(`smtp/d' tests/fixtures/m4-aix.mc
-		printf '%s\n' "$@"
-		echo 'MAILER(`local'"')dnl"
-		echo 'MAILER(`smtp'"')dnl"
-	} >"$S/$n.mc"
-}
-mc access "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl"
-mc authinfo "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl" \
-    "FEATURE(\`authinfo', \`hash -o /etc/mail/authinfo')dnl"
+ACCESS_DB="FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl"
+tls_aix_mc "$S/access.mc" "$ACCESS_DB"
+tls_aix_mc "$S/authinfo.mc" "$ACCESS_DB" "FEATURE(\`authinfo', \`hash -o /etc/mail/authinfo')dnl"
 
 # host DIR [MC]: a root with an m4-built cf, TLS files, the secret file.
 host() {
-	local r=$1 m=${2:-$S/access.mc}
+	local r=$1
 	rm -rf "$r"
-	mkdir -p "$r/etc/mail/tls/ca" "$r/var/mailprov/src"
-	sh tests/mkcf.sh "$m" "$r/etc/mail/sendmail.cf" || return 1
-	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$r/etc/mail/aliases"
-	printf '# access map\nlocalhost\tRELAY\n' >"$r/etc/mail/access"
-	chmod 0644 "$r/etc/mail/access"
-	install -m 0644 "$C/host.crt" "$r/etc/mail/tls/host.crt"
-	install -m 0600 "$C/host.key" "$r/etc/mail/tls/host.key"
-	install -m 0644 "$C/ca.crt" "$r/etc/mail/tls/ca.pem"
-	cp -a "$C/capath/." "$r/etc/mail/tls/ca/"
+	tls_host "$r" "$C" "${2:-$S/access.mc}" || return 1
 	(umask 077 && printf '%s\n' "$SECRET" >"$r/etc/mail/relay.secret")
 }
 
@@ -61,11 +42,7 @@ desired() {
 	local f=$1 req=$2
 	shift 2
 	{
-		printf 'version: 1\nsendmail:\n  smart_host: "[%s]"\n' "$TLS_SINK_NAME"
-		printf '  tls:\n    cert: /etc/mail/tls/host.crt\n'
-		printf '    key: /etc/mail/tls/host.key\n'
-		printf '    ca_file: /etc/mail/tls/ca.pem\n    ca_path: /etc/mail/tls/ca\n'
-		printf '    require_smart_host: %s\n' "$req"
+		tls_desired "$req"
 		for l in "$@"; do printf '%s\n' "$l"; done
 	} >"$f"
 }

@@ -90,39 +90,16 @@ C=$S/certs
 tls_make_ca "$C" && tls_make_cert "$C" host "$TLS_CLIENT_NAME" &&
     tls_make_cert "$C" relay "$TLS_SINK_NAME" && tls_ca_path "$C" >/dev/null
 expect "openssl makes the test certificates" "$?" 0
+tls_aix_mc "$S/client.mc" "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl"
 {
-	sed '/^MAILER(`local/d; /^MAILER(`smtp/d' tests/fixtures/m4-aix.mc
-	echo "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl"
-	echo 'MAILER(`local'"')dnl"
-	echo 'MAILER(`smtp'"')dnl"
-} >"$S/client.mc"
-cat >"$S/desired.yaml" <<EOF
-version: 1
-sendmail:
-  smart_host: "[$TLS_SINK_NAME]"
-  smart_host_port: 587
-  tls:
-    cert: /etc/mail/tls/host.crt
-    key: /etc/mail/tls/host.key
-    ca_file: /etc/mail/tls/ca.pem
-    ca_path: /etc/mail/tls/ca
-    require_smart_host: encrypt
-  auth:
-    user: relayuser
-    secret_file: /etc/mail/relay.secret
-    mechanisms: [PLAIN, LOGIN]
-EOF
+	tls_desired encrypt 587
+	printf '  auth:\n    user: relayuser\n    secret_file: /etc/mail/relay.secret\n'
+	printf '    mechanisms: [PLAIN, LOGIN]\n'
+} >"$S/desired.yaml"
 # host NAME SECRET: a root made by mailprov from the m4-built cf.
 host() {
 	local r=$S/$1
-	mkdir -p "$r/etc/mail/tls/ca" "$r/var/mailprov"
-	sh tests/mkcf.sh "$S/client.mc" "$r/etc/mail/sendmail.cf" || return 1
-	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$r/etc/mail/aliases"
-	printf '# access map\n' >"$r/etc/mail/access"
-	install -m 0644 "$C/host.crt" "$r/etc/mail/tls/host.crt"
-	install -m 0600 "$C/host.key" "$r/etc/mail/tls/host.key"
-	install -m 0644 "$C/ca.crt" "$r/etc/mail/tls/ca.pem"
-	cp -a "$C/capath/." "$r/etc/mail/tls/ca/"
+	tls_host "$r" "$C" "$S/client.mc" || return 1
 	(umask 077 && printf '%s\n' "$2" >"$r/etc/mail/relay.secret")
 	$MP apply -f "$S/desired.yaml" --root "$r" --sendmail "$SBX" >"$S/$1.apply" 2>&1
 }

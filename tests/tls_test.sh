@@ -79,34 +79,16 @@ expect "openssl makes the test certificates" "$?" 0
 # host DIR [MC]: a root with an m4-built AIX-like cf that has the access
 # map (FEATURE(access_db)), its TLS files in /etc/mail/tls.
 host() {
-	local r=$1 mc=${2:-$S/aix-access.mc}
-	mkdir -p "$r/etc/mail/tls/ca" "$r/var/mailprov/src"
-	sh tests/mkcf.sh "$mc" "$r/etc/mail/sendmail.cf" || return 1
-	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$r/etc/mail/aliases"
-	printf '# access map\nlocalhost\tRELAY\n' >"$r/etc/mail/access"
-	install -m 0644 "$C/host.crt" "$r/etc/mail/tls/host.crt"
-	install -m 0600 "$C/host.key" "$r/etc/mail/tls/host.key"
-	install -m 0644 "$C/ca.crt" "$r/etc/mail/tls/ca.pem"
-	cp -a "$C/capath/." "$r/etc/mail/tls/ca/"
+	tls_host "$1" "$C" "${2:-$S/aix-access.mc}"
 }
-{
-	sed '/^MAILER(`local/d; /^MAILER(`smtp/d' tests/fixtures/m4-aix.mc
-	echo "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl"
-	echo 'MAILER(`local'"')dnl"
-	echo 'MAILER(`smtp'"')dnl"
-} >"$S/aix-access.mc"
+tls_aix_mc "$S/aix-access.mc" "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl"
 
 # desired FILE REQUIRE [EXTRA...]: the desired state with a tls section.
 desired() {
 	local f=$1 req=$2
 	shift 2
 	{
-		printf 'version: 1\nsendmail:\n  smart_host: "[%s]"\n' "$TLS_SINK_NAME"
-		printf '  smart_host_port: 587\n'
-		printf '  tls:\n    cert: /etc/mail/tls/host.crt\n'
-		printf '    key: /etc/mail/tls/host.key\n'
-		printf '    ca_file: /etc/mail/tls/ca.pem\n    ca_path: /etc/mail/tls/ca\n'
-		printf '    require_smart_host: %s\n' "$req"
+		tls_desired "$req" 587
 		for l in "$@"; do printf '%s\n' "$l"; done
 	} >"$f"
 }

@@ -169,6 +169,24 @@
 #	-qf`; a plain -q forks and returns at once), e.g. after a sink was
 #	restarted with STARTTLS.  Returns sendmail's status.
 #
+# ---- Hosts for mailprov (outside a world; paths as tests/testenv.sh's
+# mp_setup leaves them: run from the top of the tree).
+#
+#   tls_aix_mc OUT [M4-LINE...]
+#	OUT: tests/fixtures/m4-aix.mc with the M4-LINEs (e.g. FEATURE(
+#	`access_db', ...)) before its MAILER lines.
+#   tls_host ROOT CERTDIR MC
+#	A root for `mailprov --root': ROOT/etc/mail/sendmail.cf m4-built
+#	from MC, aliases (postmaster, MAILER-DAEMON), access ("localhost
+#	RELAY", 0644), and in ROOT/etc/mail/tls the files of CERTDIR:
+#	host.crt, host.key (0600), ca.pem (CERTDIR/ca.crt), ca/ (a copy of
+#	CERTDIR/capath); ROOT/var/mailprov/src made.
+#   tls_desired REQUIRE [PORT]
+#	Prints the start of a desired state: version, smart_host
+#	[$TLS_SINK_NAME], smart_host_port PORT if given, and a tls section
+#	naming tls_host's files with require_smart_host REQUIRE; more keys
+#	of sendmail: may follow, indented by two blanks.
+#
 # makemap inside the world needs -C CF: without it, it reads
 # /etc/mail/sendmail.cf, which the world does not have, and exits 66.
 #
@@ -295,6 +313,41 @@ tls_ca_path() {
 
 tls_cert_subject() {
 	openssl x509 -in "$1" -noout -subject
+}
+
+# ---- hosts for mailprov -------------------------------------------------
+
+tls_aix_mc() {
+	local out=$1
+	shift
+	{
+		sed '/^MAILER(`local/d; /^MAILER(`smtp/d' tests/fixtures/m4-aix.mc
+		[ $# -gt 0 ] && printf '%s\n' "$@"
+		echo 'MAILER(`local'"')dnl"
+		echo 'MAILER(`smtp'"')dnl"
+	} >"$out"
+}
+
+tls_host() {
+	local r=$1 c=$2 mc=$3
+	mkdir -p "$r/etc/mail/tls/ca" "$r/var/mailprov/src" || return 1
+	sh tests/mkcf.sh "$mc" "$r/etc/mail/sendmail.cf" || return 1
+	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$r/etc/mail/aliases"
+	printf '# access map\nlocalhost\tRELAY\n' >"$r/etc/mail/access"
+	chmod 0644 "$r/etc/mail/access"
+	install -m 0644 "$c/host.crt" "$r/etc/mail/tls/host.crt" &&
+	    install -m 0600 "$c/host.key" "$r/etc/mail/tls/host.key" &&
+	    install -m 0644 "$c/ca.crt" "$r/etc/mail/tls/ca.pem" &&
+	    cp -a "$c/capath/." "$r/etc/mail/tls/ca/"
+}
+
+tls_desired() {
+	printf 'version: 1\nsendmail:\n  smart_host: "[%s]"\n' "$TLS_SINK_NAME"
+	[ -n "${2-}" ] && printf '  smart_host_port: %s\n' "$2"
+	printf '  tls:\n    cert: /etc/mail/tls/host.crt\n'
+	printf '    key: /etc/mail/tls/host.key\n'
+	printf '    ca_file: /etc/mail/tls/ca.pem\n    ca_path: /etc/mail/tls/ca\n'
+	printf '    require_smart_host: %s\n' "$1"
 }
 
 # ---- the world ----------------------------------------------------------
