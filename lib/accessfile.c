@@ -190,9 +190,8 @@ mask_line(const char *p, size_t n, struct sbuf *out)
 	}
 }
 
-/* has_authinfo - the n bytes at p hold "AuthInfo:" in any case. */
-static int
-has_authinfo(const char *p, size_t n)
+int
+accessfile_has_authinfo(const char *p, size_t n)
 {
 	static const char tag[] = "authinfo:";
 	size_t i, t = sizeof(tag) - 1;
@@ -213,7 +212,7 @@ accessfile_mask(const char *buf, size_t len, struct sbuf *out)
 	while (i < len) {
 		nl = memchr(buf + i, '\n', len - i);
 		n = nl != NULL ? (size_t)(nl - (buf + i)) + 1 : len - i;
-		if (has_authinfo(buf + i, n))
+		if (accessfile_has_authinfo(buf + i, n))
 			mask_line(buf + i, n, out);
 		else
 			sbuf_add(out, buf + i, n);

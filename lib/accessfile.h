@@ -89,5 +89,7 @@ int	accessfile_authinfo_ours(const char *value);
  * taken out of what mailprov shows.
  */
 void	accessfile_mask(const char *buf, size_t len, struct sbuf *out);
+/* accessfile_has_authinfo - buf (len bytes) holds "AuthInfo:" anywhere. */
+int	accessfile_has_authinfo(const char *buf, size_t len);
 
 #endif

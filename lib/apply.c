@@ -9,6 +9,7 @@
  * left half-applied by us.
  */
 #include "apply.h"
+#include "accessfile.h"
 #include "candidate.h"
 #include "fileio.h"
 #include "history.h"
@@ -184,6 +185,12 @@ replace_one(struct apply *a, struct plan_file *f, char **why)
 	if (f->exists && fileio_backup(f->path, a->stamp, &f->backup) < 0)
 		return seterr(why, "backing up %s: %s", f->label,
 		    strerror(errno));
+	/* A password in the old bytes stays root's in the backup. */
+	if (f->backup != NULL && f == &a->p->f[PLAN_ACCESS] &&
+	    accessfile_has_authinfo(f->old, f->oldlen) &&
+	    chmod(f->backup, f->st.st_mode & 0600) < 0)
+		return seterr(why, "chmod %s: %s", fileio_inside(a->o->root,
+		    f->backup), strerror(errno));
 	if (f->remove)
 		return remove_one(a, f, why);
 	if (!f->exists) {

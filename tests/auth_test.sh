@@ -85,6 +85,17 @@ check_grepF "apply: the map holds the entry (makemap -u)" "$S/map" "authinfo:$TL
 $MP apply -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply2" 2>&1
 expect "second apply exits 0" "$?" 0
 check_grepF "second apply: no changes" "$S/apply2" "no changes"
+# An access file made readable by others is rewritten 0600 (bytes alike);
+# its backup, holding the secret, is 0600 too.
+chmod 0644 "$R/etc/mail/access"
+$MP plan -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan-mode" 2>&1
+expect "access file 0644 with the secret: plan exits 2" "$?" 2
+check_grepF "access file 0644: the plan says it becomes 0600" "$S/plan-mode" "# mode of /etc/mail/access: 0600"
+$MP apply -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply-mode" 2>&1
+expect "access file 0644: apply exits 0" "$?" 0
+expect "access file 0644: now 0600" "$(stat -c '%a' "$R/etc/mail/access")" 600
+ls -t "$R"/etc/mail/access.2* | head -1 | xargs stat -c '%a' >"$S/backup-mode"
+expect "access file 0644: its backup is 0600" "$(cat "$S/backup-mode")" 600
 # A new secret alone is a change, shown masked on both sides.
 (umask 077 && printf '%s\n' "$SECRET2" >"$R/etc/mail/relay.secret")
 $MP plan -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan-new" 2>&1
