@@ -578,6 +578,7 @@ plan_free(struct plan *p)
 	free(p->binary);
 	free(p->map_class);
 	free(p->access_file);
+	free(p->secret_file);
 	program_free(&p->link);
 	smcaps_free(&p->caps);
 	memset(p, 0, sizeof(*p));

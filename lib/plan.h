@@ -93,6 +93,9 @@ struct plan {
 	int			 access_tighten;	/* ... and the file is
 						   readable by more than
 						   root: written 0600 */
+	char			*secret_file;	/* auth.secret_file, root
+						   prefixed: read, so
+						   mailprovd watches it */
 };
 
 #define PLAN_MAX_FILE	(64 * 1024 * 1024)

@@ -480,6 +480,9 @@ read_secret(const struct desired_auth *a, const char *root, struct plan *p,
 	int r;
 
 	p->errpos = a->secret_file.at;
+	path = fileio_resolve(root, name);
+	free(p->secret_file);	/* watched by mailprovd, even when bad */
+	p->secret_file = path;
 	r = tlsfile_check_safe(root, name, TLSF_KEY, "auth.secret_file", NULL,
 	    why);
 	if (r < 0)
@@ -488,14 +491,11 @@ read_secret(const struct desired_auth *a, const char *root, struct plan *p,
 		strlist_take(&p->warnings, *why);
 		*why = NULL;
 	}
-	if ((path = fileio_resolve(root, name)) == NULL ||
-	    fileio_read(path, 4096, 0, &buf, &len) < 0) {
+	if (path == NULL || fileio_read(path, 4096, 0, &buf, &len) < 0) {
 		seterr(why, "auth.secret_file %s: cannot read: %s", name,
 		    strerror(errno));
-		free(path);
 		return NULL;
 	}
-	free(path);
 	n = len;
 	if (n > 0 && buf[n - 1] == '\n')
 		n--;

@@ -130,8 +130,13 @@ rm -f "$R/var/mailprov/status.json"
 timeout 30 "$MPD" --root "$R" -d >"$S/mpd.out" 2>&1 &
 mpd=$!
 wait_for 20 test -s "$R/var/mailprov/status.json"
-kill -TERM "$mpd" 2>/dev/null; wait "$mpd" 2>/dev/null
 check_grepF "status.json: the daemon's diff, masked" "$R/var/mailprov/status.json" 'P:********'
+# mailprovd watches the secret file: a new password alone is a run.
+(umask 077 && printf '%s\n' "$SECRET2" >"$R/etc/mail/relay.secret")
+wait_for 20 grep -qF "$SECRET2" "$R/etc/mail/access"
+expect "mailprovd writes a new password within seconds (the secret file is watched)" "$?" 0
+check_grepF "mailprovd: the run was for the secret file" "$S/mpd.out" "changed: /etc/mail/relay.secret"
+kill -TERM "$mpd" 2>/dev/null; wait "$mpd" 2>/dev/null
 $MP status --root "$R" >"$S/status" 2>&1
 $MP plan --json -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan.json" 2>&1
 $MP history --root "$R" >"$S/history" 2>&1
