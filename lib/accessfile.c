@@ -177,10 +177,13 @@ mask_line(const char *p, size_t n, struct sbuf *out)
 		    (p[i + 1] == ':' || p[i + 1] == '=') &&
 		    (i == 0 || p[i - 1] == '"' || p[i - 1] == ' ' ||
 		    p[i - 1] == '\t')) {
+			/* Quoted, it ends at the quote; bare, at a blank. */
+			const char *end = i > 0 && p[i - 1] == '"' ? "\"\r\n" :
+			    "\" \t\r\n";
+
 			sbuf_add(out, p + i, 2);
 			sbuf_adds(out, "********");
-			for (k = i + 2; k < n && strchr("\" \t\r\n",
-			    p[k]) == NULL; k++)
+			for (k = i + 2; k < n && strchr(end, p[k]) == NULL; k++)
 				;
 			i = k;
 			continue;
