@@ -207,6 +207,9 @@ refused "no mechanisms without TLS" : "sendmail may choose PLAIN or LOGIN" "$S/a
 desired "$S/auth-cram.yaml" none "${AUTH[@]:0:3}" "    mechanisms: [CRAM-MD5]"
 refused "no access map" : "sendmail.auth needs the access map, and /etc/mail/sendmail.cf has no access map (no Kaccess line)" \
     "$S/auth-cram.yaml" tests/fixtures/m4-aix.mc
+refused "an authinfo ruleset that does not read the access map" \
+    "sed -i 's/^R\\(.*\\\$(access AuthInfo\\)/#R\\1/' etc/mail/sendmail.cf" \
+    "has no authinfo ruleset that reads AuthInfo: from it" "$S/auth-cram.yaml"
 refused "FEATURE(authinfo)" : "has an authinfo map (Kauthinfo" "$S/auth-cram.yaml" "$S/authinfo.mc"
 # CRAM-MD5 alone needs no TLS requirement.
 r=$S/cram
