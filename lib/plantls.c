@@ -391,7 +391,7 @@ auth_needs(const struct desired_sendmail *sm, struct cf *cf, struct plan *p,
 	const char *label = p->f[PLAN_SENDMAIL_CF].label;
 	int req = sm->tls.sect.set ? sm->tls.require_smart_host.v :
 	    TLS_REQUIRE_NONE;
-	char *file = NULL, *class = NULL;
+	char *file = NULL, *mclass = NULL;
 	int has, r = 0;
 
 	if (!a->sect.set)
@@ -411,25 +411,26 @@ auth_needs(const struct desired_sendmail *sm, struct cf *cf, struct plan *p,
 		    "for AuthInfo: instead of the access map; mailprov writes "
 		    "AuthInfo: only into the access map: regenerate the cf "
 		    "without FEATURE(`authinfo') or leave auth out", label);
-	has = cf_has_map(cf, "access", &file, &class);
+	has = cf_has_map(cf, "access", &file, &mclass);
 	if (has <= 0 || !cf_ruleset_has(cf, "authinfo", "$(access AuthInfo"))
 		r = seterr(why, "sendmail.auth needs the access map, and %s "
 		    "has %s; regenerate it with FEATURE(`access_db') or leave "
 		    "auth out", label, has <= 0 ? "no access map (no Kaccess "
 		    "line)" : "no authinfo ruleset that reads AuthInfo: from "
 		    "it");
-	else if (file == NULL || !makemap_class(class))
+	else if (file == NULL || !makemap_class(mclass))
 		r = seterr(why, "sendmail.auth: the access map of %s is of "
 		    "class %s, which mailprov cannot edit with makemap; add "
 		    "the AuthInfo: entry yourself and leave auth out", label,
-		    class ? class : "(none)");
+		    mclass ? mclass : "(none)");
 	else if (p->access_file == NULL) {
 		p->access_file = file;
-		p->map_class = class;
-		file = class = NULL;
+		p->map_class = mclass;
+		file = NULL;
+		mclass = NULL;
 	}
 	free(file);
-	free(class);
+	free(mclass);
 	if (r == 0)
 		memset(&p->errpos, 0, sizeof(p->errpos));
 	return r;
