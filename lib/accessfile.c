@@ -222,3 +222,32 @@ accessfile_mask(const char *buf, size_t len, struct sbuf *out)
 		i += n;
 	}
 }
+
+int
+accessfile_has_own_authinfo(const char *buf, size_t len)
+{
+	struct lines l = { 0 };
+	size_t i, k, b;
+	int r = 0;
+	char *v;
+
+	lines_split(&l, buf, len);
+	for (i = 0; i < l.n && !r; i++) {
+		const struct line *ln = &l.v[i];
+
+		b = line_body(ln);
+		if (b < 9 || strncasecmp(ln->p, "AuthInfo:", 9) != 0)
+			continue;
+		k = strcspn(ln->p, " \t");
+		if (k >= b)
+			continue;
+		while (k < b && (ln->p[k] == ' ' || ln->p[k] == '\t'))
+			k++;
+		v = xstrndup(ln->p + k, b - k);
+		r = accessfile_authinfo_ours(v);
+		util_wipe(v, b - k);
+		free(v);
+	}
+	lines_free(&l);
+	return r;
+}

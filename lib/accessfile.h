@@ -89,6 +89,11 @@ int	accessfile_authinfo_ours(const char *value);
  * taken out of what mailprov shows.
  */
 void	accessfile_mask(const char *buf, size_t len, struct sbuf *out);
+/*
+ * accessfile_has_own_authinfo - buf (len bytes) holds an AuthInfo: entry
+ * in mailprov's form (a password mailprov wrote).
+ */
+int	accessfile_has_own_authinfo(const char *buf, size_t len);
 /* accessfile_has_authinfo - buf (len bytes) holds "AuthInfo:" anywhere. */
 int	accessfile_has_authinfo(const char *buf, size_t len);
 

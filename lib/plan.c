@@ -139,6 +139,33 @@ same_file(const struct plan *p, char **why)
 	return 0;
 }
 
+/*
+ * secret_modes - an access file that will hold mailprov's AuthInfo:
+ * password is root's alone: apply writes it and its map 0600
+ * (access_secret); one readable by more than root and root's group is a
+ * change even when its bytes stay (access_tighten).  For a run and a
+ * restore alike.
+ */
+static void
+secret_modes(struct plan *p)
+{
+	struct plan_file *f = &p->f[PLAN_ACCESS];
+	mode_t m = f->st.st_mode & 07777;
+
+	if (!f->managed || f->remove ||
+	    !accessfile_has_own_authinfo(f->new.s, f->new.len))
+		return;
+	p->access_secret = 1;
+	if (!f->exists || ((m & 0137) == 0 && ((m & 0040) == 0 ||
+	    f->st.st_gid == 0) && f->st.st_uid == 0))
+		return;
+	p->access_tighten = 1;
+	if (!f->changed) {
+		f->changed = 1;		/* the mode alone */
+		p->nchanged++;
+	}
+}
+
 /* edit_cf - every sendmail.cf edit the desired state asks for. */
 static int
 edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
@@ -276,10 +303,7 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 	for (i = 0; i < PLAN_NFILES; i++)
 		if (p->f[i].managed)
 			finish(p, &p->f[i], i == PLAN_ALIASES && same);
-	if (p->access_tighten && !p->f[PLAN_ACCESS].changed) {
-		p->f[PLAN_ACCESS].changed = 1;	/* the mode alone */
-		p->nchanged++;
-	}
+	secret_modes(p);
 	return 0;
 }
 
@@ -368,6 +392,7 @@ target_files(const struct plan_target *t, const char *root, struct plan *p,
 		sbuf_add(&f->new, t->f[i].bytes, t->f[i].len);
 		finish(p, f, 0);
 	}
+	secret_modes(p);
 	if (!p->f[PLAN_SENDMAIL_CF].managed || !p->f[PLAN_SENDMAIL_CF].exists)
 		return seterr(why, "%s: the restore needs a sendmail.cf that "
 		    "exists", p->f[PLAN_SENDMAIL_CF].managed ?

@@ -551,7 +551,6 @@ authinfo_value(const struct desired_auth *a, const char *root,
 		return seterr(why, "sendmail.auth: the user or a mechanism "
 		    "holds a '\"', which AuthInfo: cannot carry");
 	}
-	p->access_secret = 1;
 	return 0;
 }
 
@@ -592,19 +591,6 @@ tls_srv_mine(const char *v)
 	return strcmp(v, "ENCR:112") == 0 || strcmp(v, "VERIFY") == 0;
 }
 
-/*
- * too_open - the access file is to hold a secret and its mode lets more
- * than its owner and (root's group) read it: apply writes it 0600.
- */
-static int
-too_open(const struct plan_file *f)
-{
-	mode_t m = f->st.st_mode & 07777;
-
-	return f->exists && ((m & 0137) != 0 || ((m & 0040) != 0 &&
-	    f->st.st_gid != 0) || f->st.st_uid != 0);
-}
-
 int
 plantls_access(const struct desired *ds, const char *root,
     const struct cf *cf, struct plan *p, char **why)
@@ -643,8 +629,6 @@ plantls_access(const struct desired *ds, const char *root,
 		sbuf_free(&f->new);
 		f->new = cur;
 		memset(&cur, 0, sizeof(cur));
-		if (auth != NULL && too_open(f))
-			p->access_tighten = 1;
 	}
 	if (auth != NULL)
 		util_wipe(auth, strlen(auth));

@@ -31,10 +31,10 @@ int	plantls_edit_cf(const struct desired *ds, struct cf *cf,
 /*
  * plantls_access - the TLS_Srv: and AuthInfo: entries of the smart host
  * in the access map's source file.  The AuthInfo: value carries the
- * secret read from auth.secret_file (checked there); p->access_secret
- * says the new bytes hold it, p->access_tighten that the file must be
- * rewritten 0600.  mailprov's own entries (by value or form) go when
- * their key is left out; the admin's stay, with a warning.
+ * secret read from auth.secret_file (checked there; plan.c then sets
+ * p->access_secret and p->access_tighten from the new bytes).
+ * mailprov's own entries (by value or form) go when their key is left
+ * out; the admin's stay, with a warning.
  */
 int	plantls_access(const struct desired *ds, const char *root,
 	    const struct cf *cf, struct plan *p, char **why);

@@ -149,7 +149,14 @@ for id in $(awk '{print $1}' "$S/history"); do
 done
 check_grepF "history ID: the AuthInfo line, masked" "$S/history-ids" '+AuthInfo:relay.example.test	"U:relayuser" "I:relayuser" "P:********"'
 check_grepF "restore --dry-run: the AuthInfo line, masked" "$S/restore-dry" '"P:********"'
-no_secret "every output" "$S"/plan1 "$S"/apply* "$S"/plan-new "$S"/mpd.out \
+# A restore writes the password root's alone too: the newest generation
+# back over an access file made 0644 by hand.
+newest=$(awk 'NR == 1 {print $1}' "$S/history")
+chmod 0644 "$R/etc/mail/access"
+$MP restore "$newest" --root "$R" --sendmail "$SBX" >"$S/restore" 2>&1
+expect "restore of the newest generation exits 0" "$?" 0
+expect "restore: the access file is 0600 again" "$(stat -c '%a' "$R/etc/mail/access")" 600
+no_secret "every output" "$S"/restore "$S"/plan1 "$S"/apply* "$S"/plan-new "$S"/mpd.out \
     "$S"/status "$S"/plan.json "$S"/history "$S"/history-ids "$S"/restore-dry \
     "$R"/var/mailprov/status.json
 # The files that hold it are root's alone (the access file, its map and
