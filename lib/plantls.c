@@ -405,6 +405,17 @@ auth_needs(const struct desired_sendmail *sm, struct cf *cf, struct plan *p,
 		    "verify (or list only mechanisms such as CRAM-MD5)",
 		    a->mechanisms.l.n == 0 ? "without mechanisms, sendmail may "
 		    "choose PLAIN or LOGIN, which" : "PLAIN or LOGIN");
+	if (sm->smart_host.v != NULL && strchr(sm->smart_host.v, '[') ==
+	    NULL) {
+		char *host = names_smart_host_name(sm->smart_host.v);
+
+		strlist_take(&p->warnings, xasprintf("sendmail.auth: smart_host "
+		    "%s has no brackets, so sendmail looks up its MX records "
+		    "and AuthInfo:%s matches only when the host it reaches has "
+		    "that name (or is below it); write it as [%s]",
+		    sm->smart_host.v, host, host));
+		free(host);
+	}
 	if (cf_has_map(cf, "authinfo", NULL, NULL) > 0)
 		return seterr(why, "sendmail.auth: %s has an authinfo map "
 		    "(Kauthinfo, FEATURE(`authinfo')), which sendmail reads "

@@ -218,6 +218,14 @@ refused "an authinfo ruleset that does not read the access map" \
     "sed -i 's/^R\\(.*\\\$(access AuthInfo\\)/#R\\1/' etc/mail/sendmail.cf" \
     "has no authinfo ruleset that reads AuthInfo: from it" "$S/auth-cram.yaml"
 refused "FEATURE(authinfo)" : "has an authinfo map (Kauthinfo" "$S/auth-cram.yaml" "$S/authinfo.mc"
+# A smart host without brackets: a warning (MX hosts may not match).
+sed 's/smart_host: "\[\(.*\)\]"/smart_host: "\1"/' "$S/auth-cram.yaml" >"$S/auth-mx.yaml"
+r=$S/mx
+host "$r"
+$MP plan -f "$S/auth-mx.yaml" --root "$r" --sendmail "$SBX" >"$S/mx.out" 2>&1
+expect "auth, smart host without brackets: plan exits 2" "$?" 2
+check_grepF "... with a warning about MX hosts" "$S/mx.out" \
+    "warning: sendmail.auth: smart_host $TLS_SINK_NAME has no brackets"
 # CRAM-MD5 alone needs no TLS requirement.
 r=$S/cram
 host "$r"
