@@ -62,4 +62,39 @@ void	accessfile_edit(const char *old, size_t len, const char *key,
 /* accessfile_get - the value of the first entry for key, or NULL. */
 char	*accessfile_get(const char *buf, size_t len, const char *key);
 
+/*
+ * AuthInfo: entries (sendmail's client AUTH, cf/README "Providing SMTP
+ * AUTH Data when sendmail acts as Client") hold a password.  mailprov
+ * writes one in a single form, which is how it knows its own entry:
+ *
+ *     AuthInfo:HOST<TAB>"U:user" "I:user" "P:secret" ["M:MECH MECH"]
+ *
+ * (U and I equal, these fields in this order, nothing else).  An entry
+ * in any other form is the admin's.
+ */
+/*
+ * accessfile_authinfo - that value for user, secret and mechs (NULL or
+ * "" for none); NULL when a field cannot be quoted (a '"' or a line
+ * break in it).
+ */
+char	*accessfile_authinfo(const char *user, const char *secret,
+	    const char *mechs);
+/* accessfile_authinfo_ours - value has the form mailprov writes. */
+int	accessfile_authinfo_ours(const char *value);
+/*
+ * accessfile_mask - buf (len bytes, lines of an access file or of a diff
+ * of one) onto out with the password of every line that holds
+ * "AuthInfo:" (any case) replaced by ********: "P:x" and "P=x" fields,
+ * quoted or not.  Nothing else changes.  The one place a secret is
+ * taken out of what mailprov shows.
+ */
+void	accessfile_mask(const char *buf, size_t len, struct sbuf *out);
+/*
+ * accessfile_has_own_authinfo - buf (len bytes) holds an AuthInfo: entry
+ * in mailprov's form (a password mailprov wrote).
+ */
+int	accessfile_has_own_authinfo(const char *buf, size_t len);
+/* accessfile_has_authinfo - buf (len bytes) holds "AuthInfo:" anywhere. */
+int	accessfile_has_authinfo(const char *buf, size_t len);
+
 #endif

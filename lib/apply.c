@@ -9,6 +9,7 @@
  * left half-applied by us.
  */
 #include "apply.h"
+#include "accessfile.h"
 #include "candidate.h"
 #include "fileio.h"
 #include "history.h"
@@ -184,12 +185,26 @@ replace_one(struct apply *a, struct plan_file *f, char **why)
 	if (f->exists && fileio_backup(f->path, a->stamp, &f->backup) < 0)
 		return seterr(why, "backing up %s: %s", f->label,
 		    strerror(errno));
+	/* A password in the old bytes stays root's in the backup. */
+	if (f->backup != NULL && f == &a->p->f[PLAN_ACCESS] &&
+	    accessfile_has_authinfo(f->old, f->oldlen) &&
+	    chmod(f->backup, f->st.st_mode & 0600) < 0)
+		return seterr(why, "chmod %s: %s", fileio_inside(a->o->root,
+		    f->backup), strerror(errno));
 	if (f->remove)
 		return remove_one(a, f, why);
 	if (!f->exists) {
 		/* A new file takes the owner of sendmail.cf, mode 0644. */
 		newst = a->p->f[PLAN_SENDMAIL_CF].st;
 		newst.st_mode = 0644;
+		like = &newst;
+	}
+	if (f == &a->p->f[PLAN_ACCESS] && a->p->access_secret &&
+	    (!f->exists || a->p->access_tighten)) {
+		/* It holds a password: root's alone. */
+		newst = *like;
+		newst.st_uid = 0;
+		newst.st_mode = 0600;
 		like = &newst;
 	}
 	if ((r = fileio_replace(f->path, f->new.s, f->new.len, like)) < 0) {
@@ -228,11 +243,18 @@ makemap(struct apply *a, char **why)
 	const struct plan_file *f = &a->p->f[PLAN_ACCESS];
 	char *db = plan_access_db(a->p);
 
+	int r;
+
 	if (access(db, F_OK) < 0 && errno == ENOENT)
 		a->p->access_db_made = 1;
-	free(db);
-	return sendmail_makemap(DEF_MAKEMAP, a->p->f[PLAN_SENDMAIL_CF].path,
+	r = sendmail_makemap(DEF_MAKEMAP, a->p->f[PLAN_SENDMAIL_CF].path,
 	    a->p->map_class, f->path, a->o->timeout_ms, why);
+	/* A map holding a password is for its owner alone. */
+	if (r == 0 && a->p->access_secret && chmod(db, 0600) < 0)
+		r = seterr(why, "chmod 0600 %s: %s", fileio_inside(a->o->root,
+		    db), strerror(errno));
+	free(db);
+	return r;
 }
 
 /*

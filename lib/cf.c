@@ -1377,8 +1377,9 @@ cf_set_mailer_port(struct cf *cf, const char *mailer, const char *port)
 	return 1;
 }
 
-int
-cf_has_ruleset(const struct cf *cf, const char *name)
+/* ruleset_at - the index of ruleset name's S line, or cf->n. */
+static size_t
+ruleset_at(const struct cf *cf, const char *name)
 {
 	size_t i, nl = strlen(name);
 
@@ -1387,7 +1388,32 @@ cf_has_ruleset(const struct cf *cf, const char *name)
 
 		if (cf->v[i].len > nl && p[0] == 'S' && strncmp(p + 1, name,
 		    nl) == 0 && strchr("= \t\r\n", p[1 + nl]) != NULL)
-			return 1;
+			return i;
+	}
+	return cf->n;
+}
+
+int
+cf_has_ruleset(const struct cf *cf, const char *name)
+{
+	return ruleset_at(cf, name) < cf->n;
+}
+
+int
+cf_ruleset_has(const struct cf *cf, const char *name, const char *what)
+{
+	size_t i, k, wl = strlen(what);
+
+	for (i = ruleset_at(cf, name) + 1; i < cf->n; i++) {
+		const struct cf_line *ln = &cf->v[i];
+
+		if (ln->len > 0 && ln->p[0] == 'S')
+			break;
+		if (ln->len == 0 || ln->p[0] != 'R')
+			continue;
+		for (k = 0; k + wl <= ln->len; k++)
+			if (memcmp(ln->p + k, what, wl) == 0)
+				return 1;
 	}
 	return 0;
 }

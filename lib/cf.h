@@ -140,6 +140,12 @@ int		 cf_has_map(const struct cf *cf, const char *name, char **file,
 		    char **mclass);
 /* cf_has_ruleset - an active "S<name>" line defines the named ruleset. */
 int		 cf_has_ruleset(const struct cf *cf, const char *name);
+/*
+ * cf_ruleset_has - an active R line of ruleset name (from its S line to
+ * the next S line) holds the text what, e.g. "$(access AuthInfo".
+ */
+int		 cf_ruleset_has(const struct cf *cf, const char *name,
+		    const char *what);
 /* cf_point_class_file - active F<c> lines read path (for a check copy). */
 void		 cf_point_class_file(struct cf *cf, char c, const char *path);
 

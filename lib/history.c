@@ -914,10 +914,10 @@ bytes_or_none(const char *state_dir, const char *sha, char **buf,
 
 /* diff_file - one file's diff, before -> after, onto out. */
 static int
-diff_file(const char *state_dir, const struct history_file *f,
+diff_file(const char *state_dir, const struct history_file *f, int kind,
     struct sbuf *out, char **why)
 {
-	char *a = NULL, *b = NULL, *la, *lb;
+	char *a = NULL, *b = NULL;
 	size_t alen = 0, blen = 0;
 	int r = -1;
 
@@ -927,11 +927,7 @@ diff_file(const char *state_dir, const struct history_file *f,
 			sbuf_addf(out, "# new file %s\n", f->label);
 		else if (strcmp(f->after, HISTORY_NONE) == 0)
 			sbuf_addf(out, "# removed file %s\n", f->label);
-		la = xasprintf("a%s", f->label);
-		lb = xasprintf("b%s", f->label);
-		diff_unified(out, la, lb, a, alen, b, blen, 3);
-		free(la);
-		free(lb);
+		plan_diff_file(kind, f->label, a, alen, b, blen, out);
 		r = 0;
 	}
 	free(a);
@@ -951,7 +947,7 @@ history_diff(const char *state_dir, const struct history_gen *g,
 		const struct history_file *f = &g->f[order[i]];
 
 		if (f->label != NULL && strcmp(f->before, f->after) != 0 &&
-		    diff_file(state_dir, f, out, why) < 0)
+		    diff_file(state_dir, f, order[i], out, why) < 0)
 			return -1;
 	}
 	sbuf_add(out, "", 0);

@@ -487,6 +487,41 @@ file_changed(const struct plan_file *f)
 	    memcmp(f->new.s, f->old, f->oldlen) != 0);
 }
 
+/*
+ * access_change - why the access file would change: mailprov's AuthInfo:
+ * entry, which a tls section without auth removes (import cannot say
+ * auth: the password is only in the access map), or the TLS_Srv: entry.
+ * Nothing of the entry's value is said.
+ */
+static char *
+access_change(const struct desired *td, const struct plan_file *f)
+{
+	char *host = names_smart_host_name(td->sendmail.smart_host.v);
+	char *key = xasprintf("AuthInfo:%s", host);
+	char *was = accessfile_get(f->old, f->oldlen, key);
+	char *now = accessfile_get(f->new.s, f->new.len, key);
+	char *why;
+
+	if (was != NULL && now == NULL)
+		why = xasprintf("the access map holds mailprov's %s entry "
+		    "(AUTH to the smart host, with its password), which tls "
+		    "without sendmail.auth would remove; import does not "
+		    "write auth (the password is only in the access map, "
+		    "never in a desired state): put it into a root-owned "
+		    "file of mode 0600, add sendmail.auth (user, secret_file, "
+		    "mechanisms) and take tls over with it", key);
+	else
+		why = xstrdup("mailprov would change the TLS_Srv: entry of "
+		    "the access map");
+	if (was != NULL)
+		util_wipe(was, strlen(was));
+	free(was);
+	free(now);
+	free(key);
+	free(host);
+	return why;
+}
+
 /* tls_plan - the TLS part of the plan on copies: NULL when it keeps all. */
 static char *
 tls_plan(const struct host *h, struct desired *td)
@@ -508,8 +543,7 @@ tls_plan(const struct host *h, struct desired *td)
 			    "and ClientKeyFile not set)", h->cf_inner);
 		else if (plantls_access(td, h->o->root, c, &p, &why) == 0 &&
 		    file_changed(&p.f[PLAN_ACCESS]))
-			why = xasprintf("mailprov would change the TLS_Srv: "
-			    "entry of the access map");
+			why = access_change(td, &p.f[PLAN_ACCESS]);
 	}
 	sbuf_free(&out);
 	plan_free(&p);

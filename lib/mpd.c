@@ -317,6 +317,8 @@ note_planned(struct mpd *m, const struct plan *p)
 			strlist_push(&l, p->f[i].path);
 	if (p->link.managed && p->link.path != NULL)
 		strlist_push(&l, p->link.path);
+	if (p->secret_file != NULL)	/* a new password alone is a change */
+		strlist_push(&l, p->secret_file);
 	if (l.n == 0)
 		return;
 	strlist_clear(&m->planned);

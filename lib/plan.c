@@ -7,6 +7,7 @@
  * written.
  */
 #include "plan.h"
+#include "accessfile.h"
 #include "aliases.h"
 #include "plantls.h"
 #include "diff.h"
@@ -172,6 +173,37 @@ same_file(const struct plan *p, char **why)
 	return 0;
 }
 
+/*
+ * secret_modes - an access file that will hold mailprov's AuthInfo:
+ * password is root's alone: apply writes it and its map 0600
+ * (access_secret); one readable by more than root and root's group is a
+ * change even when its bytes stay (access_tighten).  For a run and a
+ * restore alike.
+ */
+static void
+secret_modes(struct plan *p)
+{
+	struct plan_file *f = &p->f[PLAN_ACCESS];
+	mode_t m = f->st.st_mode & 07777;
+
+	if (!f->managed || f->remove ||
+	    !accessfile_has_own_authinfo(f->new.s, f->new.len))
+		return;
+	p->access_secret = 1;
+	/* Planned as if (a restore's check): the bytes count, not the mode
+	 * the file has now, which the restore sets. */
+	if (f->as_if != NULL)
+		return;
+	if (!f->exists || ((m & 0137) == 0 && ((m & 0040) == 0 ||
+	    f->st.st_gid == 0) && f->st.st_uid == 0))
+		return;
+	p->access_tighten = 1;
+	if (!f->changed) {
+		f->changed = 1;		/* the mode alone */
+		p->nchanged++;
+	}
+}
+
 /* edit_cf - every sendmail.cf edit the desired state asks for. */
 static int
 edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
@@ -309,6 +341,7 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 	for (i = 0; i < PLAN_NFILES; i++)
 		if (p->f[i].managed)
 			finish(p, &p->f[i], i == PLAN_ALIASES && same);
+	secret_modes(p);
 	return 0;
 }
 
@@ -401,6 +434,7 @@ target_files(const struct plan_target *t, const char *root, struct plan *p,
 		sbuf_add(&f->new, t->f[i].bytes, t->f[i].len);
 		finish(p, f, 0);
 	}
+	secret_modes(p);
 	if (!p->f[PLAN_SENDMAIL_CF].managed || !p->f[PLAN_SENDMAIL_CF].exists)
 		return seterr(why, "%s: the restore needs a sendmail.cf that "
 		    "exists", p->f[PLAN_SENDMAIL_CF].managed ?
@@ -443,7 +477,6 @@ plan_diff(const struct plan *p, struct sbuf *out)
 {
 	static const int order[] = { PLAN_SENDMAIL_CF, PLAN_LOCAL_HOST_NAMES,
 	    PLAN_RELAY_DOMAINS, PLAN_ALIASES, PLAN_ACCESS };
-	struct sbuf a = { 0 }, b = { 0 };
 	size_t i;
 
 	for (i = 0; i < PLAN_NFILES; i++) {
@@ -451,19 +484,35 @@ plan_diff(const struct plan *p, struct sbuf *out)
 
 		if (!f->changed)
 			continue;
-		a.len = b.len = 0;
-		sbuf_addf(&a, "a%s", f->label);
-		sbuf_addf(&b, "b%s", f->label);
 		if (!f->exists)
 			sbuf_addf(out, "# new file %s\n", f->label);
 		else if (f->remove)
 			sbuf_addf(out, "# removed file %s\n", f->label);
-		diff_unified(out, a.s, b.s, f->old, f->oldlen, f->new.s,
-		    f->new.len, 3);
+		plan_diff_file(order[i], f->label, f->old, f->oldlen, f->new.s,
+		    f->new.len, out);
 	}
+	if (p->access_tighten)
+		sbuf_addf(out, "# mode of %s: 0600 (it holds a secret)\n",
+		    p->f[PLAN_ACCESS].label);
 	sbuf_add(out, "", 0);
-	sbuf_free(&a);
-	sbuf_free(&b);
+}
+
+void
+plan_diff_file(int kind, const char *label, const char *a, size_t alen,
+    const char *b, size_t blen, struct sbuf *out)
+{
+	struct sbuf d = { 0 };
+	char *la = xasprintf("a%s", label), *lb = xasprintf("b%s", label);
+
+	sbuf_add(&d, "", 0);
+	diff_unified(&d, la, lb, a, alen, b, blen, 3);
+	if (kind == PLAN_ACCESS)
+		accessfile_mask(d.s, d.len, out);
+	else
+		sbuf_add(out, d.s, d.len);
+	free(la);
+	free(lb);
+	sbuf_free(&d);
 }
 
 void
@@ -596,6 +645,7 @@ plan_free(struct plan *p)
 	free(p->binary);
 	free(p->map_class);
 	free(p->access_file);
+	free(p->secret_file);
 	program_free(&p->link);
 	smcaps_free(&p->caps);
 	memset(p, 0, sizeof(*p));

@@ -27,7 +27,8 @@ enum plan_kind {
 	PLAN_LOCAL_HOST_NAMES,	/* the Fw file */
 	PLAN_RELAY_DOMAINS,	/* the FR file */
 	PLAN_ALIASES,
-	PLAN_ACCESS,		/* the access map's source (TLS_Srv:) */
+	PLAN_ACCESS,		/* the access map's source (TLS_Srv:,
+				   AuthInfo:) */
 	PLAN_SENDMAIL_CF,	/* written last */
 	PLAN_NFILES
 };
@@ -94,6 +95,14 @@ struct plan {
 	int			 cert_known;	/* cert_days was read */
 	int			 access_db_made;	/* apply: makemap made
 						   a map that was not there */
+	int			 access_secret;	/* the new access bytes hold
+						   mailprov's AuthInfo: */
+	int			 access_tighten;	/* ... and the file is
+						   readable by more than
+						   root: written 0600 */
+	char			*secret_file;	/* auth.secret_file, root
+						   prefixed: read, so
+						   mailprovd watches it */
 };
 
 #define PLAN_MAX_FILE	(64 * 1024 * 1024)
@@ -127,6 +136,14 @@ int	plan_build_target(const struct desired *ds, const struct plan_env *env,
 	    const struct plan_target *t, struct plan *p, char **why);
 void	plan_target_free(struct plan_target *t);
 
+/*
+ * plan_diff_file - the unified diff of one file of kind (a plan_kind)
+ * onto out, labelled a<label> and b<label>; the access file's AuthInfo:
+ * passwords masked (accessfile_mask).  Every diff mailprov shows (plan,
+ * apply, status.json, history, restore) is made here.
+ */
+void	plan_diff_file(int kind, const char *label, const char *a, size_t alen,
+	    const char *b, size_t blen, struct sbuf *out);
 /* plan_diff - the unified diff of every file that changes, onto out. */
 void	plan_diff(const struct plan *p, struct sbuf *out);
 /* plan_actions - what follows the files, as an admin would type it. */

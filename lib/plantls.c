@@ -5,7 +5,9 @@
  * itself (smcaps: its "Compiled with:" list), never guessed from the OS
  * level; the certificate files are checked by the rules sendmail uses
  * before it offers STARTTLS (tlsfile), because sendmail says nothing but
- * a syslog line when it drops STARTTLS.
+ * a syslog line when it drops STARTTLS.  AUTH to the smart host is an
+ * AuthInfo: entry of the access map; its secret is read from a file
+ * checked as a key file, and is shown nowhere (accessfile_mask).
  */
 #include "plantls.h"
 #include "accessfile.h"
@@ -127,10 +129,8 @@ need_caps(const struct desired *ds, const struct plan_env *env,
 		    "(sendmail.auth); AIX 7.3's sendmail or a build with "
 		    "SASLv2 can", p->caps.version ? p->caps.version :
 		    "(version unknown)", shown);
-	return seterr(why, "sendmail.auth: %s has SASL, but this mailprov "
-	    "does not write AUTH settings yet (the secret would have to go "
-	    "into the access map); leave auth out and set AuthInfo: by hand",
-	    shown);
+	memset(&p->errpos, 0, sizeof(p->errpos));
+	return 0;
 }
 
 /*
@@ -359,6 +359,94 @@ need_access_map(const struct desired_sendmail *sm, struct cf *cf,
 	return -1;
 }
 
+/*
+ * in_clear - a mechanism of the list sends the password as it is (PLAIN,
+ * LOGIN), or there is no list and sendmail may pick such a one.
+ */
+static int
+in_clear(const struct strlist *mechs)
+{
+	size_t i;
+
+	if (mechs->n == 0)
+		return 1;
+	for (i = 0; i < mechs->n; i++)
+		if (strcmp(mechs->v[i], "PLAIN") == 0 ||
+		    strcmp(mechs->v[i], "LOGIN") == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * auth_needs - what AuthInfo: in the access map needs: TLS to the smart
+ * host before a password goes in clear, the access map (its source a
+ * file makemap builds), the authinfo ruleset reading it, and no
+ * FEATURE(authinfo) map that sendmail would read instead.
+ */
+static int
+auth_needs(const struct desired_sendmail *sm, struct cf *cf, struct plan *p,
+    char **why)
+{
+	const struct desired_auth *a = &sm->auth;
+	const char *label = p->f[PLAN_SENDMAIL_CF].label;
+	int req = sm->tls.sect.set ? sm->tls.require_smart_host.v :
+	    TLS_REQUIRE_NONE;
+	char *file = NULL, *mclass = NULL;
+	int has, r = 0;
+
+	if (!a->sect.set)
+		return 0;
+	p->errpos = a->sect.at;
+	if (in_clear(&a->mechanisms.l) && req != TLS_REQUIRE_ENCRYPT &&
+	    req != TLS_REQUIRE_VERIFY)
+		return seterr(why, "sendmail.auth: %s sends the password in "
+		    "clear, and nothing makes sendmail use TLS to the smart "
+		    "host; set sendmail.tls.require_smart_host to encrypt or "
+		    "verify (or list only mechanisms such as CRAM-MD5)",
+		    a->mechanisms.l.n == 0 ? "without mechanisms, sendmail may "
+		    "choose PLAIN or LOGIN, which" : "PLAIN or LOGIN");
+	if (sm->smart_host.v != NULL && strchr(sm->smart_host.v, '[') ==
+	    NULL) {
+		char *host = names_smart_host_name(sm->smart_host.v);
+
+		strlist_take(&p->warnings, xasprintf("sendmail.auth: smart_host "
+		    "%s has no brackets, so sendmail looks up its MX records "
+		    "and AuthInfo:%s matches only when the host it reaches has "
+		    "that name (or is below it); write it as [%s]",
+		    sm->smart_host.v, host, host));
+		free(host);
+	}
+	if (cf_has_map(cf, "authinfo", NULL, NULL) > 0)
+		return seterr(why, "sendmail.auth: %s has an authinfo map "
+		    "(Kauthinfo, FEATURE(`authinfo')), which sendmail reads "
+		    "for AuthInfo: instead of the access map; mailprov writes "
+		    "AuthInfo: only into the access map: regenerate the cf "
+		    "without FEATURE(`authinfo') or leave auth out", label);
+	has = cf_has_map(cf, "access", &file, &mclass);
+	if (has <= 0 || !cf_ruleset_has(cf, "authinfo", "$(access AuthInfo"))
+		r = seterr(why, "sendmail.auth needs the access map, and %s "
+		    "has %s; regenerate it with FEATURE(`access_db') or leave "
+		    "auth out", label, has <= 0 ? "no access map (no Kaccess "
+		    "line)" : "no authinfo ruleset that reads AuthInfo: from "
+		    "it");
+	else if (file == NULL || !makemap_class(mclass))
+		r = seterr(why, "sendmail.auth: the access map of %s is of "
+		    "class %s, which mailprov cannot edit with makemap; add "
+		    "the AuthInfo: entry yourself and leave auth out", label,
+		    mclass ? mclass : "(none)");
+	else if (p->access_file == NULL) {
+		p->access_file = file;
+		p->map_class = mclass;
+		file = NULL;
+		mclass = NULL;
+	}
+	free(file);
+	free(mclass);
+	if (r == 0)
+		memset(&p->errpos, 0, sizeof(p->errpos));
+	return r;
+}
+
 int
 plantls_edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
     char **why)
@@ -374,6 +462,8 @@ plantls_edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
 		if (need_access_map(sm, cf, p, why) < 0)
 			return -1;
 	}
+	if (auth_needs(sm, cf, p, why) < 0)
+		return -1;
 	if (sm->smart_host_port.set) {
 		snprintf(port, sizeof(port), "%d", sm->smart_host_port.v);
 		p->errpos = sm->smart_host_port.at;
@@ -386,23 +476,130 @@ plantls_edit_cf(const struct desired *ds, struct cf *cf, struct plan *p,
 }
 
 /*
- * ours - the entry for key holds what mailprov writes (ENCR:112,
- * VERIFY), or none: removing it for "none" undoes only mailprov's
- * choice.  Any other value is the admin's, kept with a note.
+ * read_secret - auth.secret_file checked as sendmail checks a key file
+ * (root's, readable by root alone, on a safe path), then its one line:
+ * not empty, no NUL, no '"' (AuthInfo's quoting cannot carry one).  The
+ * secret, or NULL with *why naming the file and the rule, never its
+ * bytes.
+ */
+static char *
+read_secret(const struct desired_auth *a, const char *root, struct plan *p,
+    char **why)
+{
+	const char *name = a->secret_file.v;
+	char *path, *buf = NULL;
+	size_t len = 0, n;
+	int r;
+
+	p->errpos = a->secret_file.at;
+	path = fileio_resolve(root, name);
+	free(p->secret_file);	/* watched by mailprovd, even when bad */
+	p->secret_file = path;
+	r = tlsfile_check_safe(root, name, TLSF_KEY, "auth.secret_file", NULL,
+	    why);
+	if (r < 0)
+		return NULL;
+	if (r > 0) {
+		strlist_take(&p->warnings, *why);
+		*why = NULL;
+	}
+	if (path == NULL || fileio_read(path, 4096, 0, &buf, &len) < 0) {
+		seterr(why, "auth.secret_file %s: cannot read: %s", name,
+		    strerror(errno));
+		return NULL;
+	}
+	n = len;
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if (memchr(buf, '\0', len) != NULL)
+		seterr(why, "auth.secret_file %s holds a NUL byte", name);
+	else if (n == 0)
+		seterr(why, "auth.secret_file %s is empty", name);
+	else if (memchr(buf, '\n', n) != NULL || memchr(buf, '\r', n) != NULL)
+		seterr(why, "auth.secret_file %s has more than one line; "
+		    "the secret is its one line", name);
+	else if (memchr(buf, '"', n) != NULL)
+		seterr(why, "auth.secret_file %s holds a '\"', which "
+		    "sendmail's AuthInfo: quoting cannot carry", name);
+	else {
+		buf[n] = '\0';
+		memset(&p->errpos, 0, sizeof(p->errpos));
+		return buf;
+	}
+	util_wipe(buf, len);
+	free(buf);
+	return NULL;
+}
+
+/*
+ * authinfo_value - the AuthInfo: value of the desired state, or NULL
+ * (none wanted: *value NULL, 0), or -1 with *why.
  */
 static int
-ours(const struct plan_file *f, const char *key, struct plan *p)
+authinfo_value(const struct desired_auth *a, const char *root,
+    struct plan *p, char **value, char **why)
 {
-	char *v = accessfile_get(f->old, f->oldlen, key);
-	int r = v == NULL || strcmp(v, "ENCR:112") == 0 ||
-	    strcmp(v, "VERIFY") == 0;
+	struct sbuf mechs = { 0 };
+	char *secret;
+	size_t i;
 
-	if (!r)
-		strlist_take(&p->warnings, xasprintf("%s %s in %s is not a "
-		    "value mailprov writes: kept as it is (require_smart_host "
-		    "is none)", key, v, f->label));
+	*value = NULL;
+	if (!a->sect.set)
+		return 0;
+	if ((secret = read_secret(a, root, p, why)) == NULL)
+		return -1;
+	sbuf_add(&mechs, "", 0);
+	for (i = 0; i < a->mechanisms.l.n; i++)
+		sbuf_addf(&mechs, "%s%s", i ? " " : "", a->mechanisms.l.v[i]);
+	*value = accessfile_authinfo(a->user.v, secret, mechs.s);
+	util_wipe(secret, strlen(secret));
+	free(secret);
+	sbuf_free(&mechs);
+	if (*value == NULL) {
+		p->errpos = a->user.at;
+		return seterr(why, "sendmail.auth: the user or a mechanism "
+		    "holds a '\"', which AuthInfo: cannot carry");
+	}
+	return 0;
+}
+
+/*
+ * set_entry - key in f's new bytes (from its old ones) holds value; with
+ * value NULL, mailprov's entry goes and anyone else's stays, with a
+ * warning.  mine says what is mailprov's.
+ */
+static int
+set_entry(struct plan_file *f, struct sbuf *cur, const char *key,
+    const char *value, int (*mine)(const char *), struct plan *p,
+    char **why)
+{
+	struct sbuf out = { 0 };
+	char *v = NULL;
+	int changed;
+
+	if (value == NULL && (v = accessfile_get(cur->s, cur->len, key)) !=
+	    NULL && !mine(v)) {
+		strlist_take(&p->warnings, xasprintf("%s in %s is not a "
+		    "value mailprov writes: kept as it is", key, f->label));
+		free(v);
+		return 0;
+	}
 	free(v);
-	return r;
+	if (accessfile_check(key, value, why) < 0)
+		return -1;
+	accessfile_edit(cur->s, cur->len, key, value, &out, &changed);
+	sbuf_free(cur);
+	*cur = out;
+	return 0;
+}
+
+/* tls_srv_mine - ENCR:112 and VERIFY are what mailprov writes. */
+static int
+tls_srv_mine(const char *v)
+{
+	return strcmp(v, "ENCR:112") == 0 || strcmp(v, "VERIFY") == 0;
 }
 
 int
@@ -414,26 +611,40 @@ plantls_access(const struct desired *ds, const char *root,
 	struct plan_file *f = &p->f[PLAN_ACCESS];
 	const char *value = req->v == TLS_REQUIRE_VERIFY ? "VERIFY" :
 	    req->v == TLS_REQUIRE_ENCRYPT ? "ENCR:112" : NULL;
-	char *host, *key;
-	int changed, r = 0;
+	struct sbuf cur = { 0 };
+	char *host, *key, *auth = NULL;
+	int r = 0;
 
 	(void)cf;
 	/* No smart host: no entry of ours (a bare "TLS_Srv:" is not). */
-	if (!sm->tls.sect.set || p->access_file == NULL ||
-	    sm->smart_host.v == NULL || sm->smart_host.v[0] == '\0')
+	if ((!sm->tls.sect.set && !sm->auth.sect.set) ||
+	    p->access_file == NULL || sm->smart_host.v == NULL ||
+	    sm->smart_host.v[0] == '\0')
 		return 0;
-	if (plan_load_file(f, root, p->access_file, why) < 0)
+	if (plan_load_file(f, root, p->access_file, why) < 0 ||
+	    authinfo_value(&sm->auth, root, p, &auth, why) < 0)
 		return -1;
 	host = names_smart_host_name(sm->smart_host.v);
+	sbuf_add(&cur, f->old, f->oldlen);
 	key = xasprintf("TLS_Srv:%s", host);
 	p->errpos = sm->smart_host.at;
-	if (value == NULL && !ours(f, key, p))
-		sbuf_add(&f->new, f->old, f->oldlen);	/* the admin's: kept */
-	else if ((r = accessfile_check(key, value, why)) == 0) {
-		accessfile_edit(f->old, f->oldlen, key, value, &f->new,
-		    &changed);
+	if (sm->tls.sect.set)
+		r = set_entry(f, &cur, key, value, tls_srv_mine, p, why);
+	free(key);
+	key = xasprintf("AuthInfo:%s", host);
+	if (r == 0)
+		r = set_entry(f, &cur, key, auth, accessfile_authinfo_ours, p,
+		    why);
+	if (r == 0) {
 		memset(&p->errpos, 0, sizeof(p->errpos));
+		sbuf_free(&f->new);
+		f->new = cur;
+		memset(&cur, 0, sizeof(cur));
 	}
+	if (auth != NULL)
+		util_wipe(auth, strlen(auth));
+	free(auth);
+	sbuf_free(&cur);
 	free(key);
 	free(host);
 	return r;

@@ -237,3 +237,12 @@ sbuf_free(struct sbuf *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
+
+void
+util_wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n-- > 0)
+		*v++ = 0;
+}

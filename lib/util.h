@@ -53,6 +53,9 @@ void	strlist_take(struct strlist *l, char *s);	/* takes s */
 long	strlist_find(const struct strlist *l, const char *s, int nocase);
 void	strlist_clear(struct strlist *l);
 
+/* util_wipe - zero n bytes at p in a way the compiler keeps (secrets). */
+void	util_wipe(void *p, size_t n);
+
 /* sbuf - a growable NUL-terminated byte buffer. */
 struct sbuf {
 	char	*s;

@@ -4,6 +4,8 @@
  * are also given to Debian's makemap, which must build the map from the
  * result (exit 0, access.db written) and hold the value under the key
  * (its -u dump, keys folded to lower case as sendmail looks them up).
+ * Then the AuthInfo: values mailprov writes and knows as its own, and the
+ * masking of their passwords in what mailprov shows.
  */
 #include "testutil.h"
 
@@ -26,6 +28,13 @@ struct row {
 };
 
 static const struct row rows[] = {
+	{ "AuthInfo: appended, quoted fields as makemap keeps them",
+	    "# x\n", "AuthInfo:relay.example.net",
+	    "\"U:relayuser\" \"I:relayuser\" \"P:pa ss#w\" \"M:PLAIN LOGIN\"",
+	    "# x\nAuthInfo:relay.example.net\t\"U:relayuser\" \"I:relayuser\" "
+	    "\"P:pa ss#w\" \"M:PLAIN LOGIN\"\n", 1,
+	    "\"U:relayuser\" \"I:relayuser\" \"P:pa ss#w\" \"M:PLAIN LOGIN\"",
+	    1, 0 },
 	{ "append to an empty file", "", "TLS_Srv:relay.example.net",
 	    "ENCR:112", "TLS_Srv:relay.example.net\tENCR:112\n", 1,
 	    "ENCR:112", 1, 0 },
@@ -182,9 +191,93 @@ run_row(void **state)
 	sbuf_free(&out);
 }
 
+/* AuthInfo: values: what mailprov writes, and whether it is its own. */
+struct auth_row {
+	const char	*name;
+	const char	*user, *secret, *mechs;
+	const char	*value;		/* accessfile_authinfo; NULL: refused */
+};
+
+static const struct auth_row auth_rows[] = {
+	{ "with mechanisms", "u", "s3", "PLAIN LOGIN",
+	    "\"U:u\" \"I:u\" \"P:s3\" \"M:PLAIN LOGIN\"" },
+	{ "without mechanisms", "u", "s3", NULL, "\"U:u\" \"I:u\" \"P:s3\"" },
+	{ "empty mechanisms", "u", "s3", "", "\"U:u\" \"I:u\" \"P:s3\"" },
+	{ "a quote in the secret", "u", "s\"3", NULL, NULL },
+	{ "a line break in the secret", "u", "s\n3", NULL, NULL },
+	{ "a quote in the user", "u\"", "s3", NULL, NULL },
+};
+
+static void
+run_auth_row(void **state)
+{
+	const struct auth_row *r = *state;
+	char *v = accessfile_authinfo(r->user, r->secret, r->mechs);
+
+	if (r->value == NULL) {
+		if (v != NULL)
+			fail_msg("%s: got '%s', want a refusal", r->name, v);
+		return;
+	}
+	assert_non_null(v);
+	check_text(r->name, v, r->value);
+	if (!accessfile_authinfo_ours(v))
+		fail_msg("%s: '%s' is not recognised as mailprov's", r->name,
+		    v);
+	free(v);
+}
+
+/* Whose an AuthInfo: value is, and how a line is masked. */
+struct mask_row {
+	const char	*name;
+	const char	*in;
+	const char	*masked;
+	int		 ours;		/* accessfile_authinfo_ours(in) */
+};
+
+static const struct mask_row mask_rows[] = {
+	{ "mailprov's form", "\"U:a\" \"I:a\" \"P:x y\" \"M:PLAIN\"",
+	    "\"U:a\" \"I:a\" \"P:********\" \"M:PLAIN\"", 1 },
+	{ "U and I differ: the admin's", "\"U:a\" \"I:b\" \"P:x\"",
+	    "\"U:a\" \"I:b\" \"P:********\"", 0 },
+	{ "no I: the admin's", "\"U:a\" \"P:x\" \"M:PLAIN\"",
+	    "\"U:a\" \"P:********\" \"M:PLAIN\"", 0 },
+	{ "P= (base64): the admin's", "\"U:a\" \"I:a\" \"P=eHl6\"",
+	    "\"U:a\" \"I:a\" \"P=********\"", 0 },
+	{ "a realm field: the admin's", "\"U:a\" \"I:a\" \"P:x\" \"R:r\"",
+	    "\"U:a\" \"I:a\" \"P:********\" \"R:r\"", 0 },
+	{ "ENCR:112 is not an AuthInfo value", "ENCR:112", "ENCR:112", 0 },
+};
+
+static void
+run_mask_row(void **state)
+{
+	const struct mask_row *r = *state;
+	struct sbuf out = { 0 }, in = { 0 }, want = { 0 };
+
+	if (accessfile_authinfo_ours(r->in) != r->ours)
+		fail_msg("%s: ours %d, want %d", r->name, !r->ours, r->ours);
+	/* As a diff line of an AuthInfo: entry, and as a file line. */
+	sbuf_addf(&in, "+AuthInfo:h\t%s\nTLS_Srv:h\tP:kept\n# authinfo:x "
+	    "P:y\n", r->in);
+	sbuf_addf(&want, "+AuthInfo:h\t%s\nTLS_Srv:h\tP:kept\n# authinfo:x "
+	    "P:********\n", r->masked);
+	accessfile_mask(in.s, in.len, &out);
+	check_text(r->name, out.s, want.s);
+	sbuf_free(&out);
+	sbuf_free(&in);
+	sbuf_free(&want);
+}
+
 int
 main(void)
 {
-	return run_rows("accessfile", rows, sizeof(rows) / sizeof(rows[0]),
+	int r = run_rows("accessfile", rows, sizeof(rows) / sizeof(rows[0]),
 	    sizeof(rows[0]), run_row);
+
+	r |= run_rows("accessfile_authinfo", auth_rows, sizeof(auth_rows) /
+	    sizeof(auth_rows[0]), sizeof(auth_rows[0]), run_auth_row);
+	r |= run_rows("accessfile_mask", mask_rows, sizeof(mask_rows) /
+	    sizeof(mask_rows[0]), sizeof(mask_rows[0]), run_mask_row);
+	return r;
 }

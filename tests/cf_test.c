@@ -269,7 +269,10 @@ test_cf_mailers(void **state)
 	    "\t\tA=TCP $h\n"
 	    "Mprocmail P=/usr/bin/procmail F=SPhnu9 A=procmail -Y -a $h\n"
 	    "=M stray line\n"
-	    "Scheck_rcpt\nScheck_relay=RULE\n#Scheck_mail\nSBasic_check_rcpt\n";
+	    "Scheck_rcpt\nScheck_relay=RULE\n#Scheck_mail\nSBasic_check_rcpt\n"
+	    "Sauthinfo\nR$*\t$: <$(authinfo AuthInfo:$&{server_name} $)>\n"
+	    "#R$*\t$: $(access AuthInfo: $)\nSnext\n"
+	    "R$*\t$: $1 $| <$(access AuthInfo: $: ? $)> <>\n";
 	static const struct {
 		const char	*mailer;
 		int		 local;
@@ -296,6 +299,12 @@ test_cf_mailers(void **state)
 		if (cf_has_ruleset(cf, r[i].rs) != r[i].has)
 			fail_msg("ruleset %s: got %d, want %d", r[i].rs,
 			    cf_has_ruleset(cf, r[i].rs), r[i].has);
+	/* Only its own active R lines count: not a comment, not the next. */
+	assert_int_equal(cf_ruleset_has(cf, "authinfo", "$(authinfo"), 1);
+	assert_int_equal(cf_ruleset_has(cf, "authinfo", "$(access AuthInfo"),
+	    0);
+	assert_int_equal(cf_ruleset_has(cf, "next", "$(access AuthInfo"), 1);
+	assert_int_equal(cf_ruleset_has(cf, "missing", "$("), 0);
 	cf_free(cf);
 }
 

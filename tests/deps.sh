@@ -14,7 +14,7 @@
 set -u
 PKGS_DEBIAN="build-essential pkg-config libyaml-dev libcurl4-openssl-dev \
 libssl-dev libcmocka-dev sendmail-bin sendmail-cf m4 groff-base iproute2 ksh python3 openssl \
-cppcheck clang clang-tidy valgrind"
+cppcheck clang clang-tidy valgrind sasl2-bin libsasl2-modules"
 PKGS_PKG="rpm rpmlint ansible"
 withpkg=0
 [ "${1:-}" = pkg ] && { withpkg=1; PKGS_DEBIAN="$PKGS_DEBIAN $PKGS_PKG"; }
@@ -35,6 +35,8 @@ missing() {
 	command -v cppcheck >/dev/null 2>&1 || return 0
 	command -v clang >/dev/null 2>&1 || return 0
 	command -v clang-tidy >/dev/null 2>&1 || return 0
+	command -v saslpasswd2 >/dev/null 2>&1 || return 0
+	ls /usr/lib/*/sasl2/libplain.so >/dev/null 2>&1 || return 0
 	[ -x "${SENDMAIL:-/usr/sbin/sendmail}" ] || return 0
 	[ -f "${SENDMAIL_CF_DIR:-/usr/share/sendmail/cf}/m4/cf.m4" ] || return 0
 	if [ "$withpkg" = 1 ]; then
@@ -74,5 +76,6 @@ fi
 echo "deps.sh: this system is not Debian; install the equivalents of:" >&2
 echo "  $PKGS_DEBIAN" >&2
 echo "(libyaml, libcurl, libcrypto and cmocka development files, pkg-config," >&2
-echo " m4, groff, sendmail with its cf/m4 tree, cppcheck, clang and clang-tidy)" >&2
+echo " m4, groff, sendmail with its cf/m4 tree, cppcheck, clang and clang-tidy," >&2
+echo " Cyrus SASL's saslpasswd2 and its PLAIN/LOGIN/sasldb plugins)" >&2
 exit 1

@@ -10,7 +10,7 @@
 #   2. every file rule sendmail applies before it offers STARTTLS is
 #      refused with its own message, and nothing is written
 #   3. a binary built without STARTTLS is refused with the cure; AUTH by
-#      capability
+#      capability (the rest of AUTH: tests/auth_test.sh)
 #   4. require_smart_host without an access map is refused
 #   5. sendmail.program: the /usr/lib/sendmail link replaced atomically,
 #      stop + start in the SRC journal (mock and exec), a failed run puts
@@ -79,34 +79,16 @@ expect "openssl makes the test certificates" "$?" 0
 # host DIR [MC]: a root with an m4-built AIX-like cf that has the access
 # map (FEATURE(access_db)), its TLS files in /etc/mail/tls.
 host() {
-	local r=$1 mc=${2:-$S/aix-access.mc}
-	mkdir -p "$r/etc/mail/tls/ca" "$r/var/mailprov/src"
-	sh tests/mkcf.sh "$mc" "$r/etc/mail/sendmail.cf" || return 1
-	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$r/etc/mail/aliases"
-	printf '# access map\nlocalhost\tRELAY\n' >"$r/etc/mail/access"
-	install -m 0644 "$C/host.crt" "$r/etc/mail/tls/host.crt"
-	install -m 0600 "$C/host.key" "$r/etc/mail/tls/host.key"
-	install -m 0644 "$C/ca.crt" "$r/etc/mail/tls/ca.pem"
-	cp -a "$C/capath/." "$r/etc/mail/tls/ca/"
+	tls_host "$1" "$C" "${2:-$S/aix-access.mc}"
 }
-{
-	sed '/^MAILER(`local/d; /^MAILER(`smtp/d' tests/fixtures/m4-aix.mc
-	echo "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl"
-	echo 'MAILER(`local'"')dnl"
-	echo 'MAILER(`smtp'"')dnl"
-} >"$S/aix-access.mc"
+tls_aix_mc "$S/aix-access.mc" "FEATURE(\`access_db', \`hash -T<TMPF> -o /etc/mail/access')dnl"
 
 # desired FILE REQUIRE [EXTRA...]: the desired state with a tls section.
 desired() {
 	local f=$1 req=$2
 	shift 2
 	{
-		printf 'version: 1\nsendmail:\n  smart_host: "[%s]"\n' "$TLS_SINK_NAME"
-		printf '  smart_host_port: 587\n'
-		printf '  tls:\n    cert: /etc/mail/tls/host.crt\n'
-		printf '    key: /etc/mail/tls/host.key\n'
-		printf '    ca_file: /etc/mail/tls/ca.pem\n    ca_path: /etc/mail/tls/ca\n'
-		printf '    require_smart_host: %s\n' "$req"
+		tls_desired "$req" 587
 		for l in "$@"; do printf '%s\n' "$l"; done
 	} >"$f"
 }
@@ -253,9 +235,10 @@ $MP apply -f "$S/auth.yaml" --root "$r" --sendmail "$S/bin/sendmail-nosasl" >"$S
 check_grepF "auth: a binary without SASL is named with the cure" "$S/auth2.out" \
     "was built without SASL, so it cannot authenticate"
 $MP apply -f "$S/auth.yaml" --root "$r" --sendmail "$SBX" >"$S/auth3.out" 2>&1
-expect "auth with SASLv2: still refused (not written yet)" "$?" 1
-check_grepF "auth with SASLv2: says so" "$S/auth3.out" "does not write AUTH settings yet"
-check_nogrep "auth: the secret is never read nor shown" "$S/auth3.out" "s3cr3t-never-shown"
+expect "auth with SASLv2 but no TLS required to the smart host: refused" "$?" 1
+check_grepF "auth with SASLv2, no TLS required: says the password would go in clear" \
+    "$S/auth3.out" "sends the password in clear, and nothing makes sendmail use TLS"
+check_nogrep "auth: the secret is never shown" "$S/auth3.out" "s3cr3t-never-shown"
 
 # A binary that greets -bs with 421 (it will not serve) and then waits
 # for its input's end: the probe ends at the refusal, not at the timeout.

@@ -100,6 +100,20 @@
 #	and a certificate for $TLS_SINK_NAME made in ROOT/certs (then the
 #	client's certificate is not trusted: verify=FAIL in Received:).
 #	MODE plain: no certificate options, no STARTTLS offered.
+#	MODE auth: as tls, and AUTH is required (Cyrus SASL, PLAIN and
+#	LOGIN offered only after STARTTLS: AuthOptions p): relaying only
+#	for an authenticated client (no RELAY_DOMAIN); MAIL without AUTH
+#	is deferred with "450 4.7.1 Authentication required" (a
+#	Local_check_mail rule on ${auth_type}), so a client whose AUTH
+#	failed keeps the message queued (DaemonPortOptions M=a would say
+#	530, and the client would bounce it); the one user $TLS_SINK_USER
+#	(default relayuser) with the password $TLS_SINK_SECRET (default
+#	sink-secret) in ROOT/sasl/sasldb2 (saslpasswd2, realm
+#	$TLS_SINK_NAME).  Cyrus SASL reads Sendmail.conf from its plugin
+#	directory (/etc/sasl2 is not there): the first auth sink of a world
+#	bind-mounts a copy of that directory holding ROOT/sasl's
+#	Sendmail.conf over it (pwcheck_method auxprop, sasldb).  Needs
+#	sasl2-bin and libsasl2-modules.
 #   tls_daemon_start ROOT CF ADDR [PORT]
 #	The client under test: CF (used in place) as a daemon on ADDR:PORT
 #	(default 25).  These command-line options win over the cf's (an -O
@@ -155,11 +169,30 @@
 #	-qf`; a plain -q forks and returns at once), e.g. after a sink was
 #	restarted with STARTTLS.  Returns sendmail's status.
 #
+# ---- Hosts for mailprov (outside a world; paths as tests/testenv.sh's
+# mp_setup leaves them: run from the top of the tree).
+#
+#   tls_aix_mc OUT [M4-LINE...]
+#	OUT: tests/fixtures/m4-aix.mc with the M4-LINEs (e.g. FEATURE(
+#	`access_db', ...)) before its MAILER lines.
+#   tls_host ROOT CERTDIR MC
+#	A root for `mailprov --root': ROOT/etc/mail/sendmail.cf m4-built
+#	from MC, aliases (postmaster, MAILER-DAEMON), access ("localhost
+#	RELAY", 0644), and in ROOT/etc/mail/tls the files of CERTDIR:
+#	host.crt, host.key (0600), ca.pem (CERTDIR/ca.crt), ca/ (a copy of
+#	CERTDIR/capath); ROOT/var/mailprov/src made.
+#   tls_desired REQUIRE [PORT]
+#	Prints the start of a desired state: version, smart_host
+#	[$TLS_SINK_NAME], smart_host_port PORT if given, and a tls section
+#	naming tls_host's files with require_smart_host REQUIRE; more keys
+#	of sendmail: may follow, indented by two blanks.
+#
 # makemap inside the world needs -C CF: without it, it reads
 # /etc/mail/sendmail.cf, which the world does not have, and exits 66.
 #
 # Environment: TLS_CLIENT_NAME, TLS_SINK_NAME, TLS_HOSTS, TLS_SYSLOG,
-# TLS_LOG, TLS_KEYALG, TLS_QUEUE_INTERVAL, TLS_DAEMON_ARGS (above);
+# TLS_LOG, TLS_KEYALG, TLS_QUEUE_INTERVAL, TLS_DAEMON_ARGS, TLS_SINK_USER,
+# TLS_SINK_SECRET (above);
 # SENDMAIL (default /usr/sbin/sendmail); SENDMAIL_CF_DIR (as tests/mkcf.sh).
 
 : "${SENDMAIL:=/usr/sbin/sendmail}"
@@ -280,6 +313,41 @@ tls_ca_path() {
 
 tls_cert_subject() {
 	openssl x509 -in "$1" -noout -subject
+}
+
+# ---- hosts for mailprov -------------------------------------------------
+
+tls_aix_mc() {
+	local out=$1
+	shift
+	{
+		sed '/^MAILER(`local/d; /^MAILER(`smtp/d' tests/fixtures/m4-aix.mc
+		[ $# -gt 0 ] && printf '%s\n' "$@"
+		echo 'MAILER(`local'"')dnl"
+		echo 'MAILER(`smtp'"')dnl"
+	} >"$out"
+}
+
+tls_host() {
+	local r=$1 c=$2 mc=$3
+	mkdir -p "$r/etc/mail/tls/ca" "$r/var/mailprov/src" || return 1
+	sh tests/mkcf.sh "$mc" "$r/etc/mail/sendmail.cf" || return 1
+	printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$r/etc/mail/aliases"
+	printf '# access map\nlocalhost\tRELAY\n' >"$r/etc/mail/access"
+	chmod 0644 "$r/etc/mail/access"
+	install -m 0644 "$c/host.crt" "$r/etc/mail/tls/host.crt" &&
+	    install -m 0600 "$c/host.key" "$r/etc/mail/tls/host.key" &&
+	    install -m 0644 "$c/ca.crt" "$r/etc/mail/tls/ca.pem" &&
+	    cp -a "$c/capath/." "$r/etc/mail/tls/ca/"
+}
+
+tls_desired() {
+	printf 'version: 1\nsendmail:\n  smart_host: "[%s]"\n' "$TLS_SINK_NAME"
+	[ -n "${2-}" ] && printf '  smart_host_port: %s\n' "$2"
+	printf '  tls:\n    cert: /etc/mail/tls/host.crt\n'
+	printf '    key: /etc/mail/tls/host.key\n'
+	printf '    ca_file: /etc/mail/tls/ca.pem\n    ca_path: /etc/mail/tls/ca\n'
+	printf '    require_smart_host: %s\n' "$1"
 }
 
 # ---- the world ----------------------------------------------------------
@@ -450,11 +518,19 @@ tls_daemon_stop() {
 tls_sink_start() {
 	_tls_inworld tls_sink_start || return 2
 	local root=$1 addr=$2 port=$3 mode=$4 cert=${5-} key=${6-} cafile=${7-} capath=${8-}
-	[ $# -ge 4 ] || { _tls_err "usage: tls_sink_start ROOT ADDR PORT tls|plain [CERT KEY CAFILE CAPATH]"; return 2; }
+	[ $# -ge 4 ] || { _tls_err "usage: tls_sink_start ROOT ADDR PORT tls|auth|plain [CERT KEY CAFILE CAPATH]"; return 2; }
 	mkdir -p "$root" && chmod 0755 "$root" || return 1
-	local tlsdefs=
+	local tlsdefs= authdefs= authrules= relay="RELAY_DOMAIN(\`127')dnl"
 	case $mode in
-	tls)
+	auth)
+		_tls_sasl "$root" || return 1
+		authdefs="define(\`confAUTH_MECHANISMS', \`PLAIN LOGIN')dnl
+TRUST_AUTH_MECH(\`PLAIN LOGIN')dnl
+define(\`confAUTH_OPTIONS', \`p')dnl"
+		authrules=$(printf 'LOCAL_RULESETS\nSLocal_check_mail\nR$*\t$: $&{auth_type}\nR$@\t$#error $@ 4.7.1 $: "450 Authentication required"')
+		relay=
+		;;&
+	tls|auth)
 		if [ -z "$cert" ]; then
 			tls_make_ca "$root/certs" &&
 			    tls_make_cert "$root/certs" sink "$TLS_SINK_NAME" &&
@@ -468,7 +544,7 @@ define(\`confCACERT', \`$cafile')dnl
 define(\`confCACERT_PATH', \`$capath')dnl"
 		;;
 	plain) ;;
-	*) _tls_err "tls_sink_start: MODE is tls or plain, not $mode"; return 2 ;;
+	*) _tls_err "tls_sink_start: MODE is tls, auth or plain, not $mode"; return 2 ;;
 	esac
 	printf 'postmaster: root\n' >"$root/aliases"
 	cat >"$root/sink.mc" <<EOF
@@ -485,15 +561,39 @@ define(\`confDELIVERY_MODE', \`queue')dnl
 define(\`confLOG_LEVEL', \`14')dnl
 define(\`confDONT_PROBE_INTERFACES', \`True')dnl
 $tlsdefs
+$authdefs
 FEATURE(\`no_default_msa')dnl
-RELAY_DOMAIN(\`127')dnl
+$relay
 FEATURE(\`accept_unresolvable_domains')dnl
 FEATURE(\`accept_unqualified_senders')dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
+$authrules
 EOF
 	sh "$(dirname "$TLS_LIB")/mkcf.sh" "$root/sink.mc" "$root/sink.cf" || return 1
 	_tls_run "$root" "$root/sink.cf" "$addr" "$port"
+}
+
+# _tls_sasl ROOT: ROOT/sasl/sasldb2 with the sink's user, Sendmail.conf
+# naming it, and (once per world) the plugin directory with that file.
+_tls_sasl() {
+	local root=$1 plug
+	plug=$(dirname "$(ls /usr/lib/*/sasl2/libplain.so /usr/lib/sasl2/libplain.so 2>/dev/null | head -1)")
+	[ -d "$plug" ] || { _tls_err "no Cyrus SASL plugins (libsasl2-modules)"; return 1; }
+	command -v saslpasswd2 >/dev/null || { _tls_err "no saslpasswd2 (sasl2-bin)"; return 1; }
+	mkdir -p "$root/sasl" && chmod 0755 "$root/sasl" || return 1
+	rm -f "$root/sasl/sasldb2"
+	printf '%s' "${TLS_SINK_SECRET:-sink-secret}" | saslpasswd2 -p -c \
+	    -f "$root/sasl/sasldb2" -u "$TLS_SINK_NAME" "${TLS_SINK_USER:-relayuser}" ||
+		{ _tls_err "saslpasswd2 failed"; return 1; }
+	chmod 0600 "$root/sasl/sasldb2"
+	if [ ! -e /etc/mail/.tlsworld/sasl2 ]; then
+		cp -a "$plug" /etc/mail/.tlsworld/sasl2 &&
+		    mount --bind /etc/mail/.tlsworld/sasl2 "$plug" ||
+			{ _tls_err "cannot bind-mount a SASL directory over $plug"; return 1; }
+	fi
+	printf 'pwcheck_method: auxprop\nauxprop_plugin: sasldb\nsasldb_path: %s\nmech_list: PLAIN LOGIN\n' \
+	    "$root/sasl/sasldb2" >"$plug/Sendmail.conf"
 }
 
 tls_sink_count() { tls_queue_count "$@"; }
