@@ -200,13 +200,16 @@ restore_holds(const struct restore *r, const struct apply_opts *ao,
 				strlist_push(&files, p.f[i].label);
 		for (i = 0; i < files.n; i++)
 			sbuf_addf(&list, "%s%s", i ? ", " : "", files.v[i]);
-		rc = seterr(why, "the desired state of %s would change %s "
-		    "again (%s), so mailprovd's next run would undo this "
-		    "restore; set mode: audit in mailprovd.conf first, or "
-		    "restore another generation; nothing was changed",
-		    r->restored, list.s, r->before ? "the bytes before that "
-		    "run are not what it makes: a hand edit, which that run "
-		    "repaired" : "this mailprov makes other bytes from it");
+		rc = seterr(why, "the desired state of %s, applied now, would "
+		    "change %s again (those bytes are not what it makes from "
+		    "this host today: %s), so mailprovd's next run would undo "
+		    "this restore; set mode: audit in mailprovd.conf first, "
+		    "or restore another generation; nothing was changed",
+		    r->restored, list.s, r->before ? "a hand edit that run "
+		    "repaired, or a file it reads that changed since, such "
+		    "as auth.secret_file" : "a file it reads changed since, "
+		    "such as auth.secret_file, or this mailprov edits "
+		    "otherwise");
 	}
 	free(e);
 	sbuf_free(&list);

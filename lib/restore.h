@@ -60,9 +60,11 @@ int	restore_open(const struct restore_opts *o, struct restore *r,
  * restore_holds - when the restore puts its desired state in force and
  * mailprovd enforces, that state must leave the restored bytes as they
  * are (planned as if the files held them), or mailprovd's next run would
- * undo the restore: -1, naming the files, when it would not.  That happens with --before of a
- * drift repair (the bytes before it were a hand edit its desired state
- * repairs).  Read only; ao gives the root, sendmail and SRC to plan with.
+ * undo the restore: -1, naming the files, when it would not.  So it is
+ * with --before of a drift repair (the bytes before it were a hand edit
+ * its desired state repairs), and with a generation whose access map
+ * held another password than auth.secret_file holds now.  Read only; ao
+ * gives the root, sendmail and SRC to plan with.
  */
 int	restore_holds(const struct restore *r, const struct apply_opts *ao,
 	    char **why);

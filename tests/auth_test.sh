@@ -142,11 +142,22 @@ $MP plan --json -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan.json" 
 $MP history --root "$R" >"$S/history" 2>&1
 expect "history lists the generations" "$?" 0
 : >"$S/history-ids"
+# In enforce mode the old password cannot come back: mailprovd would
+# write the secret file's again (the restore is planned against its
+# bytes first).  The newest run is the one of the new secret alone.
+$MP restore "$(awk 'NR == 1 {print $1}' "$S/history")" --before --dry-run --root "$R" \
+    --sendmail "$SBX" >"$S/restore-old" 2>&1
+expect "restore --before of the new secret: refused in enforce mode" "$?" 1
+check_grepF "restore --before of the new secret: says why" "$S/restore-old" \
+    "would change /etc/mail/access again (those bytes are not what it makes from this host today"
+# In audit mode nothing undoes a restore: the dry runs show the diffs.
+printf 'mode: audit\n' >>"$R/etc/mailprov/mailprovd.conf"
 for id in $(awk '{print $1}' "$S/history"); do
 	$MP history "$id" --root "$R" >>"$S/history-ids" 2>&1
 	$MP restore "$id" --dry-run --root "$R" --sendmail "$SBX" >>"$S/restore-dry" 2>&1
 	$MP restore "$id" --before --dry-run --root "$R" --sendmail "$SBX" >>"$S/restore-dry" 2>&1
 done
+sed -i '/^mode: audit$/d' "$R/etc/mailprov/mailprovd.conf"
 check_grepF "history ID: the AuthInfo line, masked" "$S/history-ids" '+AuthInfo:relay.example.test	"U:relayuser" "I:relayuser" "P:********"'
 check_grepF "restore --dry-run: the AuthInfo line, masked" "$S/restore-dry" '"P:********"'
 # A restore writes the password root's alone too: the newest generation
@@ -157,7 +168,7 @@ $MP restore "$newest" --root "$R" --sendmail "$SBX" >"$S/restore" 2>&1
 expect "restore of the newest generation exits 0" "$?" 0
 expect "restore: the access file is 0600 again" "$(stat -c '%a' "$R/etc/mail/access")" 600
 no_secret "every output" "$S"/restore "$S"/plan1 "$S"/apply* "$S"/plan-new "$S"/mpd.out \
-    "$S"/status "$S"/plan.json "$S"/history "$S"/history-ids "$S"/restore-dry \
+    "$S"/status "$S"/plan.json "$S"/history "$S"/history-ids "$S"/restore-dry "$S"/restore-old \
     "$R"/var/mailprov/status.json
 # The files that hold it are root's alone (the access file, its map and
 # backups, the history's objects).

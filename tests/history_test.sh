@@ -239,7 +239,7 @@ before=$(sums "$R7") n=$(ids "$R7" | wc -l)
 run "$R7" restore "$(ids "$R7" | tail -1)" --before >"$S/drift.out" 2>&1
 expect "drift: restore --before of a repair exits 1" "$?" 1
 check_grepF "drift: says the next run would undo it, and why" "$S/drift.out" \
-    "would change /etc/mail/aliases again (the bytes before that run are not what it makes: a hand edit, which that run repaired)"
+    "would change /etc/mail/aliases again (those bytes are not what it makes from this host today: a hand edit that run repaired"
 expect "drift: nothing changed" "$(sums "$R7")" "$before"
 expect "drift: no generation" "$(ids "$R7" | wc -l)" "$n"
 run "$R7" restore "$(ids "$R7" | tail -1)" --before --dry-run >"$S/drift-dry.out" 2>&1
