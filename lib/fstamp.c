@@ -44,6 +44,14 @@ same(const struct fstamp *a, const struct fstamp *b)
 void
 fstamps_record(struct fstamps *s, const struct strlist *paths)
 {
+	fstamps_carry(s, paths, NULL, NULL);
+}
+
+void
+fstamps_carry(struct fstamps *s, const struct strlist *paths,
+    const struct fstamps *before, const struct strlist *written)
+{
+	long j;
 	size_t i;
 
 	if (paths != &s->paths) {
@@ -53,8 +61,14 @@ fstamps_record(struct fstamps *s, const struct strlist *paths)
 	}
 	free(s->st);
 	s->st = xcalloc(s->paths.n + 1, sizeof(*s->st));
-	for (i = 0; i < s->paths.n; i++)
-		take(s->paths.v[i], &s->st[i]);
+	for (i = 0; i < s->paths.n; i++) {
+		if (before != NULL && (written == NULL ||
+		    strlist_find(written, s->paths.v[i], 0) < 0) &&
+		    (j = strlist_find(&before->paths, s->paths.v[i], 0)) >= 0)
+			s->st[i] = before->st[j];
+		else
+			take(s->paths.v[i], &s->st[i]);
+	}
 }
 
 long

@@ -967,14 +967,14 @@ build(struct host *h)
 }
 
 /*
- * drop - the loader refused the item on line: leave its group out.  In
- * exact mode an entry that cannot be written makes the mode merge (exact
- * would delete it).  0 when nothing could be left out.
+ * drop - item i cannot be written (the loader refused it, or it is not
+ * UTF-8): leave its group out.  In exact mode an entry that cannot be
+ * written makes the mode merge (exact would delete it).  0 when nothing
+ * could be left out.
  */
 static int
-drop(struct host *h, unsigned line, const char *msg)
+drop(struct host *h, long i, const char *msg)
 {
-	long i = yo_item_at(&h->y, line);
 	struct yo_item *mode;
 	int g;
 
@@ -1010,8 +1010,13 @@ settle(struct host *h, struct sbuf *out, char **why)
 	struct diags d;
 	struct desired *ds;
 	size_t k;
-	int pass, left;
+	int pass, left, c;
 
+	/* Not UTF-8: no YAML file holds it (yamlout.h). */
+	for (k = 0; k < h->y.n; k++)
+		if (yo_gone(&h->y, h->y.v[k].group) == NULL &&
+		    (c = yo_bad_byte(&h->y.v[k])) >= 0)
+			drop(h, (long)k, yo_utf8_reason(c));
 	for (pass = 0; pass < SETTLE_PASSES; pass++) {
 		out->len = 0;
 		head(h, out);
@@ -1023,7 +1028,8 @@ settle(struct host *h, struct sbuf *out, char **why)
 			return 0;
 		}
 		for (left = 0, k = 0; k < d.n; k++)
-			left += drop(h, d.v[k].line, d.v[k].msg);
+			left += drop(h, yo_item_at(&h->y, d.v[k].line),
+			    d.v[k].msg);
 		if (left == 0) {
 			seterr(why, "the imported desired state does not load "
 			    "(line %u: %s)", d.n ? d.v[0].line : 0, d.n ?

@@ -15,8 +15,14 @@
  * differs starts a run watch_settle seconds after the last such change,
  * and the interval timer reads and plans only when a stamp differs, the
  * last run failed or found drift (audit), the state comes from a URL, or
- * the last full plan is full_interval old.  mailprov's own writes are in the stamps taken
- * after its run, so they start nothing.
+ * the last full plan is full_interval old.  The stamps are taken before
+ * a run reads the files; after it only the files the run wrote itself
+ * (replaced, or put back by a rollback: the plan's changed files and
+ * the program link, in enforce mode) are stamped anew.  So mailprov's
+ * own writes start nothing, and a hand edit made while a run was in
+ * progress differs from the record and starts the next run.  A file
+ * first watched after a run (a first run, a new desired state) is
+ * stamped after it.
  */
 #include "mpd.h"
 #include "apply.h"
@@ -61,7 +67,11 @@ struct mpd {
 	int			 settle_wait;	/* seconds, 0 none */
 	struct strlist		 planned;	/* files the last plan managed */
 	struct strlist		 watched;	/* those and the desired state */
-	struct fstamps		 stamps;	/* of watched, after the run */
+	struct fstamps		 stamps;	/* of watched, as the last run
+						   found or left them */
+	struct fstamps		 before;	/* of watched, as the run
+						   about to start found them */
+	struct strlist		 written;	/* files the run wrote */
 	long long		 changed_at;	/* ms: first change seen, 0 */
 	long long		 settle_due;	/* ms: the run it asks for, 0 */
 	int			 last_ok;	/* the last run left the host
@@ -326,8 +336,26 @@ note_planned(struct mpd *m, const struct plan *p)
 }
 
 /*
- * rewatch - after a run: watch what it planned and the desired state,
- * and stamp them as the run left them.
+ * note_written - the files an enforce run may have written: those its
+ * plan changed (replaced, or put back by a rollback) and the link.
+ */
+static void
+note_written(struct mpd *m, const struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < PLAN_NFILES; i++)
+		if ((p->f[i].changed || p->f[i].replaced) &&
+		    p->f[i].path != NULL)
+			strlist_push(&m->written, p->f[i].path);
+	if ((p->link.changed || p->link.replaced) && p->link.path != NULL)
+		strlist_push(&m->written, p->link.path);
+}
+
+/*
+ * rewatch - after a run: watch what it planned and the desired state;
+ * their stamps from before the run, but for the files it wrote (and
+ * files not watched before), stamped as the run left them.
  */
 static void
 rewatch(struct mpd *m)
@@ -342,7 +370,7 @@ rewatch(struct mpd *m)
 			strlist_push(&m->watched, m->planned.v[i]);
 	if (m->watch != NULL)
 		watch_files(m->watch, &m->watched);
-	fstamps_record(&m->stamps, &m->watched);
+	fstamps_carry(&m->stamps, &m->watched, &m->before, &m->written);
 	/* The host as the desired state says: a quick check may vouch. */
 	m->last_ok = m->st.last.error == NULL &&
 	    (strcmp(m->st.last.outcome, "converged") == 0 ||
@@ -466,6 +494,8 @@ apply_once(struct mpd *m, const struct desired *ds)
 	else if (last->error == NULL)
 		settle_outcome(m);
 	note_planned(m, &p);
+	if (!audit)
+		note_written(m, &p);
 	plan_free(&p);
 	free(why);
 }
@@ -496,6 +526,9 @@ run_once(struct mpd *m, const char *reason)
 
 	status_run_reset(&m->st.last, reason);
 	m->st.runs++;
+	/* Before anything is read: an edit from now on is not ours. */
+	fstamps_record(&m->before, &m->watched);
+	strlist_clear(&m->written);
 	if ((path = resolve_source(m, &fetched)) != NULL &&
 	    (ds = read_desired(m, path)) != NULL)
 		apply_once(m, ds);
@@ -842,6 +875,8 @@ teardown(struct mpd *m)
 	strlist_clear(&m->planned);
 	strlist_clear(&m->watched);
 	fstamps_free(&m->stamps);
+	fstamps_free(&m->before);
+	strlist_clear(&m->written);
 	dconf_free(m->conf);
 	closelog();
 }

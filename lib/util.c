@@ -199,19 +199,60 @@ sbuf_addf(struct sbuf *b, const char *fmt, ...)
 	free(s);
 }
 
+size_t
+utf8_len(const unsigned char *p, size_t n, unsigned long *cpp)
+{
+	size_t len, i;
+	unsigned long cp;
+
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		len = 1, cp = p[0];
+	else if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	if (cpp != NULL)
+		*cpp = cp;
+	return len;
+}
+
 void
 sbuf_json_str(struct sbuf *b, const char *s)
 {
-	sbuf_adds(b, "\"");
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t n = strlen((const char *)p), k;
+	unsigned long cp;
 
-		if (c == '"' || c == '\\')
-			sbuf_addf(b, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			sbuf_addf(b, "\\u%04x", c);
+	sbuf_adds(b, "\"");
+	for (; n > 0; p += k, n -= k) {
+		if ((k = utf8_len(p, n, &cp)) == 0) {
+			/* Not UTF-8: the byte's Latin-1 reading. */
+			sbuf_addf(b, "\\u%04x", *p);
+			k = 1;
+		} else if (cp == '"' || cp == '\\')
+			sbuf_addf(b, "\\%c", (int)cp);
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == 0x2028 || cp == 0x2029)
+			sbuf_addf(b, "\\u%04lx", cp);
 		else
-			sbuf_add(b, s, 1);
+			sbuf_add(b, (const char *)p, k);
 	}
 	sbuf_adds(b, "\"");
 }

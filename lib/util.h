@@ -63,12 +63,24 @@ struct sbuf {
 	size_t	 cap;
 };
 
+/*
+ * utf8_len - the length of the UTF-8 sequence at p (at most n bytes), its
+ * code point in *cp (may be NULL); 0 if it is not one (a byte that never
+ * starts one, a cut or overlong sequence, a surrogate, past U+10FFFF).
+ */
+size_t	utf8_len(const unsigned char *p, size_t n, unsigned long *cp);
+
 void	sbuf_add(struct sbuf *b, const char *p, size_t n);
 void	sbuf_adds(struct sbuf *b, const char *s);
 void	sbuf_addf(struct sbuf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	sbuf_free(struct sbuf *b);
-/* sbuf_json_str - s as a JSON string literal (quotes, escapes). */
+/*
+ * sbuf_json_str - s as a JSON string literal: valid UTF-8 copied; '"',
+ * '\\', controls (C0, DEL, C1) and U+2028/U+2029 escaped; each byte of
+ * what is not UTF-8 written as \u00XX, its Latin-1 reading.  Always
+ * valid JSON, whatever bytes s holds.
+ */
 void	sbuf_json_str(struct sbuf *b, const char *s);
 /* sbuf_json_list - l as a JSON array of strings. */
 void	sbuf_json_list(struct sbuf *b, const struct strlist *l);

@@ -6,7 +6,11 @@
  * arrived when it is closed after writing or moved in; the directory's
  * own removal or move is reported as -1 so the daemon can recreate and
  * re-watch it.  In a managed file's directory only the events that name
- * a watched file count; the directory's removal drops its watch (it is
+ * a watched file count: a write (IN_MODIFY: truncate(2) by path and a
+ * writer that keeps the file open close nothing; a burst of them is
+ * merged by the daemon's watch_settle, and its own writes are stamped)
+ * or a close after writing, a rename, creation, removal or attribute
+ * change; the directory's removal drops its watch (it is
  * scanned until watch_files() can watch it again) and counts as a
  * change.  A file directory that is the incoming directory too adds its
  * events to that watch (IN_MASK_ADD) instead of replacing them.
@@ -22,9 +26,9 @@
 
 #define IN_INCOMING	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | \
 			    IN_MOVE_SELF | IN_ONLYDIR)
-#define IN_FILES	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
-			    IN_CREATE | IN_DELETE | IN_ATTRIB | IN_ONLYDIR | \
-			    IN_MASK_ADD)
+#define IN_FILES	(IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_TO | \
+			    IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB | \
+			    IN_ONLYDIR | IN_MASK_ADD)
 
 struct wdir {
 	int		 wd;		/* -1: not watched, scanned */

@@ -91,25 +91,73 @@ plain_ok(const char *s)
 	return 1;
 }
 
+/* bad_byte - the first byte of s that is not in a UTF-8 sequence, or -1. */
+static int
+bad_byte(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), k;
+
+	for (; n > 0; p += k, n -= k)
+		if ((k = utf8_len(p, n, NULL)) == 0)
+			return *p;
+	return -1;
+}
+
+int
+yo_bad_byte(const struct yo_item *it)
+{
+	size_t i;
+	int c = -1;
+
+	if (it->key != NULL)
+		c = bad_byte(it->key);
+	if (c < 0 && it->s != NULL)
+		c = bad_byte(it->s);
+	for (i = 0; c < 0 && i < it->l.n; i++)
+		c = bad_byte(it->l.v[i]);
+	return c;
+}
+
 void
 yo_scalar(struct sbuf *b, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), k;
+	unsigned long cp;
 
 	if (plain_ok(s)) {
 		sbuf_adds(b, s);
 		return;
 	}
 	sbuf_adds(b, "\"");
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			sbuf_addf(b, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			sbuf_addf(b, "\\x%02x", *p);
+	for (; n > 0; p += k, n -= k) {
+		if ((k = utf8_len(p, n, &cp)) == 0) {
+			sbuf_adds(b, "?");	/* not UTF-8: see yamlout.h */
+			k = 1;
+		} else if (cp == '"' || cp == '\\')
+			sbuf_addf(b, "\\%c", (int)cp);
+		else if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+			sbuf_addf(b, "\\%c", cp == 0x85 ? 'N' : cp == 0x2028 ?
+			    'L' : 'P');
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+			sbuf_addf(b, "\\x%02lx", cp);
+		else if (cp == 0xfeff || cp == 0xfffe || cp == 0xffff)
+			sbuf_addf(b, "\\u%04lx", cp);
 		else
-			sbuf_add(b, (const char *)p, 1);
+			sbuf_add(b, (const char *)p, k);
 	}
 	sbuf_adds(b, "\"");
+}
+
+const char *
+yo_utf8_reason(int c)
+{
+	static char r[128];
+
+	snprintf(r, sizeof(r), "it holds the byte 0x%02x, which is not valid "
+	    "UTF-8: a YAML file cannot hold it", (unsigned)c & 0xffu);
+	return r;
 }
 
 /* What is written, and how many lines so far. */
@@ -228,7 +276,14 @@ yo_render(struct yamlout *y, struct sbuf *out)
 {
 	struct out o;
 	size_t i;
+	int c;
 
+	/* What a YAML file cannot hold is left out before anything is
+	 * written, so that a group is left out as a whole. */
+	for (i = 0; i < y->n; i++)
+		if (yo_gone(y, y->v[i].group) == NULL &&
+		    (c = yo_bad_byte(&y->v[i])) >= 0)
+			yo_leave_out(y, y->v[i].group, "%s", yo_utf8_reason(c));
 	o.b = out;
 	o.line = 0;
 	sbuf_add(out, "", 0);

@@ -12,10 +12,18 @@
  * Scalars are written plain only when they are letters, digits and
  * . _ / @ + - starting with a letter, '/' or '_', and are not a word
  * YAML readers take for a boolean or null (true, no, on, null, ...);
- * anything else is double-quoted, with '"', '\' and control bytes
- * escaped.  Comment text is written with control bytes and bytes that
- * are not ASCII replaced by '?', so a host's bytes cannot make the file
- * invalid or break out of a comment.  Lines are wrapped at 78 columns.
+ * anything else is double-quoted: valid printable UTF-8 copied, '"' and
+ * '\' escaped, control characters (C0, DEL, C1) as \xNN, the YAML line
+ * breaks U+0085, U+2028, U+2029 as \N, \L, \P, and U+FEFF, U+FFFE,
+ * U+FFFF as \uXXXX; a YAML reader reads back the same bytes.  A YAML
+ * file holds only UTF-8, so an item whose key, value or list item is not
+ * valid UTF-8 cannot be written: yo_render leaves its group out, the
+ * reason (yo_utf8_reason) above it, and yo_scalar writes each byte that
+ * is in no UTF-8 sequence as '?' (in the commented-out item only).
+ * Comment text is written with control bytes and bytes that are not
+ * ASCII replaced by '?', so a host's bytes cannot make the file invalid
+ * or break out of a comment; a commented-out item's value is escaped as
+ * above, so it cannot either.  Lines are wrapped at 78 columns.
  *
  * After yo_render, each item that was written (not left out) knows its
  * lines, so a loader's "line:col: message" can be traced back to the
@@ -83,6 +91,13 @@ void	yo_note(struct yo_item *it, const char *fmt, ...)
 void	yo_render(struct yamlout *y, struct sbuf *out);
 /* yo_item_at - the item written on line (1-based), or -1. */
 long	yo_item_at(const struct yamlout *y, unsigned line);
+/*
+ * yo_bad_byte - the first byte of the item's key, value or list items that
+ * is not valid UTF-8, or -1 when all of them are.
+ */
+int	yo_bad_byte(const struct yo_item *it);
+/* yo_utf8_reason - why an item with the byte c (yo_bad_byte) is left out. */
+const char *yo_utf8_reason(int c);
 /* yo_scalar - s as a YAML scalar: plain when safe, else double-quoted. */
 void	yo_scalar(struct sbuf *b, const char *s);
 void	yo_free(struct yamlout *y);

@@ -19,37 +19,6 @@
 
 /* ---------------------------------------------------------------- scan */
 
-/* utf8_len - length of the UTF-8 sequence at p (at most n bytes), 0 if bad. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	unsigned long cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 /*
  * prescan - refuse what libyaml reports badly.  Returns 0 if clean.
  * Columns count characters, as libyaml's marks do.
@@ -75,7 +44,7 @@ prescan(const char *buf, size_t len, struct diags *d)
 			diags_add(d, line, col, "NUL byte in file");
 			return -1;
 		}
-		k = utf8_len(p + i, len - i);
+		k = utf8_len(p + i, len - i, NULL);
 		if (k == 0) {
 			diags_add(d, line, col, "invalid UTF-8 byte 0x%02x; "
 			    "desired state must be UTF-8", p[i]);

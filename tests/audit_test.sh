@@ -6,7 +6,9 @@
 #   2. mailprovd in audit mode: a host away from the desired state is
 #      reported (outcome drift, the diff, counted, mode audit in
 #      status.json and `mailprov status`), and nothing is written and no
-#      SRC call is made
+#      SRC call is made; an aliases file with a Latin-1 comment (old AIX
+#      files are not UTF-8) in the diff: plan --json, status.json and
+#      `mailprov status` still read it (the bytes as \u00XX)
 #   3. mailprovd in enforce mode: a hand edit is repaired, the run says it
 #      was drift, records the diff (current -> desired) and names the
 #      backup that holds the hand-edited bytes
@@ -75,6 +77,15 @@ expect "validate --json: refused" "$?" 1
 # ---- 2. audit mode -----------------------------------------------------
 R=$(mp_root audit)
 echo 'mode: audit' >>"$R/etc/mailprov/mailprovd.conf"
+printf '# Verwaltung: J\xfcrgen M\xfcller\npostmaster: root\nMAILER-DAEMON: postmaster\n' \
+    >"$R/etc/mail/aliases"
+$MP plan --json -f "$R/etc/mailprov/desired.yaml" --root "$R" --sendmail "$SBX" \
+    >"$S/latin1.json" 2>"$S/latin1.err"
+expect "Latin-1 in aliases: plan --json exits 2 (changes planned)" "$?" 2
+expect "Latin-1 in aliases: plan --json is JSON" \
+    "$(python3 -c 'import json,sys; json.loads(sys.stdin.buffer.read())' <"$S/latin1.json" >/dev/null 2>&1; echo $?)" 0
+expect "Latin-1 in aliases: the diff holds the comment, each byte read as Latin-1" \
+    "$(jget "$S/latin1.json" '" # Verwaltung: J\u00fcrgen M\u00fcller" in d["last_run"]["diff"].splitlines()')" True
 sums "$R" >"$S/before"
 timeout 30 "$MPD" --root "$R" -d >"$S/mpd-audit.out" 2>&1 &
 mpd=$!
@@ -101,6 +112,10 @@ $MP status --root "$R" >"$S/status-audit" 2>&1
 expect "audit: mailprov status exits 0" "$?" 0
 check_grep "audit: mailprov status says mode audit" "$S/status-audit" "mode: +audit"
 check_grepF "audit: mailprov status shows the diff" "$S/status-audit" "+DS[smtprelay.example.net]"
+check_grepF "audit: mailprov status shows the Latin-1 comment's line" "$S/status-audit" \
+    " # Verwaltung: J"
+expect "audit: status.json's diff holds the Latin-1 comment" \
+    "$(jget "$J" '" # Verwaltung: J\u00fcrgen M\u00fcller" in d["last_run"]["diff"].splitlines()')" True
 
 # ---- 3. enforce: a hand edit repaired, with its diff and backup ----------
 R=$(mp_root enforce)

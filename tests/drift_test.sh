@@ -19,9 +19,12 @@
 #   7. with full_interval as short as the interval, the tick plans in full
 #   8. in audit mode a hand edit is reported, with its diff, within 5 s,
 #      and left as it is
+#   9. a hand edit made while a run is in progress (after the plan read
+#      the file, a file the run does not rewrite) starts a run after it:
+#      the stamps are taken before the run reads, not after it ends
 #
-# 6 and 7 wait for one 10 s interval (the shortest there is); they run
-# side by side.  Waits poll for a condition (wait_for); the only fixed
+# 6, 7 and 9 run side by side while 6 and 7 wait for one 10 s interval
+# (the shortest there is).  Waits poll for a condition (wait_for); the only fixed
 # sleeps are the ones that must outlast watch_settle to show that
 # nothing was started.
 set -u
@@ -45,12 +48,12 @@ settled() { num_is "$1" runs "$2" && [ "$(jstr "$1" outcome)" != running ]; }
 
 # start FD NAME ROOT: mailprovd under srcmstr for ROOT, its commands
 # written to descriptor FD (a FIFO), its output in $S/NAME.out and .log.
-# Nothing started may hold another's FIFO open (3 to 5): srcmstr ends at
+# Nothing started may hold another's FIFO open (3 to 6): srcmstr ends at
 # the end of its input.
 start() {
 	mkfifo "$S/$2.ctl"
 	SRCMSTR_SAFETY=300 "$SRCMSTR" "$MPD" --root "$3" -d <"$S/$2.ctl" \
-	    >"$S/$2.out" 2>"$S/$2.log" 3>&- 4>&- 5>&- &
+	    >"$S/$2.out" 2>"$S/$2.log" 3>&- 4>&- 5>&- 6>&- &
 	eval "P$1=\$!; exec $1>\"\$S/\$2.ctl\""
 }
 # finish FD: stop it, wait for srcmstr to end.
@@ -167,17 +170,50 @@ sleep $((SETTLE + 2))	# longer than watch_settle
 expect "audit: one run for the edit" "$(jnum "$A" runs)" 2
 finish 3
 
-# ---------------------------------------------------------- worlds 2, 3
+# ------------------------------------------------------- worlds 2, 3, 4
 Q=$(MP_INTERVAL=10 mp_root quick)
 F=$(MP_INTERVAL=10 mp_root full)
 echo "full_interval: 10" >>"$F/etc/mailprov/mailprovd.conf"
+# World 4: its sendmail waits while $S/race.hold is there, after saying
+# so in $S/race.inrun: a run held in its check, after the plan read.
+W=$(mp_root race)
+cat >"$S/slowsm" <<EOF
+#!/bin/sh
+if [ -e "$S/race.hold" ]; then
+	: >"$S/race.inrun"
+	n=0
+	while [ -e "$S/race.hold" ] && [ \$n -lt 600 ]; do sleep 0.1; n=\$((n + 1)); done
+fi
+exec "$SBX" "\$@"
+EOF
+chmod 0755 "$S/slowsm"
+sed -i "s|^sendmail: .*|sendmail: $S/slowsm|" "$W/etc/mailprov/mailprovd.conf"
 start 4 quick "$Q"
 start 5 full "$F"
+start 6 race "$W"
 wait_for 30 settled "$Q" 1 || fail "quick: first run"
 wait_for 30 settled "$F" 1 || fail "full: first run"
+wait_for 30 settled "$W" 1 || fail "race: first run"
 pid=$(sed -n 's/^  "pid": \([0-9]*\),$/\1/p' "$Q/var/mailprov/status.json")
-strace -f -e trace=%file -o "$S/quick.strace" -p "$pid" 2>/dev/null 4>&- 5>&- &
+strace -f -e trace=%file -o "$S/quick.strace" -p "$pid" 2>/dev/null 4>&- 5>&- 6>&- &
 tpid=$!
+# 9. sendmail.cf edited: a run, held in its check; aliases edited then.
+: >"$S/race.hold"
+sed -i 's/^DS.*/DSrace.example.com/' "$W/etc/mail/sendmail.cf"
+wait_for 30 test -e "$S/race.inrun" || fail "race: the run is held" "$(jnum "$W" runs)"
+sed -i 's/^postmaster:.*/postmaster: mallory/' "$W/etc/mail/aliases"
+rm -f "$S/race.hold"
+wait_for 30 settled "$W" 2 || fail "race: the held run ends" "$(jnum "$W" runs)"
+expect "race: the held run was for sendmail.cf" "$(jstr "$W" reason)" "changed: /etc/mail/sendmail.cf"
+check_grep "race: the edit during the run is there after it" "$W/etc/mail/aliases" '^postmaster: mallory$'
+if wait_for 20 settled "$W" 3; then
+	pass "race: the edit during the run starts a run after it"
+else
+	fail "race: the edit during the run starts a run after it" \
+	    "runs $(jnum "$W" runs), quick checks $(jnum "$W" quick_checks)"
+fi
+expect "race: that run's reason" "$(jstr "$W" reason)" "changed: /etc/mail/aliases"
+check_grep "race: aliases repaired" "$W/etc/mail/aliases" '^postmaster: root$'
 # 6. The tick: a stat per file, nothing read, nothing planned.
 wait_for 25 num_atleast "$Q" quick_checks 1 && pass "quick: the interval tick is a quick check" ||
     fail "quick: the interval tick is a quick check" "$(jnum "$Q" quick_checks)"
@@ -190,14 +226,16 @@ check_nogrep "quick: the desired state was not opened" "$S/quick.strace" \
     "open[a-z]*\(.*$Q/etc/mailprov/desired\.yaml\""
 check_nogrep "quick: nothing was run" "$S/quick.strace" "execve"
 # 7. full_interval due: a full plan at the tick.
-wait_for 25 settled "$F" 2 && pass "full_interval: the tick plans in full" ||
+wait_for 25 num_atleast "$F" runs 2 && pass "full_interval: the tick plans in full" ||
     fail "full_interval: the tick plans in full" "$(jnum "$F" runs)"
 expect "full_interval: the run's reason" "$(jstr "$F" reason)" interval
 expect "full_interval: no quick check" "$(jnum "$F" quick_checks)" 0
 finish 4
 finish 5
+finish 6
 check_grep "quick: stop: exit 0" "$S/quick.out" "^exit 0$"
 check_grep "full: stop: exit 0" "$S/full.out" "^exit 0$"
+check_grep "race: stop: exit 0" "$S/race.out" "^exit 0$"
 
 rm -rf "$S"
 exit $((fails > 0))

@@ -8,7 +8,8 @@
 # definitions, program / file / :include: aliases, LMTP (cyrus) and
 # dovecot local mailers, STARTTLS with the access map and the relay port,
 # the /usr/lib/sendmail link, SRC running and persisted, what the schema
-# refuses (an alias loop, an open-relay entry), more than 1,000 aliases
+# refuses (an alias loop, an open-relay entry), bytes YAML must escape
+# (C1, U+0085, U+2028) or cannot hold (not UTF-8), more than 1,000 aliases
 # (3 entries and a comment; --all-aliases: exact with all), -o and
 # --force.  Needs root, unshare, m4 and sendmail-cf, openssl.
 set -u
@@ -190,6 +191,25 @@ said "refused: the loop is commented out with the loader's message" "$S/refused.
     'not managed: alias loop: loop[ab] -> loop[ab] -> loop[ab]'
 said "refused: relay_domains commented out with why" "$S/refused.yaml" \
     "not managed: sendmail.relay_domains entry '\*'"
+
+# ---- bytes YAML must escape or cannot hold: a Latin-1 comment, a C1
+#      control, U+0085 and U+2028 (YAML line breaks) in values, UTF-8;
+#      a Latin-1 value (not UTF-8) is left out, with why; with
+#      --all-aliases too (exact would delete it: merge).
+R=$(host bytes m4-aix.mc)
+printf '# Verwaltung: J\xfcrgen M\xfcller\nlat: g\xe9h\nc1: e\xc2\x81f\nnel: a\xc2\x85b\nls: c\xe2\x80\xa8d\nutf: caf\xc3\xa9\n' \
+    >>"$R/etc/mail/aliases"
+roundtrip bytes "$R"
+printf 'utf: "caf\xc3\xa9"' >"$S/bytes.utf"
+check_grepF "bytes: UTF-8 kept (the schema refuses it: commented out)" "$S/bytes.yaml" "$(cat "$S/bytes.utf")"
+check_grepF "bytes: the C1 control escaped" "$S/bytes.yaml" 'c1: "e\x81f"'
+check_grepF "bytes: U+0085 escaped" "$S/bytes.yaml" 'nel: "a\Nb"'
+check_grepF "bytes: U+2028 escaped" "$S/bytes.yaml" 'ls: "c\Ld"'
+commented "bytes: the Latin-1 value left out" "$S/bytes.yaml" 'lat: "g[?]h"' \
+    'not managed: it holds the byte 0xe9, which is not valid UTF-8: a YAML file cannot hold it'
+roundtrip bytes-all "$R" --all-aliases
+active "bytes --all-aliases: merge" "$S/bytes-all.yaml" 'mode: merge'
+said "bytes --all-aliases: says why" "$S/bytes-all.yaml" 'merge, not exact: an entry cannot be written \(it holds the byte 0xe9'
 
 # ---- SRC: running, persisted; the /usr/lib/sendmail link to sendmail_ssl.
 R=$(host src m4-aix.mc)

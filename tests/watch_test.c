@@ -2,8 +2,10 @@
  * watch_test.c - lib/fstamp.c and the platform's watcher (lib/watch.h):
  * which changes a stamp shows (an append, a rename over the file with
  * the size and times kept, a chmod, a removal, a creation) and which it
- * does not (a read, a rewrite by nobody); and that the watcher reports a
- * watched file's change in its directory, and not a neighbour's.  On a
+ * does not (a read, a rewrite by nobody); that a stamp carried from
+ * before (fstamps_carry) still shows a later edit; and that the watcher reports a
+ * watched file's change in its directory (a rename over it, a write
+ * closed or still open, a truncate(2)), and not a neighbour's.  On a
  * platform whose watcher has no descriptor (watch_poll.c) the daemon
  * scans: the test then checks that it says so.  Each case works in a new
  * directory under $TMPDIR (or /tmp).
@@ -70,7 +72,8 @@ test_stamps(void **state)
 	char *d = scratch(), *a = xasprintf("%s/a", d), *b = xasprintf("%s/b",
 	    d), *t = xasprintf("%s/.a.tmp", d);
 	struct strlist l = { 0 };
-	struct fstamps s = { 0 };
+	struct strlist w = { 0 };
+	struct fstamps s = { 0 }, c = { 0 };
 	struct stat st;
 	struct timeval tv[2];
 	char buf[16];
@@ -111,6 +114,18 @@ test_stamps(void **state)
 	fstamps_record(&s, &s.paths);
 	assert_int_equal(unlink(b), 0);
 	assert_int_equal(fstamps_changed(&s), 1);
+	/* Carried: a's stamp from before its edit; b, written, taken now. */
+	fstamps_record(&s, &s.paths);
+	put(a, "edit\n", "a");
+	put(b, "ours\n", "w");
+	strlist_clear(&w);
+	strlist_push(&w, b);
+	fstamps_carry(&c, &l, &s, &w);
+	assert_int_equal(fstamps_changed(&c), 0);
+	fstamps_carry(&c, &l, &s, &l);
+	assert_int_equal(fstamps_changed(&c), -1);
+	fstamps_free(&c);
+	strlist_clear(&w);
 	fstamps_free(&s);
 	strlist_clear(&l);
 	rmtree(d);
@@ -138,6 +153,7 @@ test_watch(void **state)
 	    d), *drop = xasprintf("%s/incoming/x", d);
 	struct strlist l = { 0 };
 	struct watch *w;
+	int fd;
 
 	(void)state;
 	assert_int_equal(mkdir(in, 0700), 0);
@@ -163,6 +179,15 @@ test_watch(void **state)
 	assert_int_equal(events(w, 1000), WATCH_FILES);
 	put(cf, "more\n", "a");
 	assert_int_equal(events(w, 1000), WATCH_FILES);
+	/* truncate(2) by path: no close, no rename. */
+	assert_int_equal(truncate(cf, 2), 0);
+	assert_int_equal(events(w, 1000), WATCH_FILES);
+	/* A write to a file kept open: reported before the close. */
+	assert_true((fd = open(cf, O_WRONLY | O_APPEND)) >= 0);
+	assert_int_equal(write(fd, "k\n", 2), 2);
+	assert_int_equal(events(w, 1000), WATCH_FILES);
+	assert_int_equal(close(fd), 0);
+	(void)events(w, 200);	/* the close */
 	/* Watching the same list again changes nothing. */
 	watch_files(w, &l);
 	assert_int_equal(events(w, 0), 0);
