@@ -6,12 +6,13 @@
  * change times with nanoseconds, or "absent".  mailprovd stamps the
  * files it watches before a run reads them, and after the run stamps
  * anew only the files the run wrote itself (fstamps_carry), so that its
- * own replacements are part of the record and a hand edit made while the
- * run was in progress is not; an editor's rename over a file (a new inode), an append (size,
- * mtime), a chmod or chown (ctime), a removal all show.  What stat cannot
- * see (the same size written within one timestamp tick, or a change with
- * its times set back and the inode kept) is left to the full plan that
- * mailprovd makes at least every full_interval.
+ * own replacements are part of the record and a hand edit made while
+ * the run was in progress is not.  An editor's rename over a file (a
+ * new inode), an append (size, mtime), a chmod or chown (ctime), a
+ * removal all show.  What stat cannot see (the same size written within
+ * one timestamp tick, or a change with its times set back and the inode
+ * kept) is left to the full plan that mailprovd makes at least every
+ * full_interval.
  */
 #ifndef MAILPROV_FSTAMP_H
 #define MAILPROV_FSTAMP_H

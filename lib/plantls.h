@@ -3,8 +3,9 @@
  * what it does with TLS: the /usr/lib/sendmail link (sendmail.program),
  * the binary's capabilities, the certificate files, the TLS options of
  * the cf, the relay mailer's port and the TLS_Srv: and AuthInfo:
- * entries of the access map.  Called by plan.c only; the same conventions (0 / -1 with *why,
- * p->errpos on the key an error is about).
+ * entries of the access map.  Called by plan.c only; the same
+ * conventions (0 / -1 with *why, p->errpos on the key an error is
+ * about).
  */
 #ifndef MAILPROV_PLANTLS_H
 #define MAILPROV_PLANTLS_H
