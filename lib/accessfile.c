@@ -183,8 +183,13 @@ mask_line(const char *p, size_t n, struct sbuf *out)
 
 			sbuf_add(out, p + i, 2);
 			sbuf_adds(out, "********");
-			for (k = i + 2; k < n && strchr(end, p[k]) == NULL; k++)
-				;
+			/* Up to its end; a backslash takes the byte after it
+			 * along (an admin's "P:a\"b" is one value), and a NUL
+			 * is masked, not taken for the end. */
+			for (k = i + 2; k < n && (p[k] == '\0' ||
+			    strchr(end, p[k]) == NULL); k++)
+				if (p[k] == '\\' && k + 1 < n && p[k + 1] != '\n')
+					k++;
 			i = k;
 			continue;
 		}

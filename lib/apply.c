@@ -247,6 +247,14 @@ makemap(struct apply *a, char **why)
 
 	if (access(db, F_OK) < 0 && errno == ENOENT)
 		a->p->access_db_made = 1;
+	/* makemap rewrites a map in place, keeping its mode: a map about
+	 * to hold a password is root's alone before it does. */
+	else if (a->p->access_secret && chmod(db, 0600) < 0) {
+		r = seterr(why, "chmod 0600 %s: %s", fileio_inside(a->o->root,
+		    db), strerror(errno));
+		free(db);
+		return r;
+	}
 	r = sendmail_makemap(DEF_MAKEMAP, a->p->f[PLAN_SENDMAIL_CF].path,
 	    a->p->map_class, f->path, a->o->timeout_ms, why);
 	/* A map holding a password is for its owner alone. */
@@ -277,7 +285,11 @@ write_files(struct apply *a, char **why)
 	}
 	if (plan_needs_rebuild(a->p) && newaliases(a, why) < 0)
 		return -1;
-	if (a->p->f[PLAN_ACCESS].changed && makemap(a, why) < 0)
+	/* An interrupted run may have left the map older than its source. */
+	if ((a->p->f[PLAN_ACCESS].changed || (a->p->interrupted &&
+	    a->p->f[PLAN_ACCESS].managed && a->p->f[PLAN_ACCESS].exists &&
+	    a->p->map_class != NULL)) &&
+	    makemap(a, why) < 0)
 		return -1;
 	if (program_replace(&a->p->link, why) < 0)
 		return -1;

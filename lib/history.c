@@ -856,9 +856,18 @@ print_json(const struct history_gen *g, struct sbuf *b)
 			continue;
 		sbuf_addf(b, "%s{\"path\":", n++ ? "," : "");
 		sbuf_json_str(b, f->label);
-		sbuf_addf(b, ",\"changed\":%s,\"before_sha256\":\"%s\","
-		    "\"after_sha256\":\"%s\",\"backup\":", strcmp(f->before,
-		    f->after) ? "true" : "false", f->before, f->after);
+		/* Not the access map's: with its masked diff, the hash of a
+		 * file holding an AuthInfo: password would let a weak one be
+		 * guessed offline. */
+		if (i == PLAN_ACCESS)
+			sbuf_addf(b, ",\"changed\":%s,\"before_sha256\":null,"
+			    "\"after_sha256\":null,\"backup\":",
+			    strcmp(f->before, f->after) ? "true" : "false");
+		else
+			sbuf_addf(b, ",\"changed\":%s,\"before_sha256\":"
+			    "\"%s\",\"after_sha256\":\"%s\",\"backup\":",
+			    strcmp(f->before, f->after) ? "true" : "false",
+			    f->before, f->after);
 		if (f->backup != NULL)
 			sbuf_json_str(b, f->backup);
 		else

@@ -185,6 +185,8 @@ secret_modes(struct plan *p)
 {
 	struct plan_file *f = &p->f[PLAN_ACCESS];
 	mode_t m = f->st.st_mode & 07777;
+	struct stat dst;
+	char *db;
 
 	if (!f->managed || f->remove ||
 	    !accessfile_has_own_authinfo(f->new.s, f->new.len))
@@ -194,11 +196,17 @@ secret_modes(struct plan *p)
 	 * the file has now, which the restore sets. */
 	if (f->as_if != NULL)
 		return;
-	if (!f->exists || ((m & 0137) == 0 && ((m & 0040) == 0 ||
-	    f->st.st_gid == 0) && f->st.st_uid == 0))
-		return;
-	p->access_tighten = 1;
-	if (!f->changed) {
+	/* The map (makemap keeps an old map's mode): 0600 or a change. */
+	if (p->map_class != NULL) {
+		db = plan_access_db(p);
+		p->access_db_tighten = stat(db, &dst) == 0 &&
+		    (dst.st_mode & 077) != 0;
+		free(db);
+	}
+	if (f->exists && ((m & 0137) != 0 || ((m & 0040) != 0 &&
+	    f->st.st_gid != 0) || f->st.st_uid != 0))
+		p->access_tighten = 1;
+	if ((p->access_tighten || p->access_db_tighten) && !f->changed) {
 		f->changed = 1;		/* the mode alone */
 		p->nchanged++;
 	}
@@ -494,6 +502,9 @@ plan_diff(const struct plan *p, struct sbuf *out)
 	if (p->access_tighten)
 		sbuf_addf(out, "# mode of %s: 0600 (it holds a secret)\n",
 		    p->f[PLAN_ACCESS].label);
+	if (p->access_db_tighten)
+		sbuf_addf(out, "# mode of the map of %s: 0600 (it holds a "
+		    "secret)\n", p->f[PLAN_ACCESS].label);
 	sbuf_add(out, "", 0);
 }
 
@@ -506,9 +517,10 @@ plan_diff_file(int kind, const char *label, const char *a, size_t alen,
 
 	sbuf_add(&d, "", 0);
 	diff_unified(&d, la, lb, a, alen, b, blen, 3);
-	if (kind == PLAN_ACCESS)
+	if (kind == PLAN_ACCESS) {
 		accessfile_mask(d.s, d.len, out);
-	else
+		util_wipe(d.s, d.len);	/* it held the password in clear */
+	} else
 		sbuf_add(out, d.s, d.len);
 	free(la);
 	free(lb);
@@ -631,6 +643,11 @@ plan_free(struct plan *p)
 {
 	size_t i;
 
+	/* The access file's bytes may hold an AuthInfo: password. */
+	if (p->f[PLAN_ACCESS].old != NULL)
+		util_wipe(p->f[PLAN_ACCESS].old, p->f[PLAN_ACCESS].oldlen);
+	if (p->f[PLAN_ACCESS].new.s != NULL)
+		util_wipe(p->f[PLAN_ACCESS].new.s, p->f[PLAN_ACCESS].new.len);
 	for (i = 0; i < PLAN_NFILES; i++) {
 		free(p->f[i].path);
 		free(p->f[i].old);

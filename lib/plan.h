@@ -100,6 +100,8 @@ struct plan {
 	int			 access_tighten;	/* ... and the file is
 						   readable by more than
 						   root: written 0600 */
+	int			 access_db_tighten;	/* ... and its map
+						   is: rebuilt, made 0600 */
 	char			*secret_file;	/* auth.secret_file, root
 						   prefixed: read, so
 						   mailprovd watches it */

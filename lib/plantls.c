@@ -495,15 +495,20 @@ read_secret(const struct desired_auth *a, const char *root, struct plan *p,
 	path = fileio_resolve(root, name);
 	free(p->secret_file);	/* watched by mailprovd, even when bad */
 	p->secret_file = path;
-	r = tlsfile_check_safe(root, name, TLSF_KEY, "auth.secret_file", NULL,
-	    why);
+	/* The file a link leads to is the one judged (every directory on
+	 * its way), and the one read: without following a link, owned by
+	 * root in a directory only root writes (FILEIO_TRUSTED), so that it
+	 * cannot be swapped between the check and the read. */
+	r = tlsfile_check_safe(root, path != NULL ? fileio_inside(root, path) :
+	    name, TLSF_KEY, "auth.secret_file", NULL, why);
 	if (r < 0)
 		return NULL;
 	if (r > 0) {
 		strlist_take(&p->warnings, *why);
 		*why = NULL;
 	}
-	if (path == NULL || fileio_read(path, 4096, 0, &buf, &len) < 0) {
+	if (path == NULL || fileio_read(path, 4096, FILEIO_NOFOLLOW |
+	    FILEIO_TRUSTED, &buf, &len) < 0) {
 		seterr(why, "auth.secret_file %s: cannot read: %s", name,
 		    strerror(errno));
 		return NULL;

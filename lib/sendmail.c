@@ -278,10 +278,12 @@ sendmail_makemap(const char *makemap, const char *cf, const char *class,
 		    class, file, strerror(errno));
 	if (proc_run((char *const *)(uintptr_t)argv, buf, len,
 	    timeout_ms > 0 ? timeout_ms : DEF_SENDMAIL_TIMEOUT_MS, &r) < 0) {
+		util_wipe(buf, len);
 		free(buf);
 		return seterr(why, "cannot run %s: %s", makemap,
 		    strerror(errno));
 	}
+	util_wipe(buf, len);	/* an access map's source may hold a password */
 	free(buf);
 	if (r.timed_out || r.status != 0 || r.err.len > 0)
 		rc = seterr(why, "%s %s %s failed, %s: %s", makemap, class,

@@ -247,6 +247,10 @@ static const struct mask_row mask_rows[] = {
 	{ "a realm field: the admin's", "\"U:a\" \"I:a\" \"P:x\" \"R:r\"",
 	    "\"U:a\" \"I:a\" \"P:********\" \"R:r\"", 0 },
 	{ "ENCR:112 is not an AuthInfo value", "ENCR:112", "ENCR:112", 0 },
+	{ "an escaped quote in the admin's password", "\"U:a\" \"P:se\\\"cret6\"",
+	    "\"U:a\" \"P:********\"", 0 },
+	{ "an unquoted password with a backslash-blank",
+	    "\"U:a\" P:se\\ cret7", "\"U:a\" P:********", 0 },
 };
 
 static void

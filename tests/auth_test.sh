@@ -96,6 +96,32 @@ expect "access file 0644: apply exits 0" "$?" 0
 expect "access file 0644: now 0600" "$(stat -c '%a' "$R/etc/mail/access")" 600
 ls -t "$R"/etc/mail/access.2* | head -1 | xargs stat -c '%a' >"$S/backup-mode"
 expect "access file 0644: its backup is 0600" "$(cat "$S/backup-mode")" 600
+# The map made readable by others (makemap keeps a map's mode when it
+# rewrites it): a change, and the map 0600 again.
+chmod 0644 "$R/etc/mail/access.db"
+$MP plan -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan-dbmode" 2>&1
+expect "access map 0644 with the secret: plan exits 2" "$?" 2
+check_grepF "access map 0644: the plan says it becomes 0600" "$S/plan-dbmode" \
+    "# mode of the map of /etc/mail/access: 0600"
+$MP apply -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply-dbmode" 2>&1
+expect "access map 0644: apply exits 0" "$?" 0
+expect "access map 0644: now 0600" "$(stat -c '%a' "$R/etc/mail/access.db")" 600
+$MP apply -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply-dbmode2" 2>&1
+check_grepF "access map 0644: then no changes" "$S/apply-dbmode2" "no changes"
+# A secret file that is a link into a world-writable directory: judged
+# where it leads, refused (it could be swapped between check and read).
+mkdir -p "$R/pub" && chmod 1777 "$R/pub"
+(umask 077 && printf '%s\n' "$SECRET" >"$R/pub/relay.secret")
+mv "$R/etc/mail/relay.secret" "$S/relay.secret.keep"
+ln -s /pub/relay.secret "$R/etc/mail/relay.secret"
+cp -p "$R/etc/mail/access" "$S/access.before-link"
+$MP apply -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/apply-link" 2>&1
+expect "secret file linked into a world-writable directory: refused" "$?" 1
+check_grep "secret file linked: the directory is named" "$S/apply-link" "/pub.*(world|others)"
+cmp -s "$S/access.before-link" "$R/etc/mail/access" && pass "secret file linked: the access file unchanged" ||
+    fail "secret file linked: the access file unchanged"
+rm -f "$R/etc/mail/relay.secret" && rm -rf "$R/pub"
+mv "$S/relay.secret.keep" "$R/etc/mail/relay.secret"
 # A new secret alone is a change, shown masked on both sides.
 (umask 077 && printf '%s\n' "$SECRET2" >"$R/etc/mail/relay.secret")
 $MP plan -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan-new" 2>&1
@@ -141,6 +167,17 @@ $MP status --root "$R" >"$S/status" 2>&1
 $MP plan --json -f "$S/auth.yaml" --root "$R" --sendmail "$SBX" >"$S/plan.json" 2>&1
 $MP history --root "$R" >"$S/history" 2>&1
 expect "history lists the generations" "$?" 0
+$MP history --json --root "$R" >"$S/history.json" 2>&1
+python3 - "$S/history.json" >"$S/history-json.out" 2>&1 <<'EOF2'
+import json, sys
+gens = json.load(open(sys.argv[1]))
+acc = [f for g in gens for f in g["files"] if f["path"] == "/etc/mail/access"]
+others = [f for g in gens for f in g["files"] if f["path"] != "/etc/mail/access"]
+assert acc and all(f["before_sha256"] is None and f["after_sha256"] is None for f in acc), acc
+assert others and all(len(f["after_sha256"]) in (1, 64) for f in others), others
+print("ok", len(acc))
+EOF2
+check_grep "history --json: no sha256 of the access map's source (a guess check)" "$S/history-json.out" "^ok [0-9]"
 : >"$S/history-ids"
 # In enforce mode the old password cannot come back: mailprovd would
 # write the secret file's again (the restore is planned against its
@@ -168,7 +205,7 @@ $MP restore "$newest" --root "$R" --sendmail "$SBX" >"$S/restore" 2>&1
 expect "restore of the newest generation exits 0" "$?" 0
 expect "restore: the access file is 0600 again" "$(stat -c '%a' "$R/etc/mail/access")" 600
 no_secret "every output" "$S"/restore "$S"/plan1 "$S"/apply* "$S"/plan-new "$S"/mpd.out \
-    "$S"/status "$S"/plan.json "$S"/history "$S"/history-ids "$S"/restore-dry "$S"/restore-old \
+    "$S"/status "$S"/plan.json "$S"/history "$S"/history.json "$S"/history-ids "$S"/restore-dry "$S"/restore-old \
     "$R"/var/mailprov/status.json
 # The files that hold it are root's alone (the access file, its map and
 # backups, the history's objects).
