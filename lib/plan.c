@@ -39,24 +39,23 @@ resolve(struct plan_file *f, const char *root, const char *inner, char **why)
 }
 
 /*
- * as_if - f's bytes from f->as_if when it names f (absent: a missing
- * file): 1; 0: it does not name f.
+ * as_if - f's bytes from t when it names f (absent: a missing file): 1;
+ * 0: it does not name f (or there is no t).
  */
 static int
-as_if(struct plan_file *f)
+as_if(const struct plan_target *t, struct plan_file *f)
 {
 	size_t i;
 
-	for (i = 0; f->as_if != NULL && i < PLAN_NFILES; i++) {
-		const char *l = f->as_if->f[i].label;
+	for (i = 0; t != NULL && i < PLAN_NFILES; i++) {
+		const char *l = t->f[i].label;
 
 		if (l == NULL || strcmp(l, f->label) != 0)
 			continue;
-		f->exists = !f->as_if->f[i].absent;
-		f->oldlen = f->exists ? f->as_if->f[i].len : 0;
+		f->exists = !t->f[i].absent;
+		f->oldlen = f->exists ? t->f[i].len : 0;
 		f->old = xmalloc(f->oldlen + 1);
-		memcpy(f->old, f->exists ? f->as_if->f[i].bytes : "",
-		    f->oldlen);
+		memcpy(f->old, f->exists ? t->f[i].bytes : "", f->oldlen);
 		f->old[f->oldlen] = '\0';
 		/* Its identity (same_file) is the real file's, if any. */
 		if (stat(f->path, &f->st) < 0)
@@ -68,9 +67,9 @@ as_if(struct plan_file *f)
 
 /* read_file - f's bytes; a missing file is empty and not "exists". */
 static int
-read_file(struct plan_file *f, char **why)
+read_file(const struct plan *p, struct plan_file *f, char **why)
 {
-	if (as_if(f))
+	if (as_if(p->as_if, f))
 		return 0;
 	if (fileio_read(f->path, PLAN_MAX_FILE, FILEIO_NOFOLLOW, &f->old,
 	    &f->oldlen) < 0) {
@@ -92,12 +91,12 @@ read_file(struct plan_file *f, char **why)
 }
 
 int
-plan_load_file(struct plan_file *f, const char *root, const char *inner,
+plan_load_file(const struct plan *p, struct plan_file *f, const char *inner,
     char **why)
 {
-	if (resolve(f, root, inner, why) < 0)
+	if (resolve(f, p->root, inner, why) < 0)
 		return -1;
-	return read_file(f, why);
+	return read_file(p, f, why);
 }
 
 /*
@@ -111,12 +110,9 @@ static int
 skim_aliases(struct plan_file *f, const struct desired_aliases *want,
     char **why)
 {
-	int r;
-
-	if (f->as_if != NULL)
-		return 0;
-	r = aliases_unchanged_file(f->path, PLAN_MAX_FILE, FILEIO_NOFOLLOW,
+	int r = aliases_unchanged_file(f->path, PLAN_MAX_FILE, FILEIO_NOFOLLOW,
 	    want, &f->st);
+
 	if (r < 0 && errno != ENOENT)
 		return seterr(why, "%s: cannot read: %s", f->label,
 		    strerror(errno));
@@ -194,7 +190,7 @@ secret_modes(struct plan *p)
 	p->access_secret = 1;
 	/* Planned as if (a restore's check): the bytes count, not the mode
 	 * the file has now, which the restore sets. */
-	if (f->as_if != NULL)
+	if (p->as_if != NULL)
 		return;
 	/* The map (makemap keeps an old map's mode): 0600 or a change. */
 	if (p->map_class != NULL) {
@@ -315,13 +311,13 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 
 	if (sm->accept_names.set) {
 		f = &p->f[PLAN_LOCAL_HOST_NAMES];
-		if (plan_load_file(f, root, lhn, why) < 0)
+		if (plan_load_file(p, f, lhn, why) < 0)
 			return -1;
 		listfile_edit(f->old, f->oldlen, &sm->accept_names.l, &f->new);
 	}
 	if (sm->relay_domains.set) {
 		f = &p->f[PLAN_RELAY_DOMAINS];
-		if (plan_load_file(f, root, relay, why) < 0)
+		if (plan_load_file(p, f, relay, why) < 0)
 			return -1;
 		listfile_edit(f->old, f->oldlen, &sm->relay_domains.l, &f->new);
 	}
@@ -332,9 +328,11 @@ load_lists(const struct desired *ds, const char *root, const struct cf *cf,
 		free(afile);
 		if (loaded < 0)
 			return -1;
-		/* Mending an interrupted run lints the file: read it whole. */
-		same = p->interrupted ? 0 : skim_aliases(f, &sm->aliases, why);
-		if (same < 0 || (!same && read_file(f, why) < 0))
+		/* Mending an interrupted run lints the file: read it whole;
+		 * planned as if, the bytes are the target's. */
+		same = p->interrupted || p->as_if != NULL ? 0 :
+		    skim_aliases(f, &sm->aliases, why);
+		if (same < 0 || (!same && read_file(p, f, why) < 0))
 			return -1;
 		if (!same)
 			same = !aliases_edit(f->old, f->oldlen, &sm->aliases,
@@ -365,7 +363,7 @@ plan_files(const struct desired *ds, const char *root, struct plan *p,
 	size_t i;
 	int r = -1;
 
-	if (plan_load_file(f, root, sm->config.v, why) < 0)
+	if (plan_load_file(p, f, sm->config.v, why) < 0)
 		return -1;
 	if (!f->exists)
 		return seterr(why, "%s: cannot read: %s", f->label,
@@ -407,14 +405,11 @@ int
 plan_build(const struct desired *ds, const struct plan_env *env,
     struct plan *p, char **why)
 {
-	size_t i;
-
 	memset(p, 0, sizeof(*p));
 	*why = NULL;
 	p->root = env->root;
 	p->marker = xasprintf("%s/%s", env->state_dir, STATE_MARKER);
-	for (i = 0; i < PLAN_NFILES; i++)
-		p->f[i].as_if = env->as_if;
+	p->as_if = env->as_if;
 	if (ds->sendmail.sect.set) {
 		p->interrupted = access(p->marker, F_OK) == 0;
 		if (plantls_prepare(ds, env, p, why) < 0 ||
@@ -426,8 +421,7 @@ plan_build(const struct desired *ds, const struct plan_env *env,
 
 /* target_files - the files of t, read as they are, t's bytes as new. */
 static int
-target_files(const struct plan_target *t, const char *root, struct plan *p,
-    char **why)
+target_files(const struct plan_target *t, struct plan *p, char **why)
 {
 	size_t i;
 
@@ -436,7 +430,7 @@ target_files(const struct plan_target *t, const char *root, struct plan *p,
 
 		if (t->f[i].label == NULL)
 			continue;
-		if (plan_load_file(f, root, t->f[i].label, why) < 0)
+		if (plan_load_file(p, f, t->f[i].label, why) < 0)
 			return -1;
 		f->remove = t->f[i].absent;
 		sbuf_add(&f->new, t->f[i].bytes, t->f[i].len);
@@ -462,7 +456,7 @@ plan_build_target(const struct desired *ds, const struct plan_env *env,
 	if (t->map_class != NULL)
 		p->map_class = xstrdup(t->map_class);
 	if (plantls_prepare(ds, env, p, why) < 0 ||
-	    target_files(t, env->root, p, why) < 0)
+	    target_files(t, p, why) < 0)
 		return -1;
 	return plan_service(ds, env, p, why);
 }

@@ -64,8 +64,6 @@ struct plan_file {
 	char		*backup;	/* set by apply */
 	int		 replaced;	/* set by apply */
 	int		 unsynced;	/* restored, directory not synced */
-	const struct plan_target *as_if;	/* read these bytes, if it
-					   names the file, not the file */
 };
 
 struct plan {
@@ -88,6 +86,9 @@ struct plan {
 	struct smcaps		 caps;		/* of binary, when asked */
 	int			 have_caps;
 	const char		*root;		/* env->root */
+	const struct plan_target *as_if;	/* env->as_if: read these
+						   bytes, for a file it
+						   names, not the file */
 	char			*access_file;	/* the access map's source */
 	char			*map_class;	/* the access map's (hash) */
 	int			 tls;		/* TLS options managed */
@@ -172,10 +173,11 @@ void	plan_changed_files(const struct plan *p, struct strlist *out);
 void	plan_free(struct plan *p);
 
 /*
- * plan_load_file - resolve inner inside root and read it into f; a
- * missing file is empty and not "exists" (for plantls.c).
+ * plan_load_file - resolve inner inside p->root and read it into f (or
+ * take its bytes from p->as_if); a missing file is empty and not
+ * "exists" (for plantls.c).
  */
-int	plan_load_file(struct plan_file *f, const char *root,
+int	plan_load_file(const struct plan *p, struct plan_file *f,
 	    const char *inner, char **why);
 
 #endif

@@ -626,7 +626,7 @@ plantls_access(const struct desired *ds, const char *root,
 	    p->access_file == NULL || sm->smart_host.v == NULL ||
 	    sm->smart_host.v[0] == '\0')
 		return 0;
-	if (plan_load_file(f, root, p->access_file, why) < 0 ||
+	if (plan_load_file(p, f, p->access_file, why) < 0 ||
 	    authinfo_value(&sm->auth, root, p, &auth, why) < 0)
 		return -1;
 	host = names_smart_host_name(sm->smart_host.v);
