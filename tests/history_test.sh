@@ -31,14 +31,18 @@ ids() { ls "$1/var/mailprov/generations" | grep -E '^[0-9]{8}-[0-9]{6}-[0-9]{3}$
 run() { local r=$1; shift; $MP "$@" --root "$r" --sendmail "$SBX" --src-backend mock; }
 # alias ROOT NAME: what aliases.db says NAME is.
 alias_of() { makemap -u hash "$1/etc/mail/aliases.db" 2>/dev/null | awk -v k="$2" '$1 == k { $1 = ""; print substr($0, 2) }'; }
-# orphans ROOT: objects no record names, and names with no object.
-orphans() {
+# store_lists ROOT: $S/refs, the objects the records name, and $S/objs,
+# the objects in the store (sorted, for comm).
+store_lists() {
 	local g=$1/var/mailprov/generations
 	awk '$1 == "file" { print $3; print $4 } $1 ~ /^desired/ { print $2 }' "$g"/[0-9]* |
 	    grep -v '^-$' | sort -u >"$S/refs"
 	ls "$g/objects" | sort >"$S/objs"
-	comm -3 "$S/refs" "$S/objs"
 }
+# orphans ROOT: objects no record names, and names with no object.
+orphans() { store_lists "$1" && comm -3 "$S/refs" "$S/objs"; }
+# missing ROOT: objects a record names that are not in the store.
+missing() { store_lists "$1" && comm -23 "$S/refs" "$S/objs"; }
 leftovers() { (cd "$1" && find . \( -name '.*.mailprov.*' -o -name 'check.*' -o -name applying \) -print); }
 
 cp conf/desired.yaml "$S/d1.yaml"
@@ -149,14 +153,6 @@ check_grepF "a restore under a URL source says how to proceed" "$S/url.out" "its
 expect "a restore under a URL source changes nothing" "$(sums "$R")" "$before"
 
 # ---------------------------------------------------------------- review fixes
-# missing ROOT: objects a record names that are not in the store.
-missing() {
-	local g=$1/var/mailprov/generations
-	awk '$1 == "file" { print $3; print $4 } $1 ~ /^desired/ { print $2 }' "$g"/[0-9]* |
-	    grep -v '^-$' | sort -u >"$S/refs"
-	ls "$g/objects" | sort >"$S/objs"
-	comm -23 "$S/refs" "$S/objs"
-}
 # ops_desired ROOT N KEEP: the example desired state, ops: [userN], keep KEEP.
 ops_desired() {
 	sed -e "s/ops: \[alice, bob\]/ops: [user$2]/" -e "s/keep: 10/keep: $3/" conf/desired.yaml \

@@ -205,6 +205,15 @@ exec "$SBX" "\$@"
 EOF
 	chmod 0755 "$1/$2"
 }
+# linked_host ROOT CAPS SSL_CAPS: a host whose /usr/lib/sendmail links
+# to /usr/sbin/sendmail (a stub with CAPS), sendmail_ssl beside it (SSL_CAPS).
+linked_host() {
+	host "$1" || return 1
+	mkdir -p "$1/usr/sbin" "$1/usr/lib"
+	stub "$1/usr/sbin" sendmail "$2"
+	stub "$1/usr/sbin" sendmail_ssl "$3"
+	ln -s /usr/sbin/sendmail "$1/usr/lib/sendmail"
+}
 # exec_src ROOT: sendmail active in SRC, driven by the fake AIX commands.
 exec_src() {
 	printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
@@ -316,11 +325,7 @@ progdesired() {
 progdesired /usr/sbin/sendmail_ssl "$S/prog.yaml"
 for B in mock exec; do
 	r=$S/prog-$B
-	host "$r"
-	mkdir -p "$r/usr/sbin" "$r/usr/lib"
-	stub "$r/usr/sbin" sendmail "STARTTLS"
-	stub "$r/usr/sbin" sendmail_ssl "STARTTLS SASLv2"
-	ln -s /usr/sbin/sendmail "$r/usr/lib/sendmail"
+	linked_host "$r" "STARTTLS" "STARTTLS SASLv2"
 	printf 'defined=1\nstate=active\npid=3342\ngroup=mail\npath=/usr/lib/sendmail\nargs=-bd -q30m\ncontact=-K\nboot=1\n' \
 	    >"$r/var/mailprov/src/sendmail.rec"
 	extra=(--src-backend mock)
@@ -345,11 +350,7 @@ done
 # A failed run puts the old link back: startsrc fails after the link is in
 # place (the fake AIX commands fail what STATE/fail names).
 r=$S/prog-fail
-host "$r"
-mkdir -p "$r/usr/sbin" "$r/usr/lib"
-stub "$r/usr/sbin" sendmail "STARTTLS"
-stub "$r/usr/sbin" sendmail_ssl "STARTTLS"
-ln -s /usr/sbin/sendmail "$r/usr/lib/sendmail"
+linked_host "$r" "STARTTLS" "STARTTLS"
 exec_src "$r"
 echo startsrc >"$r/var/mailprov/src/fail"
 $MP apply -f "$S/prog.yaml" --root "$r" --sendmail "$SBX" --src-backend exec \
@@ -361,11 +362,7 @@ ls -a "$r/usr/lib" | grep -c mailprov >"$S/tmpn"
 expect "program with a failing start: no temporary link left" "$(cat "$S/tmpn")" 0
 # Without --sendmail, the binary asked is the one that will run.
 r=$S/prog-ask
-host "$r"
-mkdir -p "$r/usr/sbin" "$r/usr/lib"
-stub "$r/usr/sbin" sendmail "MIME8TO7"
-stub "$r/usr/sbin" sendmail_ssl "STARTTLS SASLv2"
-ln -s /usr/sbin/sendmail "$r/usr/lib/sendmail"
+linked_host "$r" "MIME8TO7" "STARTTLS SASLv2"
 { cat "$S/none.yaml"; printf '  program: /usr/sbin/sendmail_ssl\n'; } >"$S/prog-tls.yaml"
 $MP plan -f "$S/prog-tls.yaml" --root "$r" >"$S/prog-ask.out" 2>&1
 expect "program + tls, no --sendmail: plan exits 2" "$?" 2
