@@ -388,10 +388,10 @@ add_refs(const struct history_gen *g, struct strlist *refs)
 }
 
 /*
- * read_refs - the objects every record names, into refs, and the newest
- * record's desired state into newest: 0; 1 when a record is damaged (it
- * is said, and refs are not whole: nothing may be deleted); -1 when one
- * cannot be read.
+ * read_refs - the objects every record names, into refs (NULL: every
+ * record is read, none kept), and the newest record's desired state into
+ * newest: 0; 1 when a record is damaged (it is said, and refs are not
+ * whole: nothing may be deleted); -1 when one cannot be read.
  */
 static int
 read_refs(const char *state_dir, struct strlist *refs, char *newest,
@@ -418,7 +418,8 @@ read_refs(const char *state_dir, struct strlist *refs, char *newest,
 		if (k < 0)
 			r = -1;
 		else {
-			add_refs(&g, refs);
+			if (refs != NULL)
+				add_refs(&g, refs);
 			memcpy(newest, g.desired, 65);
 			history_gen_free(&g);
 		}
@@ -684,7 +685,6 @@ history_record(const char *state_dir, const struct plan *p,
 {
 	struct slots s;
 	struct history_gen g, last;
-	struct strlist refs = { 0 };
 	char *objs = xasprintf("%s/%s/%s", state_dir, STATE_GENERATIONS,
 	    STATE_OBJECTS), newest[65];
 	size_t i;
@@ -701,7 +701,7 @@ history_record(const char *state_dir, const struct plan *p,
 		r = gather(p, n, &s, why);
 	/* Every record is read first: one that cannot be read fails the
 	 * run; a damaged one is said (read_refs) and left. */
-	if (r == 0 && (r = read_refs(state_dir, &refs, newest, why)) > 0)
+	if (r == 0 && (r = read_refs(state_dir, NULL, newest, why)) > 0)
 		r = 0;
 	if (r == 0 && n->unless_same) {
 		if ((k = newest_gen(state_dir, &last, why)) < 0)
@@ -722,7 +722,6 @@ history_record(const char *state_dir, const struct plan *p,
 out:
 	for (i = 0; i < SLOTS; i++)
 		free(s.owned[i]);
-	strlist_clear(&refs);
 	history_gen_free(&g);
 	history_gen_free(&last);
 	free(objs);
